@@ -1,0 +1,62 @@
+//! Derived figures, as "How figures combine" in quota-feed/1 defines them: values per
+//! announcement, stage, category and holder; year totals; growth on a like-for-like
+//! basis; holder shares and concentration; data-quality flags.
+//!
+//! Pure functions over current announcements: what the report, the dashboard, the
+//! unit tests and the benchmarks all call.
+
+mod holders;
+mod quality;
+mod series;
+mod values;
+
+use std::collections::BTreeMap;
+
+pub use holders::{Concentration, HolderYear, concentration, holder_years, holders_of};
+pub use quality::{QualityFlag, quality_flags};
+pub use series::{BatchPoint, Basis, Growth, YearPoint, batch_series, growth_pct, year_series};
+pub use values::{Measure, categories, category_value, holder_value, stage_total};
+
+use crate::model::{Announcement, Commodity, Status};
+
+/// One commodity's announcements indexed by year and batch: the shape every figure is computed on.
+#[derive(Debug, Clone)]
+pub struct CommodityHistory<'a> {
+    pub commodity: &'a Commodity,
+    pub years: BTreeMap<u16, BTreeMap<u8, &'a Announcement>>,
+}
+
+impl<'a> CommodityHistory<'a> {
+    /// Indexes announcements per commodity, ordered by commodity slug.
+    pub fn build_all(announcements: impl IntoIterator<Item = &'a Announcement>) -> Vec<CommodityHistory<'a>> {
+        let mut by_commodity: BTreeMap<&'a Commodity, BTreeMap<u16, BTreeMap<u8, &'a Announcement>>> =
+            BTreeMap::new();
+        for a in announcements {
+            by_commodity.entry(&a.key.commodity).or_default().entry(a.key.year).or_default().insert(a.key.batch, a);
+        }
+        by_commodity.into_iter().map(|(commodity, years)| CommodityHistory { commodity, years }).collect()
+    }
+
+    /// The most recent announcement: highest year, then highest batch.
+    pub fn latest(&self) -> Option<&'a Announcement> {
+        self.years.values().next_back().and_then(|batches| batches.values().next_back().copied())
+    }
+
+    /// The latest year that has published figures.
+    pub fn latest_published_year(&self) -> Option<u16> {
+        self.years
+            .iter()
+            .rev()
+            .find(|(_, batches)| batches.values().any(|a| a.status == Status::Published))
+            .map(|(year, _)| *year)
+    }
+
+    /// A year is complete with a batch 0 or a batch >= 2, or when a later year is present.
+    pub fn is_complete(&self, year: u16) -> bool {
+        let later_year = self.years.range(year + 1..).next().is_some();
+        later_year || self.years.get(&year).is_some_and(|b| b.contains_key(&0) || b.keys().any(|&n| n >= 2))
+    }
+}
+
+#[cfg(test)]
+mod tests;

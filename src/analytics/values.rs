@@ -1,0 +1,79 @@
+//! Figures of one announcement: rules 1 and 2 of "How figures combine".
+
+use std::collections::BTreeSet;
+
+use crate::model::{ALL_HOLDERS, Announcement, Stage, TOTAL_CATEGORY};
+
+/// Value of (announcement, stage, category): the `*` row if present, else the sum over holders.
+pub fn category_value(a: &Announcement, stage: Stage, category: &str) -> Option<f64> {
+    let mut all = None;
+    let mut holders = None;
+    for row in a.quotas.iter().filter(|r| r.stage == stage && r.category == category) {
+        if row.is_all_holders() {
+            all = Some(row.tonnes);
+        } else {
+            *holders.get_or_insert(0.0) += row.tonnes;
+        }
+    }
+    all.or(holders)
+}
+
+/// Stage total: the `total` category if present, else the sum of the other categories.
+pub fn stage_total(a: &Announcement, stage: Stage) -> Option<f64> {
+    category_value(a, stage, TOTAL_CATEGORY).or_else(|| {
+        categories(a, stage).into_iter().filter_map(|c| category_value(a, stage, c)).reduce(|x, y| x + y)
+    })
+}
+
+/// A holder's figure: in `category` when given, else its stage total (its `total` row,
+/// else the sum of its category rows).
+pub fn holder_value(a: &Announcement, stage: Stage, category: Option<&str>, holder: &str) -> Option<f64> {
+    let rows = a.quotas.iter().filter(|r| r.stage == stage && r.holder == holder);
+    match category {
+        Some(category) => rows.filter(|r| r.category == category).map(|r| r.tonnes).reduce(|x, y| x + y),
+        None => {
+            let (totals, parts): (Vec<_>, Vec<_>) = rows.partition(|r| r.is_total_category());
+            totals.first().map(|r| r.tonnes).or_else(|| parts.iter().map(|r| r.tonnes).reduce(|x, y| x + y))
+        }
+    }
+}
+
+/// The categories of a stage other than `total`, sorted.
+pub fn categories(a: &Announcement, stage: Stage) -> BTreeSet<&str> {
+    a.quotas
+        .iter()
+        .filter(|r| r.stage == stage && !r.is_total_category())
+        .map(|r| r.category.as_str())
+        .collect()
+}
+
+/// What a series is computed of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure<'m> {
+    /// A stage total.
+    Stage(Stage),
+    /// One category of a stage (`total` is the stage's published total).
+    Category(Stage, &'m str),
+    /// One holder, in one category or (None) across the stage.
+    Holder { stage: Stage, category: Option<&'m str>, holder: &'m str },
+}
+
+impl Measure<'_> {
+    pub fn value(&self, a: &Announcement) -> Option<f64> {
+        match *self {
+            Measure::Stage(stage) => stage_total(a, stage),
+            Measure::Category(stage, category) => category_value(a, stage, category),
+            Measure::Holder { stage, category, holder } if holder == ALL_HOLDERS => match category {
+                Some(category) => category_value(a, stage, category),
+                None => stage_total(a, stage),
+            },
+            Measure::Holder { stage, category, holder } => holder_value(a, stage, category, holder),
+        }
+    }
+
+    pub fn stage(&self) -> Stage {
+        match *self {
+            Measure::Stage(stage) | Measure::Category(stage, _) | Measure::Holder { stage, .. } => stage,
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Command-line definitions (clap). `main` dispatches on these; nothing here does work.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::report::{By, OutputFormat};
+
+/// Watch China's rare-earth production quotas: live figures, year-on-year growth and producer shares.
+///
+/// With no command, opens the dashboard on the bundled history plus the configured sources.
+#[derive(Debug, Parser)]
+#[command(name = "quotawatch", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Config file [default: $XDG_CONFIG_HOME/quotawatch/config.toml if it exists, else built-in]
+    #[arg(long, global = true, value_name = "PATH", env = "QUOTAWATCH_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Where logs and the stored history live [default: $XDG_DATA_HOME/quotawatch]
+    #[arg(long, global = true, value_name = "DIR", env = "QUOTAWATCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Leave the bundled historical figures out; use only the configured sources
+    #[arg(long, global = true)]
+    pub no_bundled: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print figures with year-on-year growth, for scripts and spreadsheets
+    Report(ReportArgs),
+    /// Validate a config file; errors name the key and the value
+    CheckConfig {
+        /// The file to check [default: the config quotawatch would use]
+        path: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Only this commodity (slug, e.g. rare-earths)
+    #[arg(long, value_name = "C")]
+    pub commodity: Option<String>,
+    /// Only this stage: mining or smelting-separation
+    #[arg(long, value_name = "S")]
+    pub stage: Option<String>,
+    /// Only this quota year (growth is still computed against the year before)
+    #[arg(long, value_name = "Y")]
+    pub year: Option<u16>,
+    /// One row per year (stage totals), per batch, or per holder
+    #[arg(long, value_enum, default_value_t = By::Year)]
+    pub by: By,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}

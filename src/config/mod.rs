@@ -1,0 +1,130 @@
+//! The configuration: which file is used, and its raw TOML validated into one [`Config`].
+//!
+//! Errors name the key and the value (`sources[1].format = "xml": ...`) and the file.
+
+mod raw;
+
+use std::path::{Path, PathBuf};
+
+use crate::feed::Format;
+
+/// The built-in default configuration, fully commented; used when no file is found.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+
+/// Environment variable naming the config file when `--config` is not given.
+pub const CONFIG_ENV: &str = "QUOTAWATCH_CONFIG";
+/// Environment variable naming the data directory when `--data-dir` is not given.
+pub const DATA_DIR_ENV: &str = "QUOTAWATCH_DATA_DIR";
+
+/// Files larger than this are refused unless a source sets `max_bytes`.
+pub const DEFAULT_FILE_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    BuiltIn,
+    File(PathBuf),
+}
+
+impl std::fmt::Display for ConfigOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigOrigin::BuiltIn => f.write_str("the built-in default configuration"),
+            ConfigOrigin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub origin: ConfigOrigin,
+    /// In configuration order, which is also conflict priority: the first listed wins.
+    pub sources: Vec<SourceConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceConfig {
+    pub name: String,
+    pub enabled: bool,
+    pub kind: SourceKind,
+    /// The format to parse as; `None` means "from the file extension".
+    pub format: Option<Format>,
+    pub max_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceKind {
+    /// A local file, its path resolved against the config file's folder.
+    File { path: PathBuf },
+}
+
+impl SourceConfig {
+    /// "file" for listings.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            SourceKind::File { .. } => "file",
+        }
+    }
+
+    /// Where the source reads from, for people.
+    pub fn location(&self) -> String {
+        match &self.kind {
+            SourceKind::File { path } => path.display().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {error}")]
+    Read { path: PathBuf, error: std::io::Error },
+    #[error("config {origin}: {message}")]
+    Syntax { origin: ConfigOrigin, message: String },
+    #[error("config {origin}:\n  {}", problems.join("\n  "))]
+    Invalid { origin: ConfigOrigin, problems: Vec<String> },
+}
+
+/// Which config file to use: `explicit` (from `--config` or `$QUOTAWATCH_CONFIG`, which
+/// clap merges), else `$XDG_CONFIG_HOME/quotawatch/config.toml` when it exists, else none
+/// (the built-in default).
+pub fn resolve_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(path) = explicit {
+        return Some(path.to_owned());
+    }
+    dirs::config_dir().map(|dir| dir.join("quotawatch").join("config.toml")).filter(|path| path.is_file())
+}
+
+/// Reads and validates the config at `path`, or the built-in default when `None`.
+pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+    match path {
+        None => parse(DEFAULT_CONFIG, ConfigOrigin::BuiltIn, Path::new(".")),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })?;
+            let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            parse(&text, ConfigOrigin::File(path.to_owned()), base)
+        }
+    }
+}
+
+/// Validates config text; relative source paths are resolved against `base_dir`.
+pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config, ConfigError> {
+    let raw: raw::RawConfig =
+        toml::from_str(text).map_err(|e| ConfigError::Syntax { origin: origin.clone(), message: e.to_string() })?;
+    raw.validate(base_dir).map(|sources| Config { origin: origin.clone(), sources }).map_err(|problems| {
+        ConfigError::Invalid { origin, problems }
+    })
+}
+
+/// The data directory: `explicit` (from `--data-dir` or `$QUOTAWATCH_DATA_DIR`), else the
+/// platform data dir (`$XDG_DATA_HOME/quotawatch`), else `./.quotawatch`.
+pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(Path::to_owned)
+        .or_else(|| dirs::data_dir().map(|d| d.join("quotawatch")))
+        .unwrap_or_else(|| PathBuf::from(".quotawatch"))
+}
+
+#[cfg(test)]
+mod tests;

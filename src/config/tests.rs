@@ -1,0 +1,53 @@
+use std::path::Path;
+
+use super::*;
+
+fn problems(text: &str) -> Vec<String> {
+    match parse(text, ConfigOrigin::BuiltIn, Path::new("/base")) {
+        Err(ConfigError::Invalid { problems, .. }) => problems,
+        other => panic!("expected validation problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn built_in_default_is_valid_and_has_no_source() {
+    let config = load(None).expect("default config parses");
+    assert!(config.sources.is_empty());
+    assert_eq!(config.origin, ConfigOrigin::BuiltIn);
+}
+
+#[test]
+fn file_source_paths_resolve_against_the_config_folder() {
+    let config = parse("[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"q.csv\"\nmax_bytes = \"1MiB\"\n", ConfigOrigin::BuiltIn, Path::new("/base"))
+        .expect("valid");
+    let source = &config.sources[0];
+    assert_eq!(source.kind, SourceKind::File { path: "/base/q.csv".into() });
+    assert_eq!(source.max_bytes, 1024 * 1024);
+    assert!(source.enabled);
+    assert_eq!(source.format, None);
+}
+
+#[test]
+fn problems_name_the_key_and_the_value() {
+    let found = problems(
+        "[[sources]]\nname = \"a\"\nkind = \"file\"\npath = \"x.json\"\nformat = \"xml\"\n\
+         [[sources]]\nname = \"A\"\nkind = \"ftp\"\n\
+         [[sources]]\nname = \"b\"\nkind = \"file\"\npath = \"feed.txt\"\nmax_bytes = \"lots\"\n",
+    );
+    assert_eq!(found.len(), 5, "{found:#?}");
+    assert!(found[0].contains("sources[0].format = \"xml\""));
+    assert!(found[1].contains("sources[1].name = \"A\"") && found[1].contains("earlier source"));
+    assert!(found[2].contains("sources[1].kind = \"ftp\""));
+    assert!(found[3].contains("sources[2].max_bytes = \"lots\""));
+    assert!(found[4].contains("sources[2].path") && found[4].contains("sources[2].format"));
+}
+
+#[test]
+fn unknown_keys_and_wrong_types_are_syntax_errors_naming_the_key() {
+    for (text, expected) in [("colour = true\n", "colour"), ("[[sources]]\nname = 5\nkind = \"file\"\n", "name")] {
+        match parse(text, ConfigOrigin::BuiltIn, Path::new(".")) {
+            Err(ConfigError::Syntax { message, .. }) => assert!(message.contains(expected), "{message}"),
+            other => panic!("expected a syntax error for {text:?}, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The JSON encoding of quota-feed/1. Announcements are validated one by one from a
+//! `serde_json::Value`, so one bad announcement costs only itself and its error can
+//! name the exact JSON path.
+
+use serde_json::{Map, Value};
+
+use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta};
+use super::{AnnouncementError, DocumentError, ParsedFeed};
+use crate::model::{Announcement, AnnouncementKey, QuotaRow, TOTAL_CATEGORY};
+
+pub const FORMAT_TAG: &str = "quota-feed/1";
+
+/// A problem at a JSON path inside one announcement.
+type Problem = (String, String);
+
+pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError> {
+    let document: Value = serde_json::from_str(text).map_err(|e| DocumentError::Json(e.to_string()))?;
+    let Value::Object(top) = document else {
+        return Err(DocumentError::Shape("the document is not a JSON object".into()));
+    };
+    match top.get("format") {
+        Some(Value::String(tag)) if tag == FORMAT_TAG => {}
+        Some(other) => return Err(DocumentError::WrongFormat { found: short(other) }),
+        None => return Err(DocumentError::WrongFormat { found: "missing".into() }),
+    }
+    let Some(Value::Array(items)) = top.get("announcements") else {
+        return Err(DocumentError::Shape("`announcements` is missing or not an array".into()));
+    };
+    let mut parsed = ParsedFeed::default();
+    for (index, item) in items.iter().enumerate() {
+        let path = format!("announcements[{index}]");
+        match announcement(item, &path) {
+            Ok(a) => parsed.announcements.push(a),
+            Err((location, message)) => parsed.rejected.push(AnnouncementError {
+                source_name: source_name.to_owned(),
+                announcement: label(item, &path),
+                location,
+                message,
+            }),
+        }
+    }
+    Ok(parsed)
+}
+
+/// "rare-earths 2024 batch 1 (announcements[3])" when the key reads, else just the path.
+fn label(item: &Value, path: &str) -> String {
+    let key = item.as_object().and_then(|obj| {
+        let commodity = obj.get("commodity")?.as_str()?;
+        let year = obj.get("year")?.as_i64()?;
+        let batch = obj.get("batch")?.as_i64()?;
+        Some(format!("{} {year} batch {batch}", validate::text(commodity, 40)?))
+    });
+    match key {
+        Some(key) => format!("{key} ({path})"),
+        None => path.to_owned(),
+    }
+}
+
+fn announcement(item: &Value, path: &str) -> Result<Announcement, Problem> {
+    let obj = item.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(item))))?;
+    let field = |name: &str| format!("{path}.{name}");
+    let key = AnnouncementKey {
+        commodity: validate::commodity(required_str(obj, "commodity", path)?).map_err(|m| (field("commodity"), m))?,
+        year: validate::year(required_int(obj, "year", path)?).map_err(|m| (field("year"), m))?,
+        batch: validate::batch(required_int(obj, "batch", path)?).map_err(|m| (field("batch"), m))?,
+    };
+    let mut meta = Meta::default();
+    if let Some(text) = optional_str(obj, "published", path)? {
+        meta.published = Some(validate::published(text).map_err(|m| (field("published"), m))?);
+    }
+    if let Some(text) = optional_str(obj, "status", path)? {
+        meta.status = validate::status(text).map_err(|m| (field("status"), m))?;
+    }
+    meta.title = optional_str(obj, "title", path)?.and_then(|t| validate::text(t, MAX_TITLE_CHARS));
+    meta.url = optional_str(obj, "url", path)?.and_then(|t| validate::text(t, MAX_URL_CHARS));
+    meta.id = optional_str(obj, "id", path)?.and_then(|t| validate::text(t, MAX_ID_CHARS));
+    if let Some(value) = obj.get("revision").filter(|v| !v.is_null()) {
+        let number = integer(value).ok_or_else(|| (field("revision"), format!("expected an integer, got {}", short(value))))?;
+        meta.revision = validate::revision(number).map_err(|m| (field("revision"), m))?;
+    }
+    let rows = match obj.get("quotas") {
+        Some(Value::Array(rows)) => rows,
+        Some(other) => return Err((field("quotas"), format!("expected an array, got {}", short(other)))),
+        None => return Err((field("quotas"), "required field is missing".into())),
+    };
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let row_path = format!("{path}.quotas[{index}]");
+            quota_row(row, &row_path).map(|r| (r, row_path))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    validate::finish(key, meta, rows, &field("quotas"))
+}
+
+fn quota_row(row: &Value, path: &str) -> Result<QuotaRow, Problem> {
+    let obj = row.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(row))))?;
+    let field = |name: &str| format!("{path}.{name}");
+    let stage = validate::stage(required_str(obj, "stage", path)?).map_err(|m| (field("stage"), m))?;
+    let category = match optional_str(obj, "category", path)? {
+        Some(text) => validate::category(text).map_err(|m| (field("category"), m))?,
+        None => TOTAL_CATEGORY.to_owned(),
+    };
+    let holder = validate::holder(optional_str(obj, "holder", path)?.unwrap_or(""));
+    let tonnes = match obj.get("tonnes") {
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::INFINITY),
+        Some(other) => return Err((field("tonnes"), format!("expected a number, got {}", short(other)))),
+        None => return Err((field("tonnes"), "required field is missing".into())),
+    };
+    let tonnes = validate::tonnes(tonnes).map_err(|m| (field("tonnes"), m))?;
+    Ok(QuotaRow { stage, category, holder, tonnes })
+}
+
+fn required_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Result<&'a str, Problem> {
+    optional_str(obj, name, path)?.ok_or_else(|| (format!("{path}.{name}"), "required field is missing".into()))
+}
+
+/// A string field; `null` counts as absent.
+fn optional_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Result<Option<&'a str>, Problem> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err((format!("{path}.{name}"), format!("expected a string, got {}", short(other)))),
+    }
+}
+
+fn required_int(obj: &Map<String, Value>, name: &str, path: &str) -> Result<i64, Problem> {
+    let location = format!("{path}.{name}");
+    match obj.get(name) {
+        None | Some(Value::Null) => Err((location, "required field is missing".into())),
+        Some(value) => integer(value).ok_or_else(|| (location, format!("expected an integer, got {}", short(value)))),
+    }
+}
+
+/// An integer, also when written as `2024.0`.
+fn integer(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64)
+    })
+}
+
+/// A value for an error message: cleaned and short, since it comes from an untrusted source.
+fn short(value: &Value) -> String {
+    validate::text(&value.to_string(), 40).unwrap_or_else(|| "an empty value".into())
+}

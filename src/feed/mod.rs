@@ -1,0 +1,107 @@
+//! quota-feed/1 documents (JSON and CSV) to validated [`Announcement`]s.
+//!
+//! A document is either rejected whole ([`DocumentError`]: not parseable, wrong format,
+//! over the size limit) or split into accepted announcements and per-announcement
+//! errors ([`AnnouncementError`]) that name the source, the announcement and the row
+//! or JSON path. Pure: no I/O, no async, no terminal.
+
+mod csv;
+mod json;
+mod sanitize;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+pub use sanitize::clean_text;
+
+use crate::model::Announcement;
+
+/// The two encodings of quota-feed/1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format a file name implies, if its extension says.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        path.extension().and_then(|ext| Self::parse(&ext.to_string_lossy()))
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// What a document yielded: the announcements that passed validation and the ones that did not.
+#[derive(Debug, Default)]
+pub struct ParsedFeed {
+    pub announcements: Vec<Announcement>,
+    pub rejected: Vec<AnnouncementError>,
+}
+
+/// One announcement rejected whole, with where the problem is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}: {announcement}: {location}: {message}")]
+pub struct AnnouncementError {
+    /// The configured source name.
+    pub source_name: String,
+    /// The announcement's key if it could be read, and its position in the document.
+    pub announcement: String,
+    /// JSON path (`announcements[2].quotas[0].tonnes`) or CSV row (`row 7, column tonnes`).
+    pub location: String,
+    pub message: String,
+}
+
+/// Why a whole document was rejected; nothing from it is applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    #[error("document is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+    #[error("document is not UTF-8 (invalid byte at offset {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("`format` is {found}, expected \"quota-feed/1\"")]
+    WrongFormat { found: String },
+    #[error("{0}")]
+    Shape(String),
+    #[error("CSV: {0}")]
+    Csv(String),
+    #[error("CSV header lacks the required column `{0}`")]
+    MissingColumn(&'static str),
+}
+
+/// Parses one document from `source_name`, enforcing `max_bytes`.
+///
+/// A leading UTF-8 byte-order mark is skipped.
+pub fn parse(source_name: &str, format: Format, bytes: &[u8], max_bytes: usize) -> Result<ParsedFeed, DocumentError> {
+    if bytes.len() > max_bytes {
+        return Err(DocumentError::TooLarge { size: bytes.len(), limit: max_bytes });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| DocumentError::NotUtf8 { offset: e.valid_up_to() })?;
+    match format {
+        Format::Json => json::parse(source_name, text),
+        Format::Csv => csv::parse(source_name, text),
+    }
+}

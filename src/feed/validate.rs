@@ -1,0 +1,149 @@
+//! Field rules shared by the JSON and CSV readers, so both encodings accept exactly the same data.
+
+use chrono::{DateTime, NaiveDate};
+
+use crate::model::{
+    ALL_HOLDERS, Announcement, AnnouncementKey, Commodity, MAX_BATCH, QuotaRow, Stage, Status, TOTAL_CATEGORY,
+    YEAR_RANGE, parse_slug,
+};
+
+use super::clean_text;
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_URL_CHARS: usize = 2_000;
+pub const MAX_HOLDER_CHARS: usize = 100;
+pub const MAX_ID_CHARS: usize = 100;
+/// Larger figures are not quotas but corrupt data, and would overflow sums to infinity.
+pub const MAX_TONNES: f64 = 1e12;
+
+pub fn commodity(text: &str) -> Result<Commodity, String> {
+    Commodity::parse(text).ok_or_else(|| format!("{text:?} is not a commodity slug (like \"rare-earths\")"))
+}
+
+pub fn year(value: i64) -> Result<u16, String> {
+    u16::try_from(value)
+        .ok()
+        .filter(|y| YEAR_RANGE.contains(y))
+        .ok_or_else(|| format!("{value} is outside {}..={}", YEAR_RANGE.start(), YEAR_RANGE.end()))
+}
+
+pub fn batch(value: i64) -> Result<u8, String> {
+    u8::try_from(value)
+        .ok()
+        .filter(|b| *b <= MAX_BATCH)
+        .ok_or_else(|| format!("{value} is not a batch number (0..={MAX_BATCH})"))
+}
+
+pub fn revision(value: i64) -> Result<u32, String> {
+    u32::try_from(value).map_err(|_| format!("{value} is not a revision number (an integer >= 0)"))
+}
+
+/// `YYYY-MM-DD`, or RFC 3339 of which the date in its own offset is kept.
+pub fn published(text: &str) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| DateTime::parse_from_rfc3339(text).map(|t| t.date_naive()))
+        .map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD or RFC 3339)"))
+}
+
+pub fn status(text: &str) -> Result<Status, String> {
+    Status::parse(text).ok_or_else(|| format!("{text:?} is not a status (published or unpublished)"))
+}
+
+pub fn stage(text: &str) -> Result<Stage, String> {
+    Stage::parse(text).ok_or_else(|| format!("{text:?} is not a stage (mining or smelting-separation)"))
+}
+
+/// An empty category means the whole stage.
+pub fn category(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Ok(TOTAL_CATEGORY.to_owned());
+    }
+    parse_slug(text).ok_or_else(|| format!("{text:?} is not a category slug (like \"light\")"))
+}
+
+/// An empty holder means all holders.
+pub fn holder(text: &str) -> String {
+    let cleaned = clean_text(text, MAX_HOLDER_CHARS);
+    if cleaned.is_empty() { ALL_HOLDERS.to_owned() } else { cleaned }
+}
+
+pub fn tonnes(value: f64) -> Result<f64, String> {
+    if !value.is_finite() {
+        Err("tonnes must be a finite number".to_owned())
+    } else if value < 0.0 {
+        Err(format!("tonnes {value} is negative"))
+    } else if value > MAX_TONNES {
+        Err(format!("tonnes {value} is implausibly large (limit {MAX_TONNES:e})"))
+    } else {
+        Ok(value)
+    }
+}
+
+/// Optional text fields, cleaned; empty after cleaning counts as absent.
+pub fn text(value: &str, max_chars: usize) -> Option<String> {
+    Some(clean_text(value, max_chars)).filter(|t| !t.is_empty())
+}
+
+/// The announcement-level fields other than the key.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub published: Option<NaiveDate>,
+    pub status: Status,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub revision: u32,
+    pub id: Option<String>,
+}
+
+/// Checks the rules that span rows and builds the announcement.
+///
+/// `rows` carry the location each came from, so a duplicate names both places.
+/// `quotas_location` names where the rows are, for an announcement that has none.
+pub fn finish(
+    key: AnnouncementKey,
+    meta: Meta,
+    rows: Vec<(QuotaRow, String)>,
+    quotas_location: &str,
+) -> Result<Announcement, (String, String)> {
+    match meta.status {
+        Status::Published if rows.is_empty() => {
+            return Err((quotas_location.to_owned(), "no quota rows (allowed only when status is unpublished)".into()));
+        }
+        Status::Unpublished if !rows.is_empty() => {
+            return Err((rows[0].1.clone(), "status is unpublished but quota rows are given".into()));
+        }
+        _ => {}
+    }
+    let mut quotas: Vec<QuotaRow> = Vec::with_capacity(rows.len());
+    let mut seen: std::collections::HashMap<(Stage, &str, &str), (usize, &str)> = Default::default();
+    for (index, (row, location)) in rows.iter().enumerate() {
+        let slot = (row.stage, row.category.as_str(), row.holder.as_str());
+        match seen.get(&slot) {
+            Some(&(first, _)) if rows[first].0.tonnes == row.tonnes => continue,
+            Some(&(_, first_location)) => {
+                return Err((
+                    location.clone(),
+                    format!(
+                        "{} / {} / {} is given twice with different tonnes (also at {first_location})",
+                        row.stage, row.category, row.holder
+                    ),
+                ));
+            }
+            None => {
+                seen.insert(slot, (index, location));
+                quotas.push(row.clone());
+            }
+        }
+    }
+    Ok(Announcement {
+        key,
+        published: meta.published,
+        status: meta.status,
+        title: meta.title,
+        url: meta.url,
+        revision: meta.revision,
+        id: meta.id,
+        quotas,
+    })
+}

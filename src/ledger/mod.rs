@@ -1,0 +1,184 @@
+//! The merged history: every version of every announcement from every source, and which
+//! version is current. Applies the update, revision and conflict rules of quota-feed/1.
+//!
+//! Rules, in order, for an announcement arriving with the same key as the current one:
+//! 1. The same figures (rows in any order, same status) change nothing; nor does a version
+//!    the same source delivered before (so a source flapping between two documents, or
+//!    a losing source polled again, does not grow the history).
+//! 2. A higher `revision` supersedes; a lower one is kept in history as outdated.
+//! 3. The same `revision` from the same source: the later arrival supersedes (a revision).
+//! 4. The same `revision` from another source: a conflict; the source with the better
+//!    rank (listed first in the configuration) is current, and the conflict is recorded.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Announcement, AnnouncementKey};
+
+/// Who delivered an announcement. `rank` is the position in the configuration: lower wins a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub source: String,
+    pub rank: usize,
+}
+
+/// One accepted version of an announcement.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub announcement: Announcement,
+    pub origin: Origin,
+    pub first_seen: DateTime<Utc>,
+}
+
+/// Two sources gave different figures for the same announcement at the same revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub winner: String,
+    pub loser: String,
+}
+
+/// All versions of one announcement.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    versions: Vec<Version>,
+    current: usize,
+    /// How many times a revision replaced the current figures.
+    revisions: u32,
+    conflicts: Vec<Conflict>,
+}
+
+impl Entry {
+    pub fn current(&self) -> &Version {
+        &self.versions[self.current]
+    }
+
+    /// Every version in arrival order.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
+    }
+
+    /// True when a revision replaced earlier figures: the dashboard marks these.
+    pub fn is_revised(&self) -> bool {
+        self.revisions > 0
+    }
+
+    /// The version the current one replaced, for showing the earlier value.
+    pub fn previous(&self) -> Option<&Version> {
+        self.versions.iter().enumerate().rev().find(|(i, _)| *i != self.current).map(|(_, v)| v)
+    }
+
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+}
+
+/// What merging one announcement did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// A key not seen before.
+    New,
+    /// Same figures as the current version: nothing changed.
+    Unchanged,
+    /// Replaced the current figures (higher revision, or a re-issue by the same source).
+    Revised,
+    /// Kept in history only: its revision is lower than the current one.
+    Outdated,
+    /// Disagrees with another source at the same revision; `won` says whether it is now current.
+    Conflict { won: bool, other_source: String },
+}
+
+impl MergeOutcome {
+    /// True when the current figures changed, so derived figures must be recomputed.
+    pub fn changed_figures(&self) -> bool {
+        matches!(self, MergeOutcome::New | MergeOutcome::Revised | MergeOutcome::Conflict { won: true, .. })
+    }
+}
+
+/// The merged history of all sources.
+#[derive(Debug, Default, Clone)]
+pub struct Ledger {
+    entries: BTreeMap<AnnouncementKey, Entry>,
+}
+
+impl Ledger {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Merges one validated announcement from `origin`, seen at `seen`.
+    pub fn merge(&mut self, origin: &Origin, announcement: Announcement, seen: DateTime<Utc>) -> MergeOutcome {
+        let version = Version { announcement, origin: origin.clone(), first_seen: seen };
+        let Some(entry) = self.entries.get_mut(&version.announcement.key) else {
+            let key = version.announcement.key.clone();
+            self.entries.insert(key, Entry { versions: vec![version], current: 0, revisions: 0, conflicts: Vec::new() });
+            return MergeOutcome::New;
+        };
+        let current = entry.current();
+        if current.announcement.same_figures(&version.announcement) {
+            return MergeOutcome::Unchanged;
+        }
+        // A version this source already delivered (an outdated or losing one sent again)
+        // is old news: storing it again would grow the history on every poll.
+        let already_known = entry.versions.iter().any(|v| {
+            v.origin.source == origin.source
+                && v.announcement.revision == version.announcement.revision
+                && v.announcement.same_figures(&version.announcement)
+        });
+        if already_known {
+            return MergeOutcome::Unchanged;
+        }
+        let incoming = version.announcement.revision;
+        let held = current.announcement.revision;
+        let same_source = current.origin.source == origin.source;
+        let current_source = current.origin.source.clone();
+        let current_rank = current.origin.rank;
+
+        if incoming < held {
+            entry.versions.push(version);
+            return MergeOutcome::Outdated;
+        }
+        if incoming > held || same_source {
+            entry.versions.push(version);
+            entry.current = entry.versions.len() - 1;
+            entry.revisions += 1;
+            return MergeOutcome::Revised;
+        }
+        let won = origin.rank < current_rank;
+        let (winner, loser) =
+            if won { (origin.source.clone(), current_source.clone()) } else { (current_source.clone(), origin.source.clone()) };
+        let conflict = Conflict { winner, loser };
+        if !entry.conflicts.contains(&conflict) {
+            entry.conflicts.push(conflict);
+        }
+        entry.versions.push(version);
+        if won {
+            entry.current = entry.versions.len() - 1;
+        }
+        MergeOutcome::Conflict { won, other_source: current_source }
+    }
+
+    /// The current version of every announcement, ordered by commodity, year and batch.
+    pub fn current(&self) -> impl Iterator<Item = &Announcement> {
+        self.entries.values().map(|e| &e.current().announcement)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&AnnouncementKey, &Entry)> {
+        self.entries.iter()
+    }
+
+    pub fn entry(&self, key: &AnnouncementKey) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,27 @@
+//! quotawatch: a terminal dashboard for China's rare-earth production quotas.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! sources ──announcements──▶ ledger (merge, revisions, conflicts)
+//!                                   │ current announcements
+//!                                   ▼
+//!                            analytics (pure) ──▶ report / app state ──▶ ui
+//! ```
+//!
+//! - [`model`] and [`feed`] are the quota-feed/1 contract; [`analytics`] derives figures.
+//!   These three are pure: no I/O, no async, no terminal.
+//! - [`ledger`] merges announcements from many sources into one history.
+//! - [`sources`] reads the configured sources; [`config`] validates the configuration.
+//! - [`report`] is the headless output.
+
+pub mod analytics;
+pub mod cli;
+pub mod bundled;
+pub mod config;
+pub mod feed;
+pub mod format;
+pub mod ledger;
+pub mod model;
+pub mod report;
+pub mod sources;

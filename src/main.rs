@@ -1,0 +1,79 @@
+//! The `quotawatch` binary: parse the command line and dispatch; the work is in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use quotawatch::cli::{Cli, Command, ReportArgs};
+use quotawatch::config::{self, Config};
+use quotawatch::model::{Commodity, Stage};
+use quotawatch::report::{self, Filter};
+use quotawatch::sources;
+
+/// Exit status when output was printed but a source failed.
+const EXIT_SOURCE_FAILED: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("quotawatch: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match &cli.command {
+        Some(Command::CheckConfig { path }) => check_config(path.as_deref().or(cli.config.as_deref())),
+        Some(Command::Report(args)) => run_report(&cli, args),
+        None => {
+            load_config(&cli)?;
+            Err("the interactive dashboard is not built yet; use `quotawatch report` (see --help)".into())
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, String> {
+    let path = config::resolve_path(cli.config.as_deref());
+    config::load(path.as_deref()).map_err(|e| e.to_string())
+}
+
+fn check_config(path: Option<&std::path::Path>) -> Result<ExitCode, String> {
+    let path = config::resolve_path(path);
+    let config = config::load(path.as_deref()).map_err(|e| e.to_string())?;
+    println!("{}: ok, {} source(s)", config.origin, config.sources.len());
+    for source in &config.sources {
+        let state = if source.enabled { "" } else { " (disabled)" };
+        println!("  {} ({}): {}{state}", source.name, source.kind_name(), source.location());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
+    let filter = Filter {
+        commodity: args
+            .commodity
+            .as_deref()
+            .map(|c| Commodity::parse(c).ok_or_else(|| format!("--commodity {c:?} is not a commodity slug")))
+            .transpose()?,
+        stage: args
+            .stage
+            .as_deref()
+            .map(|s| Stage::parse(s).ok_or_else(|| format!("--stage {s:?}: expected mining or smelting-separation")))
+            .transpose()?,
+        year: args.year,
+    };
+    let config = load_config(cli)?;
+    let loaded = sources::load_once(&config, !cli.no_bundled, chrono::Utc::now());
+    for rejected in loaded.rejected() {
+        eprintln!("quotawatch: rejected announcement: {rejected}");
+    }
+    let mut failed = false;
+    for (name, error) in loaded.failures() {
+        eprintln!("quotawatch: source {name} failed: {error}");
+        failed = true;
+    }
+    print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,222 @@
+//! The quota domain of quota-feed/1: commodities, announcements and their quota rows.
+//!
+//! Everything here is plain validated data; parsing lives in [`crate::feed`] and the
+//! arithmetic in [`crate::analytics`].
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The highest batch number accepted; supplementary batches beyond this are implausible.
+pub const MAX_BATCH: u8 = 99;
+/// The quota years quota-feed/1 allows.
+pub const YEAR_RANGE: std::ops::RangeInclusive<u16> = 1990..=2100;
+/// Category slug meaning "the whole stage".
+pub const TOTAL_CATEGORY: &str = "total";
+/// Holder meaning "all holders together".
+pub const ALL_HOLDERS: &str = "*";
+
+/// A commodity slug such as `rare-earths` (stored lowercase).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Commodity(String);
+
+impl Commodity {
+    /// Parses a slug, matching case-insensitively as the feed format requires.
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_slug(text).map(Commodity)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The unit figures of this commodity are given in, for display.
+    pub fn unit(&self) -> &'static str {
+        match self.0.as_str() {
+            "rare-earths" => "t REO",
+            _ => "t",
+        }
+    }
+}
+
+impl fmt::Display for Commodity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lowercases `text` and checks it is a slug: `a-z`, `0-9`, single `-` between words.
+pub fn parse_slug(text: &str) -> Option<String> {
+    let slug = text.trim().to_ascii_lowercase();
+    let valid = !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .split('-')
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    valid.then_some(slug)
+}
+
+/// A production stage a quota is issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Stage {
+    #[serde(rename = "mining")]
+    Mining,
+    #[serde(rename = "smelting-separation")]
+    SmeltingSeparation,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 2] = [Stage::Mining, Stage::SmeltingSeparation];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "mining" => Some(Stage::Mining),
+            "smelting-separation" => Some(Stage::SmeltingSeparation),
+            _ => None,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Stage::Mining => "mining",
+            Stage::SmeltingSeparation => "smelting-separation",
+        }
+    }
+
+    /// A human label for tables and charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Mining => "Mining",
+            Stage::SmeltingSeparation => "Smelting & separation",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// Whether an announcement's figures were made public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Published,
+    /// Known to have been issued, figures withheld (as MIIT did from 2025).
+    Unpublished,
+}
+
+impl Status {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "published" => Some(Status::Published),
+            "unpublished" => Some(Status::Unpublished),
+            _ => None,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::Published => "published",
+            Status::Unpublished => "unpublished",
+        }
+    }
+}
+
+/// What identifies one release: revisions and conflicts are versions of the same key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AnnouncementKey {
+    pub commodity: Commodity,
+    pub year: u16,
+    pub batch: u8,
+}
+
+impl fmt::Display for AnnouncementKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.commodity, self.year, batch_label(self.batch))
+    }
+}
+
+/// "batch 2", or "full year" for batch 0.
+pub fn batch_label(batch: u8) -> String {
+    if batch == 0 {
+        "full year".to_owned()
+    } else {
+        format!("batch {batch}")
+    }
+}
+
+/// One quota allocation: `tonnes` for a holder in a category of a stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaRow {
+    pub stage: Stage,
+    /// Category slug; [`TOTAL_CATEGORY`] for the whole stage.
+    pub category: String,
+    /// Holder name; [`ALL_HOLDERS`] for all holders together.
+    pub holder: String,
+    pub tonnes: f64,
+}
+
+impl QuotaRow {
+    pub fn is_all_holders(&self) -> bool {
+        self.holder == ALL_HOLDERS
+    }
+
+    pub fn is_total_category(&self) -> bool {
+        self.category == TOTAL_CATEGORY
+    }
+}
+
+/// One release of quotas, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub key: AnnouncementKey,
+    pub published: Option<NaiveDate>,
+    pub status: Status,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub revision: u32,
+    pub id: Option<String>,
+    pub quotas: Vec<QuotaRow>,
+}
+
+impl Announcement {
+    /// True when both carry the same quota rows in any order: the test for "nothing changed".
+    pub fn same_figures(&self, other: &Announcement) -> bool {
+        self.status == other.status && sorted_rows(&self.quotas) == sorted_rows(&other.quotas)
+    }
+}
+
+fn sorted_rows(rows: &[QuotaRow]) -> Vec<(Stage, &str, &str, u64)> {
+    let mut keyed: Vec<_> = rows
+        .iter()
+        .map(|r| (r.stage, r.category.as_str(), r.holder.as_str(), r.tonnes.to_bits()))
+        .collect();
+    keyed.sort_unstable();
+    keyed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_case_insensitive_and_strict() {
+        assert_eq!(parse_slug(" Rare-Earths "), Some("rare-earths".into()));
+        assert_eq!(parse_slug("rare earths"), None);
+        assert_eq!(parse_slug("rare--earths"), None);
+        assert_eq!(parse_slug("-x"), None);
+        assert_eq!(parse_slug(""), None);
+    }
+
+    #[test]
+    fn stages_parse_case_insensitively() {
+        assert_eq!(Stage::parse("MINING"), Some(Stage::Mining));
+        assert_eq!(Stage::parse("smelting-separation"), Some(Stage::SmeltingSeparation));
+        assert_eq!(Stage::parse("smelting"), None);
+    }
+}

@@ -1,0 +1,25 @@
+//! File sources: a local quota-feed/1 document, read whole with a size cap.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::SourceError;
+use crate::feed::{self, DocumentError, Format, ParsedFeed};
+
+/// Reads and parses a file; `format` `None` means "from the extension".
+///
+/// The read stops one byte past `max_bytes`, so an oversized file never fills memory.
+pub fn read_file(source_name: &str, path: &Path, format: Option<Format>, max_bytes: u64) -> Result<ParsedFeed, SourceError> {
+    let shown = path.display().to_string();
+    let io = |error| SourceError::Io { path: shown.clone(), error };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(SourceError::TooLarge { path: shown, limit: max_bytes });
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    Ok(feed::parse(source_name, format, &bytes, usize::MAX)?)
+}
