@@ -16,8 +16,8 @@
 //! - [`report`] is the headless output.
 
 pub mod analytics;
-pub mod cli;
 pub mod bundled;
+pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod format;

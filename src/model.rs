@@ -143,11 +143,7 @@ impl fmt::Display for AnnouncementKey {
 
 /// "batch 2", or "full year" for batch 0.
 pub fn batch_label(batch: u8) -> String {
-    if batch == 0 {
-        "full year".to_owned()
-    } else {
-        format!("batch {batch}")
-    }
+    if batch == 0 { "full year".to_owned() } else { format!("batch {batch}") }
 }
 
 /// One quota allocation: `tonnes` for a holder in a category of a stage.
@@ -192,10 +188,8 @@ impl Announcement {
 }
 
 fn sorted_rows(rows: &[QuotaRow]) -> Vec<(Stage, &str, &str, u64)> {
-    let mut keyed: Vec<_> = rows
-        .iter()
-        .map(|r| (r.stage, r.category.as_str(), r.holder.as_str(), r.tonnes.to_bits()))
-        .collect();
+    let mut keyed: Vec<_> =
+        rows.iter().map(|r| (r.stage, r.category.as_str(), r.holder.as_str(), r.tonnes.to_bits())).collect();
     keyed.sort_unstable();
     keyed
 }

@@ -88,9 +88,10 @@ fn growth_cells(growth: Option<Growth>) -> [Cell; 2] {
 fn by_year(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
     let mut rows = Vec::new();
     for h in histories {
-        for point in stages(filter).into_iter().flat_map(|stage| {
-            analytics::year_series(h, &Measure::Stage(stage)).into_iter().map(move |p| (stage, p))
-        }) {
+        for point in stages(filter)
+            .into_iter()
+            .flat_map(|stage| analytics::year_series(h, &Measure::Stage(stage)).into_iter().map(move |p| (stage, p)))
+        {
             let (stage, p) = point;
             let Some(tonnes) = p.tonnes.filter(|_| filter.year.is_none_or(|y| y == p.year)) else { continue };
             let mut row = vec![
@@ -285,4 +286,3 @@ fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter) 
     }
     out
 }
-

@@ -73,7 +73,8 @@ pub fn concentration(h: &CommodityHistory<'_>, stage: Stage) -> Vec<Concentratio
     years
         .into_iter()
         .filter_map(|year| {
-            let shares: Vec<f64> = rows.iter().filter(|r| r.year == year && r.tonnes > 0.0).filter_map(|r| r.share_pct).collect();
+            let shares: Vec<f64> =
+                rows.iter().filter(|r| r.year == year && r.tonnes > 0.0).filter_map(|r| r.share_pct).collect();
             (!shares.is_empty()).then(|| Concentration {
                 year,
                 holders: shares.len(),

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 pub use holders::{Concentration, HolderYear, concentration, holder_years, holders_of};
 pub use quality::{QualityFlag, quality_flags};
-pub use series::{BatchPoint, Basis, Growth, YearPoint, batch_series, growth_pct, year_series};
+pub use series::{Basis, BatchPoint, Growth, YearPoint, batch_series, growth_pct, year_series};
 pub use values::{Measure, categories, category_value, holder_value, stage_total};
 
 use crate::model::{Announcement, Commodity, Status};
@@ -29,8 +29,7 @@ pub struct CommodityHistory<'a> {
 impl<'a> CommodityHistory<'a> {
     /// Indexes announcements per commodity, ordered by commodity slug.
     pub fn build_all(announcements: impl IntoIterator<Item = &'a Announcement>) -> Vec<CommodityHistory<'a>> {
-        let mut by_commodity: BTreeMap<&'a Commodity, BTreeMap<u16, BTreeMap<u8, &'a Announcement>>> =
-            BTreeMap::new();
+        let mut by_commodity: BTreeMap<&'a Commodity, BTreeMap<u16, BTreeMap<u8, &'a Announcement>>> = BTreeMap::new();
         for a in announcements {
             by_commodity.entry(&a.key.commodity).or_default().entry(a.key.year).or_default().insert(a.key.batch, a);
         }

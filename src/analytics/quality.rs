@@ -46,7 +46,10 @@ impl fmt::Display for QualityFlag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             QualityFlag::BatchConflict { commodity, year } => {
-                write!(f, "{commodity} {year}: a full-year issue (batch 0) and numbered batches; the full-year issue is used")
+                write!(
+                    f,
+                    "{commodity} {year}: a full-year issue (batch 0) and numbered batches; the full-year issue is used"
+                )
             }
             QualityFlag::TotalMismatch { key, stage, what, published, parts } => write!(
                 f,
@@ -118,4 +121,3 @@ fn announcement_flags(a: &Announcement, flags: &mut Vec<QualityFlag>) {
         }
     }
 }
-

@@ -101,7 +101,12 @@ fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Opt
         Some(full_year) => vec![(0, *full_year)],
         None => batches.iter().map(|(n, a)| (*n, *a)).collect(),
     };
-    let mut total = YearTotal { tonnes: None, batches: Vec::new(), partial: false, conflict: batches.contains_key(&0) && batches.len() > 1 };
+    let mut total = YearTotal {
+        tonnes: None,
+        batches: Vec::new(),
+        partial: false,
+        conflict: batches.contains_key(&0) && batches.len() > 1,
+    };
     for (batch, a) in used {
         if a.status == Status::Unpublished {
             total.partial = true;
@@ -147,9 +152,18 @@ pub fn year_series(h: &CommodityHistory<'_>, measure: &Measure<'_>) -> Vec<YearP
                 } else {
                     let through = *total.batches.iter().max()?;
                     let current = year_to_date(h, year, through, measure)?;
-                    (Basis::YearToDate { through_batch: through }, current, year_to_date(h, previous_year, through, measure)?)
+                    (
+                        Basis::YearToDate { through_batch: through },
+                        current,
+                        year_to_date(h, previous_year, through, measure)?,
+                    )
                 };
-                Some(Growth { pct: growth_pct(current, previous)?, basis, previous_tonnes: previous, compared_year: previous_year })
+                Some(Growth {
+                    pct: growth_pct(current, previous)?,
+                    basis,
+                    previous_tonnes: previous,
+                    compared_year: previous_year,
+                })
             });
             Some(YearPoint {
                 year,
@@ -177,7 +191,12 @@ pub fn batch_series(h: &CommodityHistory<'_>, measure: &Measure<'_>) -> Vec<Batc
             let growth = tonnes.and_then(|current| {
                 let compared_year = year.checked_sub(1)?;
                 let previous = value(compared_year, batch)?;
-                Some(Growth { pct: growth_pct(current, previous)?, basis: Basis::Batch, previous_tonnes: previous, compared_year })
+                Some(Growth {
+                    pct: growth_pct(current, previous)?,
+                    basis: Basis::Batch,
+                    previous_tonnes: previous,
+                    compared_year,
+                })
             });
             BatchPoint { year, batch, status, tonnes, growth }
         })

@@ -45,12 +45,16 @@ fn rounded(growth: Option<Growth>) -> Option<(f64, Basis)> {
 
 #[test]
 fn category_value_prefers_the_all_holders_row() {
-    let a = ann(2024, 1, &[
-        (Stage::Mining, "light", "*", 124_900.0),
-        (Stage::Mining, "light", "A", 100_000.0),
-        (Stage::Mining, "medium-heavy", "A", 4_000.0),
-        (Stage::Mining, "medium-heavy", "B", 6_100.0),
-    ]);
+    let a = ann(
+        2024,
+        1,
+        &[
+            (Stage::Mining, "light", "*", 124_900.0),
+            (Stage::Mining, "light", "A", 100_000.0),
+            (Stage::Mining, "medium-heavy", "A", 4_000.0),
+            (Stage::Mining, "medium-heavy", "B", 6_100.0),
+        ],
+    );
     assert_eq!(category_value(&a, Stage::Mining, "light"), Some(124_900.0));
     assert_eq!(category_value(&a, Stage::Mining, "medium-heavy"), Some(10_100.0));
     assert_eq!(category_value(&a, Stage::SmeltingSeparation, "light"), None);
@@ -130,7 +134,13 @@ fn batch_zero_beside_numbered_batches_is_a_conflict_and_wins() {
 
 #[test]
 fn batch_against_the_same_batch_a_year_earlier() {
-    let anns = [mining(2023, 1, 120_000.0), mining(2023, 2, 120_000.0), mining(2023, 3, 15_000.0), mining(2024, 1, 135_000.0), mining(2024, 2, 135_000.0)];
+    let anns = [
+        mining(2023, 1, 120_000.0),
+        mining(2023, 2, 120_000.0),
+        mining(2023, 3, 15_000.0),
+        mining(2024, 1, 135_000.0),
+        mining(2024, 2, 135_000.0),
+    ];
     let histories = CommodityHistory::build_all(&anns);
     let batches = batch_series(&histories[0], &Measure::Stage(Stage::Mining));
     assert_eq!(batches.len(), 5);
@@ -157,13 +167,25 @@ fn a_revision_changes_the_figures_computed() {
 #[test]
 fn holder_shares_and_concentration() {
     let anns = [
-        ann(2021, 0, &[
-            (Stage::Mining, "total", "*", 100.0),
-            (Stage::Mining, "light", "A", 40.0),
-            (Stage::Mining, "light", "B", 30.0),
-            (Stage::Mining, "medium-heavy", "C", 30.0),
-        ]),
-        ann(2022, 0, &[(Stage::Mining, "total", "*", 200.0), (Stage::Mining, "light", "A", 150.0), (Stage::Mining, "medium-heavy", "D", 50.0)]),
+        ann(
+            2021,
+            0,
+            &[
+                (Stage::Mining, "total", "*", 100.0),
+                (Stage::Mining, "light", "A", 40.0),
+                (Stage::Mining, "light", "B", 30.0),
+                (Stage::Mining, "medium-heavy", "C", 30.0),
+            ],
+        ),
+        ann(
+            2022,
+            0,
+            &[
+                (Stage::Mining, "total", "*", 200.0),
+                (Stage::Mining, "light", "A", 150.0),
+                (Stage::Mining, "medium-heavy", "D", 50.0),
+            ],
+        ),
     ];
     let histories = CommodityHistory::build_all(&anns);
     let rows = holder_years(&histories[0], Stage::Mining, None);
@@ -182,13 +204,17 @@ fn holder_shares_and_concentration() {
 
 #[test]
 fn totals_that_disagree_with_their_parts_are_flagged_not_replaced() {
-    let a = ann(2024, 1, &[
-        (Stage::Mining, "total", "*", 135_000.0),
-        (Stage::Mining, "light", "*", 100_000.0),
-        (Stage::Mining, "medium-heavy", "*", 10_000.0),
-        (Stage::SmeltingSeparation, "light", "*", 1_000.0),
-        (Stage::SmeltingSeparation, "light", "A", 1_004.0),
-    ]);
+    let a = ann(
+        2024,
+        1,
+        &[
+            (Stage::Mining, "total", "*", 135_000.0),
+            (Stage::Mining, "light", "*", 100_000.0),
+            (Stage::Mining, "medium-heavy", "*", 10_000.0),
+            (Stage::SmeltingSeparation, "light", "*", 1_000.0),
+            (Stage::SmeltingSeparation, "light", "A", 1_004.0),
+        ],
+    );
     let histories = CommodityHistory::build_all([&a]);
     let flags = quality_flags(&histories[0]);
     assert_eq!(flags.len(), 1, "0.4% is within tolerance: {flags:?}");

@@ -20,9 +20,8 @@ pub fn category_value(a: &Announcement, stage: Stage, category: &str) -> Option<
 
 /// Stage total: the `total` category if present, else the sum of the other categories.
 pub fn stage_total(a: &Announcement, stage: Stage) -> Option<f64> {
-    category_value(a, stage, TOTAL_CATEGORY).or_else(|| {
-        categories(a, stage).into_iter().filter_map(|c| category_value(a, stage, c)).reduce(|x, y| x + y)
-    })
+    category_value(a, stage, TOTAL_CATEGORY)
+        .or_else(|| categories(a, stage).into_iter().filter_map(|c| category_value(a, stage, c)).reduce(|x, y| x + y))
 }
 
 /// A holder's figure: in `category` when given, else its stage total (its `total` row,
@@ -40,11 +39,7 @@ pub fn holder_value(a: &Announcement, stage: Stage, category: Option<&str>, hold
 
 /// The categories of a stage other than `total`, sorted.
 pub fn categories(a: &Announcement, stage: Stage) -> BTreeSet<&str> {
-    a.quotas
-        .iter()
-        .filter(|r| r.stage == stage && !r.is_total_category())
-        .map(|r| r.category.as_str())
-        .collect()
+    a.quotas.iter().filter(|r| r.stage == stage && !r.is_total_category()).map(|r| r.category.as_str()).collect()
 }
 
 /// What a series is computed of.

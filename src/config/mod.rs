@@ -112,9 +112,9 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
 pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config, ConfigError> {
     let raw: raw::RawConfig =
         toml::from_str(text).map_err(|e| ConfigError::Syntax { origin: origin.clone(), message: e.to_string() })?;
-    raw.validate(base_dir).map(|sources| Config { origin: origin.clone(), sources }).map_err(|problems| {
-        ConfigError::Invalid { origin, problems }
-    })
+    raw.validate(base_dir)
+        .map(|sources| Config { origin: origin.clone(), sources })
+        .map_err(|problems| ConfigError::Invalid { origin, problems })
 }
 
 /// The data directory: `explicit` (from `--data-dir` or `$QUOTAWATCH_DATA_DIR`), else the

@@ -18,8 +18,12 @@ fn built_in_default_is_valid_and_has_no_source() {
 
 #[test]
 fn file_source_paths_resolve_against_the_config_folder() {
-    let config = parse("[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"q.csv\"\nmax_bytes = \"1MiB\"\n", ConfigOrigin::BuiltIn, Path::new("/base"))
-        .expect("valid");
+    let config = parse(
+        "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"q.csv\"\nmax_bytes = \"1MiB\"\n",
+        ConfigOrigin::BuiltIn,
+        Path::new("/base"),
+    )
+    .expect("valid");
     let source = &config.sources[0];
     assert_eq!(source.kind, SourceKind::File { path: "/base/q.csv".into() });
     assert_eq!(source.max_bytes, 1024 * 1024);

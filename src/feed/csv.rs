@@ -36,9 +36,7 @@ struct Group {
 pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError> {
     let mut reader = ReaderBuilder::new().flexible(true).trim(Trim::All).from_reader(text.as_bytes());
     let header = reader.headers().map_err(|e| DocumentError::Csv(e.to_string()))?.clone();
-    let columns = Columns(
-        header.iter().enumerate().map(|(i, name)| (name.trim().to_ascii_lowercase(), i)).collect(),
-    );
+    let columns = Columns(header.iter().enumerate().map(|(i, name)| (name.trim().to_ascii_lowercase(), i)).collect());
     if let Some(missing) = REQUIRED.into_iter().find(|name| !columns.0.contains_key(*name)) {
         return Err(DocumentError::MissingColumn(missing));
     }
@@ -100,7 +98,8 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
 fn read_key(columns: &Columns, record: &StringRecord) -> Result<AnnouncementKey, (&'static str, String)> {
     Ok(AnnouncementKey {
         commodity: validate::commodity(columns.get(record, "commodity")).map_err(|m| ("commodity", m))?,
-        year: validate::year(integer(columns.get(record, "year")).map_err(|m| ("year", m))?).map_err(|m| ("year", m))?,
+        year: validate::year(integer(columns.get(record, "year")).map_err(|m| ("year", m))?)
+            .map_err(|m| ("year", m))?,
         batch: validate::batch(integer(columns.get(record, "batch")).map_err(|m| ("batch", m))?)
             .map_err(|m| ("batch", m))?,
     })
@@ -121,7 +120,9 @@ fn read_row(columns: &Columns, record: &StringRecord, line: u64, group: &mut Gro
     };
     let revision = match cell("revision") {
         "" => None,
-        text => Some(validate::revision(integer(text).map_err(|m| (at("revision"), m))?).map_err(|m| (at("revision"), m))?),
+        text => {
+            Some(validate::revision(integer(text).map_err(|m| (at("revision"), m))?).map_err(|m| (at("revision"), m))?)
+        }
     };
     let title = validate::text(cell("title"), MAX_TITLE_CHARS);
     let url = validate::text(cell("url"), MAX_URL_CHARS);

@@ -75,7 +75,8 @@ fn announcement(item: &Value, path: &str) -> Result<Announcement, Problem> {
     meta.url = optional_str(obj, "url", path)?.and_then(|t| validate::text(t, MAX_URL_CHARS));
     meta.id = optional_str(obj, "id", path)?.and_then(|t| validate::text(t, MAX_ID_CHARS));
     if let Some(value) = obj.get("revision").filter(|v| !v.is_null()) {
-        let number = integer(value).ok_or_else(|| (field("revision"), format!("expected an integer, got {}", short(value))))?;
+        let number =
+            integer(value).ok_or_else(|| (field("revision"), format!("expected an integer, got {}", short(value))))?;
         meta.revision = validate::revision(number).map_err(|m| (field("revision"), m))?;
     }
     let rows = match obj.get("quotas") {
@@ -135,9 +136,7 @@ fn required_int(obj: &Map<String, Value>, name: &str, path: &str) -> Result<i64,
 
 /// An integer, also when written as `2024.0`.
 fn integer(value: &Value) -> Option<i64> {
-    value.as_i64().or_else(|| {
-        value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64)
-    })
+    value.as_i64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64))
 }
 
 /// A value for an error message: cleaned and short, since it comes from an untrusted source.

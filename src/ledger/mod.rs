@@ -111,7 +111,8 @@ impl Ledger {
         let version = Version { announcement, origin: origin.clone(), first_seen: seen };
         let Some(entry) = self.entries.get_mut(&version.announcement.key) else {
             let key = version.announcement.key.clone();
-            self.entries.insert(key, Entry { versions: vec![version], current: 0, revisions: 0, conflicts: Vec::new() });
+            self.entries
+                .insert(key, Entry { versions: vec![version], current: 0, revisions: 0, conflicts: Vec::new() });
             return MergeOutcome::New;
         };
         let current = entry.current();
@@ -145,8 +146,11 @@ impl Ledger {
             return MergeOutcome::Revised;
         }
         let won = origin.rank < current_rank;
-        let (winner, loser) =
-            if won { (origin.source.clone(), current_source.clone()) } else { (current_source.clone(), origin.source.clone()) };
+        let (winner, loser) = if won {
+            (origin.source.clone(), current_source.clone())
+        } else {
+            (current_source.clone(), origin.source.clone())
+        };
         let conflict = Conflict { winner, loser };
         if !entry.conflicts.contains(&conflict) {
             entry.conflicts.push(conflict);

@@ -9,7 +9,12 @@ use crate::feed::{self, DocumentError, Format, ParsedFeed};
 /// Reads and parses a file; `format` `None` means "from the extension".
 ///
 /// The read stops one byte past `max_bytes`, so an oversized file never fills memory.
-pub fn read_file(source_name: &str, path: &Path, format: Option<Format>, max_bytes: u64) -> Result<ParsedFeed, SourceError> {
+pub fn read_file(
+    source_name: &str,
+    path: &Path,
+    format: Option<Format>,
+    max_bytes: u64,
+) -> Result<ParsedFeed, SourceError> {
     let shown = path.display().to_string();
     let io = |error| SourceError::Io { path: shown.clone(), error };
     let file = std::fs::File::open(path).map_err(io)?;
