@@ -16,6 +16,7 @@
 //! - [`report`] is the headless output.
 
 pub mod analytics;
+pub mod app;
 pub mod bundled;
 pub mod cli;
 pub mod config;
@@ -25,3 +26,4 @@ pub mod ledger;
 pub mod model;
 pub mod report;
 pub mod sources;
+pub mod ui;

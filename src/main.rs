@@ -27,10 +27,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Some(Command::CheckConfig { path }) => check_config(path.as_deref().or(cli.config.as_deref())),
         Some(Command::Report(args)) => run_report(&cli, args),
-        None => {
-            load_config(&cli)?;
-            Err("the interactive dashboard is not built yet; use `quotawatch report` (see --help)".into())
-        }
+        None => run_dashboard(&cli),
     }
 }
 
@@ -76,4 +73,33 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     }
     print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
     Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
+    let config = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
+    let log_note = start_log(&data_dir);
+    let loaded = sources::load_once(&config, !cli.no_bundled, chrono::Utc::now());
+    let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
+    if let Err(note) = log_note {
+        state.push_log(quotawatch::app::state::LogKind::SourceError, note);
+    }
+    quotawatch::app::run(state).map_err(|e| format!("terminal error: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs go to `quotawatch.log` in the data dir, never to the screen the dashboard owns.
+fn start_log(data_dir: &std::path::Path) -> Result<(), String> {
+    let path = data_dir.join("quotawatch.log");
+    let file = std::fs::create_dir_all(data_dir)
+        .and_then(|()| std::fs::OpenOptions::new().create(true).append(true).open(&path))
+        .map_err(|e| format!("no log file ({}): {e}", path.display()))?;
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_target(false)
+        .try_init()
+        .map_err(|e| format!("logging not started: {e}"))?;
+    tracing::info!("dashboard starting, data dir {}", data_dir.display());
+    Ok(())
 }

@@ -1,12 +1,12 @@
 //! Holder shares and concentration (rule 6 of "How figures combine"): who holds how much
 //! of a stage, and how concentrated the allocation is, year by year.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{CommodityHistory, Growth, Measure, year_series};
-use crate::model::{ALL_HOLDERS, Stage};
+use super::{CommodityHistory, Growth, Measure, YearPoint, year_series};
+use crate::model::{ALL_HOLDERS, Announcement, Stage, Status};
 
 /// A holder's figure for one year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -17,6 +17,8 @@ pub struct HolderYear {
     /// Share of the same year's stage (or category) total, in percent.
     pub share_pct: Option<f64>,
     pub growth: Option<Growth>,
+    /// The batches the figure and its share cover (those that list holders).
+    pub batches: Vec<u8>,
 }
 
 /// Concentration of one year's allocation of a stage.
@@ -42,23 +44,46 @@ pub fn holders_of<'a>(h: &CommodityHistory<'a>, stage: Stage, category: Option<&
 }
 
 /// Each holder's year totals with share and growth, ordered by year then holder.
+///
+/// Shares compare like with like: a holder's figure and the stage (or category) total
+/// are both summed over the batches of the year that list holders, so a year whose
+/// allocation was published for batch 1 only still gets true shares of batch 1.
 pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&str>) -> Vec<HolderYear> {
     let scope = match category {
         Some(category) => Measure::Category(stage, category),
         None => Measure::Stage(stage),
     };
-    let scope_totals = year_series(h, &scope);
+    let names = holders_of(h, stage, category);
+    let growth: BTreeMap<&str, Vec<YearPoint>> =
+        names.iter().map(|holder| (*holder, year_series(h, &Measure::Holder { stage, category, holder }))).collect();
     let mut rows = Vec::new();
-    for holder in holders_of(h, stage, category) {
-        for point in year_series(h, &Measure::Holder { stage, category, holder }) {
-            let Some(tonnes) = point.tonnes else { continue };
-            let scope_total = scope_totals.iter().find(|p| p.year == point.year).and_then(|p| p.tonnes);
+    for (&year, batches) in &h.years {
+        let used: Vec<&Announcement> = match batches.get(&0) {
+            Some(full_year) => vec![*full_year],
+            None => batches.values().copied().collect(),
+        };
+        let listed = |a: &&Announcement| {
+            a.status == Status::Published
+                && a.quotas
+                    .iter()
+                    .any(|r| r.stage == stage && r.holder != ALL_HOLDERS && category.is_none_or(|c| r.category == c))
+        };
+        let covered: Vec<&Announcement> = used.into_iter().filter(listed).collect();
+        if covered.is_empty() {
+            continue;
+        }
+        let scope_total: f64 = covered.iter().filter_map(|a| scope.value(a)).sum();
+        for holder in &names {
+            let measure = Measure::Holder { stage, category, holder };
+            let Some(tonnes) = covered.iter().filter_map(|a| measure.value(a)).reduce(|x, y| x + y) else { continue };
+            let point = growth.get(holder).and_then(|points| points.iter().find(|p| p.year == year));
             rows.push(HolderYear {
-                year: point.year,
-                holder: holder.to_owned(),
+                year,
+                holder: (*holder).to_owned(),
                 tonnes,
-                share_pct: scope_total.filter(|t| *t > 0.0).map(|t| tonnes / t * 100.0),
-                growth: point.growth,
+                share_pct: (scope_total > 0.0).then(|| tonnes / scope_total * 100.0),
+                growth: point.and_then(|p| p.growth),
+                batches: covered.iter().map(|a| a.key.batch).collect(),
             });
         }
     }

@@ -71,7 +71,9 @@ pub struct YearPoint {
     /// The published batches that contributed to `tonnes`.
     pub batches: Vec<u8>,
     pub complete: bool,
-    /// Some batch of the year was issued with its figures withheld.
+    /// The total covers part of the year: a batch was issued with its figures withheld,
+    /// or a published batch does not carry this measure (e.g. no category split). Partial
+    /// years get no full-year growth, since it would not compare like with like.
     pub partial: bool,
     /// The year has a batch 0 and numbered batches; batch 0 is used.
     pub conflict: bool,
@@ -107,13 +109,22 @@ fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Opt
         partial: false,
         conflict: batches.contains_key(&0) && batches.len() > 1,
     };
+    let mut published_batches = 0;
     for (batch, a) in used {
         if a.status == Status::Unpublished {
             total.partial = true;
-        } else if let Some(value) = measure.value(a) {
+            continue;
+        }
+        published_batches += 1;
+        if let Some(value) = measure.value(a) {
             *total.tonnes.get_or_insert(0.0) += value;
             total.batches.push(batch);
         }
+    }
+    // A batch that carries figures but not this measure (a split or holder list published
+    // for one batch only) makes the year total cover part of the year.
+    if total.tonnes.is_some() && total.batches.len() < published_batches {
+        total.partial = true;
     }
     Some(total)
 }

@@ -81,8 +81,8 @@ fn announcement(item: &Value, path: &str) -> Result<Announcement, Problem> {
     }
     let rows = match obj.get("quotas") {
         Some(Value::Array(rows)) => rows,
+        None | Some(Value::Null) => return Err((field("quotas"), "required field is missing".into())),
         Some(other) => return Err((field("quotas"), format!("expected an array, got {}", short(other)))),
-        None => return Err((field("quotas"), "required field is missing".into())),
     };
     let rows = rows
         .iter()
@@ -106,8 +106,8 @@ fn quota_row(row: &Value, path: &str) -> Result<QuotaRow, Problem> {
     let holder = validate::holder(optional_str(obj, "holder", path)?.unwrap_or(""));
     let tonnes = match obj.get("tonnes") {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::INFINITY),
+        None | Some(Value::Null) => return Err((field("tonnes"), "required field is missing".into())),
         Some(other) => return Err((field("tonnes"), format!("expected a number, got {}", short(other)))),
-        None => return Err((field("tonnes"), "required field is missing".into())),
     };
     let tonnes = validate::tonnes(tonnes).map_err(|m| (field("tonnes"), m))?;
     Ok(QuotaRow { stage, category, holder, tonnes })

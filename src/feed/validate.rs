@@ -17,7 +17,7 @@ pub const MAX_ID_CHARS: usize = 100;
 pub const MAX_TONNES: f64 = 1e12;
 
 pub fn commodity(text: &str) -> Result<Commodity, String> {
-    Commodity::parse(text).ok_or_else(|| format!("{text:?} is not a commodity slug (like \"rare-earths\")"))
+    Commodity::parse(text).ok_or_else(|| format!("{} is not a commodity slug (like \"rare-earths\")", quoted(text)))
 }
 
 pub fn year(value: i64) -> Result<u16, String> {
@@ -43,15 +43,15 @@ pub fn published(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| DateTime::parse_from_rfc3339(text).map(|t| t.date_naive()))
-        .map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD or RFC 3339)"))
+        .map_err(|_| format!("{} is not a date (YYYY-MM-DD or RFC 3339)", quoted(text)))
 }
 
 pub fn status(text: &str) -> Result<Status, String> {
-    Status::parse(text).ok_or_else(|| format!("{text:?} is not a status (published or unpublished)"))
+    Status::parse(text).ok_or_else(|| format!("{} is not a status (published or unpublished)", quoted(text)))
 }
 
 pub fn stage(text: &str) -> Result<Stage, String> {
-    Stage::parse(text).ok_or_else(|| format!("{text:?} is not a stage (mining or smelting-separation)"))
+    Stage::parse(text).ok_or_else(|| format!("{} is not a stage (mining or smelting-separation)", quoted(text)))
 }
 
 /// An empty category means the whole stage.
@@ -59,7 +59,7 @@ pub fn category(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         return Ok(TOTAL_CATEGORY.to_owned());
     }
-    parse_slug(text).ok_or_else(|| format!("{text:?} is not a category slug (like \"light\")"))
+    parse_slug(text).ok_or_else(|| format!("{} is not a category slug (like \"light\")", quoted(text)))
 }
 
 /// An empty holder means all holders.
@@ -78,6 +78,15 @@ pub fn tonnes(value: f64) -> Result<f64, String> {
     } else {
         Ok(value)
     }
+}
+
+/// An untrusted value for an error message: `{:?}`-escaped, so no control or bidi
+/// character reaches a terminal, and cut to a few dozen characters.
+pub fn quoted(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let head: String = text.chars().take(MAX_CHARS).collect();
+    let cut = if text.chars().nth(MAX_CHARS).is_some() { "…" } else { "" };
+    format!("{head:?}{cut}")
 }
 
 /// Optional text fields, cleaned; empty after cleaning counts as absent.

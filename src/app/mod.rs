@@ -1,0 +1,101 @@
+//! The interactive dashboard: state, actions and the key map, the one `update`, and the
+//! event loop that ties terminal input, signals and the clock to redraws.
+//!
+//! The loop redraws only when `update` says something visible changed, and drains every
+//! pending event before drawing once, so bursts cost one frame.
+
+pub mod action;
+pub mod derived;
+pub mod state;
+pub mod tables;
+pub mod update;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{self, Event};
+use tokio::sync::mpsc::{self, UnboundedSender};
+
+use crate::ui::{self, theme::Theme};
+pub use state::State;
+pub use update::{Msg, update};
+
+/// Runs the dashboard until the user quits or a signal arrives; the terminal is restored
+/// on every way out (ratatui's panic hook covers panics).
+pub fn run(state: State) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut terminal = ratatui::init();
+    let result = runtime.block_on(event_loop(&mut terminal, state));
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State) -> io::Result<()> {
+    let theme = Theme::from_env();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone())?;
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| ui::render(frame, &state, theme))?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(msg) => msg,
+                None => break,
+            },
+            _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
+        };
+        dirty |= update(&mut state, msg);
+        while let Ok(msg) = rx.try_recv() {
+            dirty |= update(&mut state, msg);
+        }
+        if state.quit {
+            break;
+        }
+    }
+    tracing::info!("dashboard closed");
+    Ok(())
+}
+
+/// Terminal input on its own thread: crossterm's `read` blocks, and it must never block
+/// the loop that draws and merges data.
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(_) => continue,
+                Err(error) => {
+                    tracing::error!("terminal input failed: {error}");
+                    Msg::Signal
+                }
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop normally, so the terminal is restored.
+fn spawn_signals(tx: UnboundedSender<Msg>) -> io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut streams =
+        [signal(SignalKind::terminate())?, signal(SignalKind::hangup())?, signal(SignalKind::interrupt())?];
+    tokio::spawn(async move {
+        let [term, hup, int] = &mut streams;
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = hup.recv() => tracing::info!("SIGHUP"),
+            _ = int.recv() => tracing::info!("SIGINT"),
+        }
+        let _ = tx.send(Msg::Signal);
+    });
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! Everything the dashboard shows, as plain data. The UI draws it; only
+//! [`super::update`] changes it.
+
+use chrono::{DateTime, Utc};
+
+use super::derived::{Derived, holder_history};
+use crate::analytics::BatchPoint;
+use crate::ledger::{Ledger, MergeOutcome};
+use crate::model::{Commodity, Stage};
+use crate::sources::{Loaded, SourceReport};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Stages,
+    Producers,
+    Sources,
+    Log,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [View::Overview, View::Stages, View::Producers, View::Sources, View::Log];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Stages => "Stages",
+            View::Producers => "Producers",
+            View::Sources => "Sources",
+            View::Log => "Log",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+}
+
+/// One level of the Stages drill-down; each keeps its own selection so going back restores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Level {
+    Stages { selected: usize },
+    Categories { stage: Stage, selected: usize },
+    Holders { stage: Stage, category: String, selected: usize },
+    History { stage: Stage, category: String, holder: String, points: Vec<BatchPoint>, selected: usize },
+}
+
+impl Level {
+    pub fn selected(&self) -> usize {
+        match self {
+            Level::Stages { selected }
+            | Level::Categories { selected, .. }
+            | Level::Holders { selected, .. }
+            | Level::History { selected, .. } => *selected,
+        }
+    }
+
+    pub fn selected_mut(&mut self) -> &mut usize {
+        match self {
+            Level::Stages { selected }
+            | Level::Categories { selected, .. }
+            | Level::Holders { selected, .. }
+            | Level::History { selected, .. } => selected,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    Loaded,
+    New,
+    Revision,
+    Conflict,
+    Rejected,
+    SourceError,
+}
+
+impl LogKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            LogKind::Loaded => "loaded",
+            LogKind::New => "new",
+            LogKind::Revision => "revision",
+            LogKind::Conflict => "conflict",
+            LogKind::Rejected => "rejected",
+            LogKind::SourceError => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceState {
+    Ok,
+    Failing,
+    Disabled,
+}
+
+/// What the Sources view shows of one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceView {
+    pub name: String,
+    pub kind: &'static str,
+    pub location: String,
+    pub state: SourceState,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<(DateTime<Utc>, String)>,
+    /// The next poll, once sources are polled live.
+    pub next_poll: Option<DateTime<Utc>>,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+/// The whole dashboard state.
+#[derive(Debug)]
+pub struct State {
+    pub ledger: Ledger,
+    pub commodities: Vec<Commodity>,
+    pub commodity: usize,
+    pub derived: Derived,
+    pub sources: Vec<SourceView>,
+    pub log: Vec<LogEntry>,
+    pub view: View,
+    pub stage: Stage,
+    pub year: Option<u16>,
+    pub drill: Vec<Level>,
+    /// Selection of the table views other than Stages (which keeps its own per level).
+    pub selected: [usize; 5],
+    pub filter: String,
+    pub filter_editing: bool,
+    pub help: bool,
+    /// Full text shown over the view (a source's last error), closed by Esc or Enter.
+    pub popup: Option<String>,
+    pub now: DateTime<Utc>,
+    pub quit: bool,
+}
+
+/// Keeps the log from growing without bound in a long-running session.
+pub const LOG_LIMIT: usize = 1_000;
+
+impl State {
+    /// The initial state from one load of the bundled history and the sources.
+    pub fn new(loaded: Loaded, now: DateTime<Utc>) -> State {
+        let mut log = Vec::new();
+        let sources = loaded.sources.iter().map(|report| source_view(report, now, &mut log)).collect();
+        let mut state = State {
+            ledger: loaded.ledger,
+            commodities: Vec::new(),
+            commodity: 0,
+            derived: Derived::default(),
+            sources,
+            log,
+            view: View::Overview,
+            stage: Stage::Mining,
+            year: None,
+            drill: vec![Level::Stages { selected: 0 }],
+            selected: [0; 5],
+            filter: String::new(),
+            filter_editing: false,
+            help: false,
+            popup: None,
+            now,
+            quit: false,
+        };
+        state.refresh();
+        state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
+        state.refresh();
+        state
+    }
+
+    pub fn current_commodity(&self) -> Option<&Commodity> {
+        self.commodities.get(self.commodity)
+    }
+
+    /// Recomputes derived figures after the data or the commodity changed, keeping the
+    /// selected year when it still exists.
+    pub fn refresh(&mut self) {
+        let mut commodities: Vec<Commodity> = self.ledger.current().map(|a| a.key.commodity.clone()).collect();
+        commodities.dedup();
+        self.commodities = commodities;
+        self.commodity = self.commodity.min(self.commodities.len().saturating_sub(1));
+        self.derived = match self.commodities.get(self.commodity) {
+            Some(commodity) => Derived::compute(&self.ledger, commodity),
+            None => Derived::default(),
+        };
+        if self.year.is_none_or(|y| !self.derived.years.contains(&y)) {
+            self.year = self.derived.latest_published_year.or_else(|| self.derived.years.last().copied());
+        }
+        let Some(commodity) = self.commodities.get(self.commodity).cloned() else { return };
+        for level in &mut self.drill {
+            if let Level::History { stage, category, holder, points, .. } = level {
+                *points = holder_history(&self.ledger, &commodity, *stage, category_filter(category), holder);
+            }
+        }
+    }
+
+    pub fn push_log(&mut self, kind: LogKind, text: String) {
+        self.log.push(LogEntry { at: self.now, kind, text });
+        if self.log.len() > LOG_LIMIT {
+            self.log.drain(..self.log.len() - LOG_LIMIT);
+        }
+    }
+
+    pub fn level(&self) -> &Level {
+        self.drill.last().unwrap_or(&Level::Stages { selected: 0 })
+    }
+}
+
+/// The drill-down's category "all" stands for the whole stage.
+pub fn category_filter(category: &str) -> Option<&str> {
+    (category != crate::model::TOTAL_CATEGORY).then_some(category)
+}
+
+fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry>) -> SourceView {
+    let mut entry = |kind, text| log.push(LogEntry { at: now, kind, text });
+    for rejected in &report.rejected {
+        entry(LogKind::Rejected, rejected.to_string());
+    }
+    let new = report.outcomes.iter().filter(|o| **o == MergeOutcome::New).count();
+    let revised = report.outcomes.iter().filter(|o| **o == MergeOutcome::Revised).count();
+    let conflicts = report.outcomes.iter().filter(|o| matches!(o, MergeOutcome::Conflict { .. })).count();
+    let state = match (&report.failure, report.enabled) {
+        (_, false) => SourceState::Disabled,
+        (Some(error), true) => {
+            entry(LogKind::SourceError, format!("{}: {error}", report.name));
+            SourceState::Failing
+        }
+        (None, true) => {
+            let mut text = format!("{}: {} announcements ({new} new", report.name, report.accepted);
+            if revised > 0 {
+                text.push_str(&format!(", {revised} revised"));
+            }
+            if conflicts > 0 {
+                text.push_str(&format!(", {conflicts} in conflict"));
+            }
+            text.push(')');
+            entry(LogKind::Loaded, text);
+            SourceState::Ok
+        }
+    };
+    SourceView {
+        name: report.name.clone(),
+        kind: report.kind,
+        location: report.location.clone(),
+        state,
+        last_success: (state == SourceState::Ok).then_some(now),
+        last_error: report.failure.as_ref().map(|e| (now, e.to_string())),
+        next_poll: None,
+        accepted: report.accepted,
+        rejected: report.rejected.len(),
+    }
+}

@@ -1,0 +1,348 @@
+//! The rows of each table view, built from state: what `update` selects and drills into,
+//! and what the UI draws, from one definition.
+
+use chrono::{DateTime, Utc};
+
+use super::derived::stage_index;
+use super::state::{Level, SourceState, State, View, category_filter};
+use crate::analytics::{Growth, YearPoint};
+use crate::format::{pct_signed, thousands};
+use crate::model::{Stage, TOTAL_CATEGORY, batch_label};
+
+/// How a cell should look; the theme decides the colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Muted,
+    Up,
+    Down,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// What Enter acts on (a stage slug, a category, a holder, a source name).
+    pub key: String,
+    pub cells: Vec<(String, Tone)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableModel {
+    pub title: String,
+    pub header: Vec<String>,
+    /// Column widths in cells; 0 marks a column that takes what is left.
+    pub widths: Vec<u16>,
+    pub right_aligned: Vec<bool>,
+    pub rows: Vec<TableRow>,
+    /// Shown instead of rows when there are none.
+    pub empty: String,
+}
+
+impl TableModel {
+    fn new(title: String, columns: &[(&'static str, u16, bool)], empty: &str) -> TableModel {
+        TableModel {
+            title,
+            header: columns.iter().map(|c| c.0.to_owned()).collect(),
+            widths: columns.iter().map(|c| c.1).collect(),
+            right_aligned: columns.iter().map(|c| c.2).collect(),
+            rows: Vec::new(),
+            empty: empty.to_owned(),
+        }
+    }
+
+    fn push(&mut self, key: impl Into<String>, cells: Vec<(String, Tone)>) {
+        self.rows.push(TableRow { key: key.into(), cells });
+    }
+}
+
+fn plain(text: impl Into<String>) -> (String, Tone) {
+    (text.into(), Tone::Normal)
+}
+
+fn tonnes(value: Option<f64>, unit: &str) -> (String, Tone) {
+    match value {
+        Some(t) => plain(format!("{} {unit}", thousands(t))),
+        None => ("unpublished".into(), Tone::Muted),
+    }
+}
+
+/// Growth with its sign, coloured by direction.
+pub fn growth_cell(growth: Option<&Growth>) -> (String, Tone) {
+    match growth {
+        Some(g) if g.pct > 0.05 => (pct_signed(g.pct), Tone::Up),
+        Some(g) if g.pct < -0.05 => (pct_signed(g.pct), Tone::Down),
+        Some(g) => (pct_signed(g.pct), Tone::Normal),
+        None => ("-".into(), Tone::Muted),
+    }
+}
+
+fn basis_cell(growth: Option<&Growth>) -> (String, Tone) {
+    growth.map_or_else(|| ("-".into(), Tone::Muted), |g| (g.basis.label(), Tone::Muted))
+}
+
+fn share_cell(share: Option<f64>) -> (String, Tone) {
+    share.map_or_else(|| ("-".into(), Tone::Muted), |s| plain(format!("{s:.1}%")))
+}
+
+/// Relative age for people: "12s ago", "5m ago", "3h ago", "2d ago".
+pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let seconds = (now - then).num_seconds().max(0);
+    match seconds {
+        0..60 => format!("{seconds}s ago"),
+        60..3_600 => format!("{}m ago", seconds / 60),
+        3_600..86_400 => format!("{}h ago", seconds / 3_600),
+        _ => format!("{}d ago", seconds / 86_400),
+    }
+}
+
+/// The table of the current view (none for the overview), with the row filter applied.
+pub fn current_table(state: &State) -> Option<TableModel> {
+    let mut table = match state.view {
+        View::Overview => return None,
+        View::Stages => match state.level() {
+            Level::Stages { .. } => stages(state),
+            Level::Categories { stage, .. } => categories(state, *stage),
+            Level::Holders { stage, category, .. } => holders(state, *stage, category),
+            Level::History { stage, category, holder, .. } => history(state, *stage, category, holder),
+        },
+        View::Producers => producers(state),
+        View::Sources => sources(state),
+        View::Log => log(state),
+    };
+    if !state.filter.is_empty() {
+        let needle = state.filter.to_lowercase();
+        table.rows.retain(|row| row.cells.iter().any(|(text, _)| text.to_lowercase().contains(&needle)));
+        table.title.push_str(&format!(" (filter: {})", state.filter));
+    }
+    Some(table)
+}
+
+fn unit(state: &State) -> &'static str {
+    state.current_commodity().map_or("t", |c| c.unit())
+}
+
+fn year_label(state: &State) -> String {
+    state.year.map_or_else(|| "-".into(), |y| y.to_string())
+}
+
+fn stages(state: &State) -> TableModel {
+    let columns =
+        [("Stage", 24, false), ("Tonnes", 16, true), ("YoY", 8, true), ("Basis", 24, false), ("Batches", 30, false)];
+    let title = format!("{} {} · stages", state.current_commodity().map_or("", |c| c.as_str()), year_label(state));
+    let mut table = TableModel::new(title, &columns, "No announcements for this year.");
+    let Some(year) = state.year else { return table };
+    for stage in Stage::ALL {
+        let Some(point) = state.derived.year_point(stage, year) else { continue };
+        let batches = state.derived.stage_batches[stage_index(stage)]
+            .iter()
+            .filter(|b| b.year == year)
+            .map(|b| match (b.tonnes, point.tonnes) {
+                (Some(t), Some(total)) if total > 0.0 => format!("{} {:.0}%", short_batch(b.batch), t / total * 100.0),
+                _ => format!("{} unpublished", short_batch(b.batch)),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        table.push(
+            stage.slug(),
+            vec![
+                plain(stage.label()),
+                tonnes(point.tonnes, unit(state)),
+                growth_cell(point.growth.as_ref()),
+                basis_cell(point.growth.as_ref()),
+                (batches, Tone::Muted),
+            ],
+        );
+    }
+    table
+}
+
+fn short_batch(batch: u8) -> String {
+    if batch == 0 { "full year".into() } else { format!("b{batch}") }
+}
+
+fn categories(state: &State, stage: Stage) -> TableModel {
+    let columns =
+        [("Category", 24, false), ("Tonnes", 16, true), ("Share", 8, true), ("YoY", 8, true), ("Basis", 24, false)];
+    let title = format!("{} {} · {} · categories", commodity_name(state), year_label(state), stage.slug());
+    let mut table = TableModel::new(title, &columns, "No figures for this year.");
+    let Some(year) = state.year else { return table };
+    let stage_total = state.derived.year_point(stage, year).and_then(|p| p.tonnes);
+    let point_for = |series: &[YearPoint]| series.iter().find(|p| p.year == year).cloned();
+    for (category, series) in &state.derived.categories[stage_index(stage)] {
+        let Some(point) = point_for(series).filter(|p| p.tonnes.is_some()) else { continue };
+        let share = point.tonnes.zip(stage_total).filter(|(_, total)| *total > 0.0).map(|(t, total)| t / total * 100.0);
+        table.push(
+            category.clone(),
+            vec![
+                plain(category.clone()),
+                tonnes(point.tonnes, unit(state)),
+                share_cell(share),
+                growth_cell(point.growth.as_ref()),
+                basis_cell(point.growth.as_ref()),
+            ],
+        );
+    }
+    if let Some(point) = state.derived.year_point(stage, year).filter(|p| p.tonnes.is_some()) {
+        table.push(
+            TOTAL_CATEGORY,
+            vec![
+                plain("all categories"),
+                tonnes(point.tonnes, unit(state)),
+                share_cell(Some(100.0)),
+                growth_cell(point.growth.as_ref()),
+                basis_cell(point.growth.as_ref()),
+            ],
+        );
+    }
+    table
+}
+
+fn holders(state: &State, stage: Stage, category: &str) -> TableModel {
+    let columns =
+        [("Holder", 40, false), ("Tonnes", 16, true), ("Share", 8, true), ("YoY", 8, true), ("Basis", 24, false)];
+    let shown = if category == TOTAL_CATEGORY { "all categories" } else { category };
+    let title = format!("{} {} · {} · {shown} · holders", commodity_name(state), year_label(state), stage.slug());
+    let mut table = TableModel::new(title, &columns, "No holder allocations published for this year.");
+    let Some(year) = state.year else { return table };
+    let key = (stage, category_filter(category).map(str::to_owned));
+    for row in state.derived.holders.get(&key).into_iter().flatten().filter(|r| r.year == year) {
+        table.push(
+            row.holder.clone(),
+            vec![
+                plain(row.holder.clone()),
+                tonnes(Some(row.tonnes), unit(state)),
+                share_cell(row.share_pct),
+                growth_cell(row.growth.as_ref()),
+                basis_cell(row.growth.as_ref()),
+            ],
+        );
+    }
+    table
+}
+
+fn history(state: &State, stage: Stage, category: &str, holder: &str) -> TableModel {
+    let columns = [("Year", 6, true), ("Batch", 10, false), ("Tonnes", 16, true), ("vs same batch", 14, true)];
+    let shown = if category == TOTAL_CATEGORY { "all categories" } else { category };
+    let title = format!("{} · {} · {shown} · {holder} · history", commodity_name(state), stage.slug());
+    let mut table = TableModel::new(title, &columns, "No figures for this holder.");
+    if let Level::History { points, .. } = state.level() {
+        for p in points.iter().rev() {
+            table.push(
+                format!("{}-{}", p.year, p.batch),
+                vec![
+                    plain(p.year.to_string()),
+                    plain(batch_label(p.batch)),
+                    tonnes(p.tonnes, unit(state)),
+                    growth_cell(p.growth.as_ref()),
+                ],
+            );
+        }
+    }
+    table
+}
+
+/// Years shown as columns in the producers table: as many recent ones as are useful.
+const PRODUCER_YEARS: usize = 8;
+
+fn producers(state: &State) -> TableModel {
+    let i = stage_index(state.stage);
+    let holder_rows = state.derived.holders.get(&(state.stage, None)).map(Vec::as_slice).unwrap_or_default();
+    let mut years: Vec<u16> = state.derived.concentration[i].iter().map(|c| c.year).collect();
+    years.drain(..years.len().saturating_sub(PRODUCER_YEARS));
+    let mut columns = vec![("Holder", 38, false)];
+    columns.extend(years.iter().map(|_| ("", 9, true)));
+    let title = format!("{} · {} · holder shares by year", commodity_name(state), state.stage.slug());
+    let mut table = TableModel::new(title, &columns, "No holder allocations published for this stage.");
+    let mut names: Vec<&str> =
+        holder_rows.iter().filter(|r| years.contains(&r.year)).map(|r| r.holder.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let mut cells = vec![plain(name)];
+        for year in &years {
+            let share = holder_rows.iter().find(|r| r.year == *year && r.holder == name).and_then(|r| r.share_pct);
+            cells.push(share.map_or_else(|| ("·".into(), Tone::Muted), |s| plain(format!("{s:.1}%"))));
+        }
+        table.push(name, cells);
+    }
+    if !years.is_empty() {
+        let concentration = &state.derived.concentration[i];
+        let summary = |label: &str, value: &dyn Fn(&crate::analytics::Concentration) -> String| {
+            let mut cells = vec![(label.to_owned(), Tone::Warning)];
+            for year in &years {
+                let c = concentration.iter().find(|c| c.year == *year);
+                cells.push((c.map_or_else(|| "·".into(), value), Tone::Warning));
+            }
+            cells
+        };
+        table.push("holders", summary("holder count", &|c| c.holders.to_string()));
+        table.push("hhi", summary("HHI (0-10,000)", &|c| format!("{:.0}", c.hhi)));
+        table.push("coverage", summary("share covered", &|c| format!("{:.0}%", c.coverage_pct)));
+    }
+    table.header = std::iter::once("Holder".to_owned()).chain(years.iter().map(u16::to_string)).collect();
+    table
+}
+
+fn sources(state: &State) -> TableModel {
+    let columns = [
+        ("Source", 18, false),
+        ("Kind", 8, false),
+        ("State", 9, false),
+        ("Last success", 13, false),
+        ("Last error", 0, false),
+        ("Next poll", 10, false),
+        ("Accepted", 9, true),
+        ("Rejected", 9, true),
+    ];
+    let mut table = TableModel::new("sources".into(), &columns, "No sources.");
+    for s in &state.sources {
+        let state_cell = match s.state {
+            SourceState::Ok => ("ok".into(), Tone::Up),
+            SourceState::Failing => ("failing".into(), Tone::Down),
+            SourceState::Disabled => ("disabled".into(), Tone::Muted),
+        };
+        let error = s.last_error.as_ref().map_or_else(
+            || ("-".into(), Tone::Muted),
+            |(at, text)| (format!("{} {text}", age(state.now, *at)), Tone::Down),
+        );
+        table.push(
+            s.name.clone(),
+            vec![
+                plain(s.name.clone()),
+                plain(s.kind),
+                state_cell,
+                s.last_success.map_or_else(|| ("never".into(), Tone::Muted), |t| plain(age(state.now, t))),
+                error,
+                s.next_poll.map_or_else(|| ("-".into(), Tone::Muted), |t| plain(age(t, state.now).replace(" ago", ""))),
+                plain(s.accepted.to_string()),
+                if s.rejected > 0 { (s.rejected.to_string(), Tone::Warning) } else { plain("0") },
+            ],
+        );
+    }
+    table
+}
+
+fn log(state: &State) -> TableModel {
+    let columns = [("Time (UTC)", 20, false), ("Event", 9, false), ("Detail", 0, false)];
+    let mut table = TableModel::new("event log".into(), &columns, "Nothing has happened yet.");
+    for (n, entry) in state.log.iter().enumerate().rev() {
+        let tone = match entry.kind {
+            super::state::LogKind::Rejected | super::state::LogKind::SourceError => Tone::Down,
+            super::state::LogKind::Conflict | super::state::LogKind::Revision => Tone::Warning,
+            _ => Tone::Normal,
+        };
+        table.push(
+            n.to_string(),
+            vec![
+                plain(entry.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                (entry.kind.label().into(), tone),
+                plain(entry.text.clone()),
+            ],
+        );
+    }
+    table
+}
+
+fn commodity_name(state: &State) -> &str {
+    state.current_commodity().map_or("", |c| c.as_str())
+}

@@ -1,0 +1,224 @@
+//! The one place state changes: every key press, resize, clock tick and (later) source
+//! event goes through [`update`], which says whether the screen needs redrawing.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::{Action, action_for};
+use super::derived::holder_history;
+use super::state::{Level, State, View, category_filter};
+use super::tables::current_table;
+use crate::model::Stage;
+
+/// Everything that can change the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    /// The wall clock moved on (ages and countdowns).
+    Tick(DateTime<Utc>),
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    Signal,
+}
+
+/// Applies `msg`; returns true when what is on screen changed.
+pub fn update(state: &mut State, msg: Msg) -> bool {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => false,
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize => true,
+        Msg::Tick(now) => {
+            state.now = now;
+            // Only the Sources view shows ages that move with the clock.
+            state.view == View::Sources
+        }
+        Msg::Signal => {
+            state.quit = true;
+            true
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> bool {
+    let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+    if ctrl_c {
+        state.quit = true;
+        return true;
+    }
+    if state.popup.is_some() {
+        if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Char('q')) {
+            state.popup = None;
+        }
+        return true;
+    }
+    if state.filter_editing {
+        match key.code {
+            KeyCode::Enter => state.filter_editing = false,
+            KeyCode::Esc => {
+                state.filter_editing = false;
+                state.filter.clear();
+            }
+            KeyCode::Backspace => {
+                state.filter.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() && state.filter.chars().count() < 40 => state.filter.push(c),
+            _ => return false,
+        }
+        reset_selection(state);
+        return true;
+    }
+    if state.help {
+        match action_for(&key) {
+            Some(Action::Quit) => state.quit = true,
+            Some(Action::ToggleHelp | Action::Back) => state.help = false,
+            _ => return false,
+        }
+        return true;
+    }
+    match action_for(&key) {
+        Some(action) => {
+            apply(state, action);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Applies one action from the key map (also what state tests call directly).
+pub fn apply(state: &mut State, action: Action) {
+    match action {
+        Action::Quit => state.quit = true,
+        Action::ShowView(view) => show(state, view),
+        Action::NextView => show(state, View::ALL[(state.view.index() + 1) % View::ALL.len()]),
+        Action::PrevView => show(state, View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]),
+        Action::PrevYear | Action::NextYear => {
+            let years = &state.derived.years;
+            let position = state.year.and_then(|y| years.iter().position(|x| *x == y));
+            let next = match (action, position) {
+                (Action::PrevYear, Some(i)) => i.checked_sub(1),
+                (_, Some(i)) => Some(i + 1).filter(|i| *i < years.len()),
+                (_, None) => years.len().checked_sub(1),
+            };
+            if let Some(i) = next {
+                state.year = Some(years[i]);
+            }
+        }
+        Action::Up => move_selection(state, -1),
+        Action::Down => move_selection(state, 1),
+        Action::Enter => enter(state),
+        Action::Back => {
+            if !state.filter.is_empty() {
+                state.filter.clear();
+            } else if state.view == View::Stages && state.drill.len() > 1 {
+                state.drill.pop();
+            }
+        }
+        Action::PrevCommodity | Action::NextCommodity => {
+            let count = state.commodities.len().max(1);
+            state.commodity = if action == Action::NextCommodity {
+                (state.commodity + 1) % count
+            } else {
+                (state.commodity + count - 1) % count
+            };
+            state.year = None;
+            state.drill.truncate(1);
+            state.refresh();
+        }
+        Action::ToggleStage => {
+            state.stage = match state.stage {
+                Stage::Mining => Stage::SmeltingSeparation,
+                Stage::SmeltingSeparation => Stage::Mining,
+            };
+        }
+        Action::StartFilter => {
+            if state.view != View::Overview {
+                state.filter_editing = true;
+                state.filter.clear();
+            }
+        }
+        Action::ToggleHelp => state.help = !state.help,
+    }
+}
+
+fn show(state: &mut State, view: View) {
+    if state.view != view {
+        state.view = view;
+        state.filter.clear();
+        state.filter_editing = false;
+    }
+}
+
+fn reset_selection(state: &mut State) {
+    match state.view {
+        View::Stages => {
+            if let Some(level) = state.drill.last_mut() {
+                *level.selected_mut() = 0;
+            }
+        }
+        view => state.selected[view.index()] = 0,
+    }
+}
+
+/// The selected row of the current table, clamped to the rows there are.
+pub fn selected_row(state: &State) -> usize {
+    let rows = current_table(state).map_or(0, |t| t.rows.len());
+    let selected = match state.view {
+        View::Stages => state.level().selected(),
+        view => state.selected[view.index()],
+    };
+    selected.min(rows.saturating_sub(1))
+}
+
+fn move_selection(state: &mut State, delta: isize) {
+    let rows = current_table(state).map_or(0, |t| t.rows.len());
+    let current = selected_row(state);
+    let next = current.saturating_add_signed(delta).min(rows.saturating_sub(1));
+    match state.view {
+        View::Stages => {
+            if let Some(level) = state.drill.last_mut() {
+                *level.selected_mut() = next;
+            }
+        }
+        view => state.selected[view.index()] = next,
+    }
+}
+
+fn enter(state: &mut State) {
+    let Some(table) = current_table(state) else { return };
+    let Some(row) = table.rows.get(selected_row(state)) else { return };
+    let key = row.key.clone();
+    match (state.view, state.level().clone()) {
+        (View::Stages, Level::Stages { .. }) => {
+            if let Some(stage) = Stage::parse(&key) {
+                state.drill.push(Level::Categories { stage, selected: 0 });
+            }
+        }
+        (View::Stages, Level::Categories { stage, .. }) => {
+            state.drill.push(Level::Holders { stage, category: key, selected: 0 });
+        }
+        (View::Stages, Level::Holders { stage, category, .. }) => {
+            let Some(commodity) = state.current_commodity() else { return };
+            let points = holder_history(&state.ledger, commodity, stage, category_filter(&category), &key);
+            state.drill.push(Level::History { stage, category, holder: key, points, selected: 0 });
+        }
+        (View::Sources, _) => {
+            if let Some(source) = state.sources.iter().find(|s| s.name == key) {
+                let error = source.last_error.as_ref().map_or("no error".to_owned(), |(_, text)| text.clone());
+                state.popup =
+                    Some(format!("{} ({}: {})\n\nLast error: {error}", source.name, source.kind, source.location));
+            }
+        }
+        (View::Log, _) => {
+            if let Some(entry) = key.parse::<usize>().ok().and_then(|n| state.log.get(n)) {
+                state.popup = Some(format!(
+                    "{} {}\n\n{}",
+                    entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    entry.kind.label(),
+                    entry.text
+                ));
+            }
+        }
+        _ => {}
+    }
+    state.filter.clear();
+}
