@@ -59,9 +59,10 @@ fn plain(text: impl Into<String>) -> (String, Tone) {
     (text.into(), Tone::Normal)
 }
 
-fn tonnes(value: Option<f64>, unit: &str) -> (String, Tone) {
+/// Tonnes without the unit: tables name the unit once, in their title.
+fn tonnes(value: Option<f64>) -> (String, Tone) {
     match value {
-        Some(t) => plain(format!("{} {unit}", thousands(t))),
+        Some(t) => plain(thousands(t)),
         None => ("unpublished".into(), Tone::Muted),
     }
 }
@@ -77,7 +78,15 @@ pub fn growth_cell(growth: Option<&Growth>) -> (String, Tone) {
 }
 
 fn basis_cell(growth: Option<&Growth>) -> (String, Tone) {
-    growth.map_or_else(|| ("-".into(), Tone::Muted), |g| (g.basis.label(), Tone::Muted))
+    growth.map_or_else(|| ("-".into(), Tone::Muted), |g| (g.basis.slug(), Tone::Muted))
+}
+
+/// The basis, or why there is none: a partial year (a batch withheld or without this split).
+fn point_basis_cell(point: &YearPoint) -> (String, Tone) {
+    match &point.growth {
+        None if point.partial => ("partial year".into(), Tone::Warning),
+        growth => basis_cell(growth.as_ref()),
+    }
 }
 
 fn share_cell(share: Option<f64>) -> (String, Tone) {
@@ -127,8 +136,8 @@ fn year_label(state: &State) -> String {
 
 fn stages(state: &State) -> TableModel {
     let columns =
-        [("Stage", 24, false), ("Tonnes", 16, true), ("YoY", 8, true), ("Basis", 24, false), ("Batches", 30, false)];
-    let title = format!("{} {} · stages", state.current_commodity().map_or("", |c| c.as_str()), year_label(state));
+        [("Stage", 21, false), ("Tonnes", 10, true), ("YoY", 7, true), ("Basis", 11, false), ("Batches", 0, false)];
+    let title = format!("{} {} · stages · {}", commodity_name(state), year_label(state), unit(state));
     let mut table = TableModel::new(title, &columns, "No announcements for this year.");
     let Some(year) = state.year else { return table };
     for stage in Stage::ALL {
@@ -146,9 +155,9 @@ fn stages(state: &State) -> TableModel {
             stage.slug(),
             vec![
                 plain(stage.label()),
-                tonnes(point.tonnes, unit(state)),
+                tonnes(point.tonnes),
                 growth_cell(point.growth.as_ref()),
-                basis_cell(point.growth.as_ref()),
+                point_basis_cell(point),
                 (batches, Tone::Muted),
             ],
         );
@@ -162,8 +171,9 @@ fn short_batch(batch: u8) -> String {
 
 fn categories(state: &State, stage: Stage) -> TableModel {
     let columns =
-        [("Category", 24, false), ("Tonnes", 16, true), ("Share", 8, true), ("YoY", 8, true), ("Basis", 24, false)];
-    let title = format!("{} {} · {} · categories", commodity_name(state), year_label(state), stage.slug());
+        [("Category", 16, false), ("Tonnes", 10, true), ("Share", 7, true), ("YoY", 7, true), ("Basis", 0, false)];
+    let title =
+        format!("{} {} · {} · categories · {}", commodity_name(state), year_label(state), stage.slug(), unit(state));
     let mut table = TableModel::new(title, &columns, "No figures for this year.");
     let Some(year) = state.year else { return table };
     let stage_total = state.derived.year_point(stage, year).and_then(|p| p.tonnes);
@@ -175,10 +185,10 @@ fn categories(state: &State, stage: Stage) -> TableModel {
             category.clone(),
             vec![
                 plain(category.clone()),
-                tonnes(point.tonnes, unit(state)),
+                tonnes(point.tonnes),
                 share_cell(share),
                 growth_cell(point.growth.as_ref()),
-                basis_cell(point.growth.as_ref()),
+                point_basis_cell(&point),
             ],
         );
     }
@@ -187,10 +197,10 @@ fn categories(state: &State, stage: Stage) -> TableModel {
             TOTAL_CATEGORY,
             vec![
                 plain("all categories"),
-                tonnes(point.tonnes, unit(state)),
+                tonnes(point.tonnes),
                 share_cell(Some(100.0)),
                 growth_cell(point.growth.as_ref()),
-                basis_cell(point.growth.as_ref()),
+                point_basis_cell(point),
             ],
         );
     }
@@ -199,9 +209,15 @@ fn categories(state: &State, stage: Stage) -> TableModel {
 
 fn holders(state: &State, stage: Stage, category: &str) -> TableModel {
     let columns =
-        [("Holder", 40, false), ("Tonnes", 16, true), ("Share", 8, true), ("YoY", 8, true), ("Basis", 24, false)];
+        [("Holder", 36, false), ("Tonnes", 10, true), ("Share", 7, true), ("YoY", 7, true), ("Basis", 0, false)];
     let shown = if category == TOTAL_CATEGORY { "all categories" } else { category };
-    let title = format!("{} {} · {} · {shown} · holders", commodity_name(state), year_label(state), stage.slug());
+    let title = format!(
+        "{} {} · {} · {shown} · holders · {}",
+        commodity_name(state),
+        year_label(state),
+        stage.slug(),
+        unit(state)
+    );
     let mut table = TableModel::new(title, &columns, "No holder allocations published for this year.");
     let Some(year) = state.year else { return table };
     let key = (stage, category_filter(category).map(str::to_owned));
@@ -210,7 +226,7 @@ fn holders(state: &State, stage: Stage, category: &str) -> TableModel {
             row.holder.clone(),
             vec![
                 plain(row.holder.clone()),
-                tonnes(Some(row.tonnes), unit(state)),
+                tonnes(Some(row.tonnes)),
                 share_cell(row.share_pct),
                 growth_cell(row.growth.as_ref()),
                 basis_cell(row.growth.as_ref()),
@@ -221,9 +237,9 @@ fn holders(state: &State, stage: Stage, category: &str) -> TableModel {
 }
 
 fn history(state: &State, stage: Stage, category: &str, holder: &str) -> TableModel {
-    let columns = [("Year", 6, true), ("Batch", 10, false), ("Tonnes", 16, true), ("vs same batch", 14, true)];
+    let columns = [("Year", 6, true), ("Batch", 10, false), ("Tonnes", 10, true), ("vs same batch", 14, true)];
     let shown = if category == TOTAL_CATEGORY { "all categories" } else { category };
-    let title = format!("{} · {} · {shown} · {holder} · history", commodity_name(state), stage.slug());
+    let title = format!("{} · {} · {shown} · {holder} · {}", commodity_name(state), stage.slug(), unit(state));
     let mut table = TableModel::new(title, &columns, "No figures for this holder.");
     if let Level::History { points, .. } = state.level() {
         for p in points.iter().rev() {
@@ -232,7 +248,7 @@ fn history(state: &State, stage: Stage, category: &str, holder: &str) -> TableMo
                 vec![
                     plain(p.year.to_string()),
                     plain(batch_label(p.batch)),
-                    tonnes(p.tonnes, unit(state)),
+                    tonnes(p.tonnes),
                     growth_cell(p.growth.as_ref()),
                 ],
             );

@@ -91,10 +91,14 @@ impl Widget for StackedBars<'_> {
                 }
                 filled = filled.max(top.min(plot_height));
             }
-            let value = match column.note {
+            let mut value = match column.note {
                 Some(note) if total == 0.0 => note.to_owned(),
                 _ => compact(total),
             };
+            // Keep a gap between neighbouring labels: "255k" becomes "255" in narrow slots.
+            if value.chars().count() > usize::from(bar_width) {
+                value = value.trim_end_matches(['k', 'M']).chars().take(usize::from(bar_width)).collect();
+            }
             let value_row = bottom.saturating_sub(filled);
             buf.set_stringn(x, value_row.max(area.y + 1), &value, slot as usize, Style::new());
             let label = if bar_width >= 4 { column.label.clone() } else { column.label.chars().skip(2).collect() };

@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     render_stage_box(frame, right, state, Stage::SmeltingSeparation, theme);
     let [chart, growth] = Layout::horizontal([Constraint::Fill(3), Constraint::Length(42)]).areas(middle);
     render_chart(frame, chart, state, theme);
-    render_table(frame, growth, &growth_table(state), usize::MAX, theme);
+    render_table(frame, growth, &growth_table(state), None, theme);
     render_events(frame, events, state, theme);
 }
 

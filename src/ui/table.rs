@@ -29,7 +29,7 @@ pub fn render_view(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &The
     } else {
         table_area
     };
-    render_table(frame, area, &model, selected_row(state), theme);
+    render_table(frame, area, &model, Some(selected_row(state)), theme);
     if let Some((chart_area, points)) = side {
         let columns: Vec<Column> = points.iter().fold(Vec::<Column>::new(), |mut columns, p| {
             let label = p.year.to_string();
@@ -72,7 +72,8 @@ fn breadcrumb<'a>(state: &State, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableModel, selected: usize, theme: &Theme) {
+/// Draws `model`; `selected` highlights a row (and scrolls to it), `None` shows the top.
+pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableModel, selected: Option<usize>, theme: &Theme) {
     let block = Block::bordered().title(format!(" {} ", model.title)).border_style(theme.border);
     if model.rows.is_empty() {
         frame.render_widget(Paragraph::new(Text::styled(model.empty.clone(), theme.muted)).block(block), area);
@@ -96,6 +97,6 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableModel, selec
     let widths = model.widths.iter().map(|w| if *w == 0 { Constraint::Fill(1) } else { Constraint::Length(*w) });
     let table =
         Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected).column_spacing(2);
-    let mut table_state = TableState::default().with_selected(Some(selected));
+    let mut table_state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -1,0 +1,292 @@
+//! Whole-app tests of the dashboard: key presses go through the same `update` the real
+//! event loop uses; state is asserted directly, and every view is snapshot at 120x40 and
+//! 80x24 through ratatui's TestBackend. The clock is fixed, so no text is volatile.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quotawatch::app::action::{Action, BINDINGS, action_for};
+use quotawatch::app::state::{Level, View};
+use quotawatch::app::tables::current_table;
+use quotawatch::app::{Msg, State, update};
+use quotawatch::ledger::Origin;
+use quotawatch::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, Stage, Status};
+use quotawatch::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).single().expect("valid time")
+}
+
+fn state() -> State {
+    let config = quotawatch::config::load(None).expect("built-in config");
+    State::new(quotawatch::sources::load_once(&config, true, fixed_now()), fixed_now())
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(state: &mut State, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '<' => KeyCode::Left,
+            '>' => KeyCode::Right,
+            'v' => KeyCode::Down,
+            '^' => KeyCode::Up,
+            other => KeyCode::Char(other),
+        };
+        update(state, key(code));
+    }
+}
+
+fn screen(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|frame| ui::render(frame, state, &Theme::COLOR)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn snapshot_both(name: &str, keys: &str) {
+    let mut state = state();
+    press(&mut state, keys);
+    insta::assert_snapshot!(format!("{name}_120x40"), screen(&state, 120, 40));
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(&state, 80, 24));
+}
+
+#[test]
+fn snapshot_overview() {
+    snapshot_both("overview", "");
+}
+
+#[test]
+fn snapshot_overview_smelting() {
+    snapshot_both("overview_smelting", "s");
+}
+
+#[test]
+fn snapshot_stages() {
+    snapshot_both("stages", "2");
+}
+
+#[test]
+fn snapshot_categories() {
+    snapshot_both("categories", "2\n");
+}
+
+#[test]
+fn snapshot_holders() {
+    snapshot_both("holders", "2\n\n");
+}
+
+#[test]
+fn snapshot_holder_history() {
+    snapshot_both("holder_history", "2\n\n\n");
+}
+
+#[test]
+fn snapshot_producers() {
+    snapshot_both("producers", "3");
+}
+
+#[test]
+fn snapshot_sources() {
+    snapshot_both("sources", "4");
+}
+
+#[test]
+fn snapshot_log() {
+    snapshot_both("log", "5");
+}
+
+#[test]
+fn snapshot_help() {
+    snapshot_both("help", "?");
+}
+
+#[test]
+fn overview_shows_the_check_figures() {
+    let text = screen(&state(), 160, 48);
+    assert!(text.contains("270,000 t REO  +5.9%"), "{text}");
+    assert!(text.contains("254,000 t REO  +4.2%"), "{text}");
+    assert!(text.contains("full year vs 2023 (255,000 t REO)"), "{text}");
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let state = state();
+    for (w, h) in [(1, 1), (2, 2), (10, 3), (39, 9), (40, 10), (80, 24), (300, 100)] {
+        let text = screen(&state, w, h);
+        if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
+            assert!(
+                text.replace('\n', "").starts_with(&"terminal too small"[..usize::from(w.min(8))]),
+                "{w}x{h}: {text}"
+            );
+        }
+    }
+    let mut state = state;
+    for keys in ["2\n\n\n", "3", "4\n", "5", "?"] {
+        press(&mut state, keys);
+        for (w, h) in [(1, 1), (40, 10), (45, 12)] {
+            screen(&state, w, h);
+        }
+        press(&mut state, "\x1b\x1b\x1b");
+    }
+}
+
+#[test]
+fn drill_down_stack_and_back() {
+    let mut s = state();
+    press(&mut s, "2");
+    assert_eq!(s.view, View::Stages);
+    press(&mut s, "\n");
+    assert!(matches!(s.level(), Level::Categories { stage: Stage::Mining, .. }));
+    press(&mut s, "\n");
+    assert!(matches!(s.level(), Level::Holders { category, .. } if category == "light"));
+    press(&mut s, "\n");
+    match s.level() {
+        Level::History { holder, points, .. } => {
+            assert_eq!(holder, "China Northern Rare Earth Group");
+            assert!(points.iter().any(|p| p.year == 2024 && p.batch == 1 && p.tonnes.is_some()));
+        }
+        other => panic!("expected the holder history, got {other:?}"),
+    }
+    assert_eq!(s.drill.len(), 4);
+    press(&mut s, "\x1b");
+    assert_eq!(s.drill.len(), 3);
+    update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(s.drill.len(), 2);
+    press(&mut s, "\x1b\x1b\x1b");
+    assert_eq!(s.drill.len(), 1, "the top level stays");
+}
+
+#[test]
+fn selection_is_kept_per_level_and_clamped() {
+    let mut s = state();
+    press(&mut s, "2vvv");
+    assert_eq!(s.level().selected(), 1, "two stages: clamped to the last");
+    press(&mut s, "\n");
+    assert!(matches!(s.level(), Level::Categories { stage: Stage::SmeltingSeparation, .. }));
+    press(&mut s, "\x1b");
+    assert_eq!(s.level().selected(), 1, "going back restores the selection");
+    press(&mut s, "^^");
+    assert_eq!(s.level().selected(), 0);
+}
+
+#[test]
+fn year_moves_within_the_years_present() {
+    let mut s = state();
+    assert_eq!(s.year, Some(2024), "starts on the latest year with published figures");
+    press(&mut s, "<");
+    assert_eq!(s.year, Some(2023));
+    press(&mut s, ">>>>");
+    assert_eq!(s.year, Some(2025));
+    press(&mut s, "h");
+    assert_eq!(s.year, Some(2024));
+    let first = s.derived.years[0];
+    press(&mut s, &"<".repeat(40));
+    assert_eq!(s.year, Some(first));
+}
+
+#[test]
+fn commodity_and_stage_switch() {
+    let config = quotawatch::config::load(None).expect("built-in config");
+    let mut loaded = quotawatch::sources::load_once(&config, true, fixed_now());
+    let tungsten = Announcement {
+        key: AnnouncementKey { commodity: Commodity::parse("tungsten").expect("slug"), year: 2024, batch: 1 },
+        published: None,
+        status: Status::Published,
+        title: None,
+        url: None,
+        revision: 0,
+        id: None,
+        quotas: vec![QuotaRow { stage: Stage::Mining, category: "total".into(), holder: "*".into(), tonnes: 62_000.0 }],
+    };
+    loaded.ledger.merge(&Origin { source: "desk".into(), rank: 0 }, tungsten, fixed_now());
+    let mut s = State::new(loaded, fixed_now());
+    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("rare-earths"));
+    press(&mut s, "2\n]");
+    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("tungsten"));
+    assert_eq!(s.year, Some(2024));
+    assert_eq!(s.drill.len(), 1, "changing commodity resets the drill-down");
+    press(&mut s, "[");
+    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("rare-earths"));
+    press(&mut s, "s");
+    assert_eq!(s.stage, Stage::SmeltingSeparation);
+    press(&mut s, "s");
+    assert_eq!(s.stage, Stage::Mining);
+}
+
+#[test]
+fn filter_narrows_the_current_table() {
+    let mut s = state();
+    press(&mut s, "3/xia");
+    assert!(s.filter_editing);
+    let rows = current_table(&s).expect("producers table").rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].key, "Xiamen Tungsten");
+    press(&mut s, "\n");
+    assert!(!s.filter_editing);
+    assert_eq!(s.filter, "xia", "Enter keeps the filter");
+    press(&mut s, "\x1b");
+    assert!(s.filter.is_empty(), "Esc clears it");
+    assert!(current_table(&s).expect("table").rows.len() > 3);
+}
+
+#[test]
+fn sources_enter_shows_details_and_esc_closes() {
+    let mut s = state();
+    press(&mut s, "4\n");
+    assert!(s.popup.as_deref().is_some_and(|p| p.contains("bundled")));
+    press(&mut s, "\x1b");
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn views_cycle_and_quit_keys() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.view, View::Stages);
+    update(&mut s, key(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.view, View::Log);
+    press(&mut s, "?");
+    assert!(s.help);
+    press(&mut s, "?");
+    assert!(!s.help);
+    assert!(!s.quit);
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(s.quit);
+    let mut s = state();
+    press(&mut s, "q");
+    assert!(s.quit);
+    let mut s = state();
+    assert!(update(&mut s, Msg::Signal));
+    assert!(s.quit);
+}
+
+#[test]
+fn redraw_only_when_something_visible_changed() {
+    let mut s = state();
+    assert!(!update(&mut s, key(KeyCode::Char('z'))), "an unbound key changes nothing");
+    assert!(!update(&mut s, Msg::Tick(fixed_now())), "the overview has no clock");
+    press(&mut s, "4");
+    assert!(update(&mut s, Msg::Tick(fixed_now())), "the Sources view shows ages");
+    assert!(update(&mut s, Msg::Resize));
+}
+
+#[test]
+fn every_binding_dispatches_its_own_action() {
+    for binding in BINDINGS {
+        for code in binding.keys {
+            let got = action_for(&KeyEvent::new(*code, KeyModifiers::NONE));
+            assert_eq!(got, Some(binding.action), "{code:?} is listed for {:?}", binding.action);
+        }
+    }
+    assert_eq!(action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+}
