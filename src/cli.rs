@@ -10,7 +10,7 @@ use crate::report::{By, OutputFormat};
 ///
 /// With no command, opens the dashboard on the bundled history plus the configured sources.
 #[derive(Debug, Parser)]
-#[command(name = "quotawatch", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "quotawatch", version, max_term_width = 100)]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/quotawatch/config.toml if it exists, else built-in]
     #[arg(long, global = true, value_name = "PATH", env = "QUOTAWATCH_CONFIG")]

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use quotawatch::cli::{Cli, Command, ReportArgs};
 use quotawatch::config::{self, Config};
 use quotawatch::model::{Commodity, Stage};
@@ -13,7 +13,15 @@ use quotawatch::sources;
 const EXIT_SOURCE_FAILED: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are not errors; bad usage is fatal (exit 1), not exit 2,
+            // which means "a source failed".
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(message) => {

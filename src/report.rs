@@ -256,7 +256,8 @@ fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter) 
     let mut notes = Vec::new();
     for h in histories {
         for flag in analytics::quality_flags(h) {
-            if filter.year.is_none_or(|y| flag.year() == y) {
+            let stage_matches = flag.stage().zip(filter.stage).is_none_or(|(flag, wanted)| flag == wanted);
+            if filter.year.is_none_or(|y| flag.year() == y) && stage_matches {
                 notes.push(flag.to_string());
             }
         }

@@ -33,6 +33,14 @@ pub enum QualityFlag {
 }
 
 impl QualityFlag {
+    /// The stage the flag is about, when it is about one.
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            QualityFlag::TotalMismatch { stage, .. } => Some(*stage),
+            _ => None,
+        }
+    }
+
     /// The quota year the flag is about.
     pub fn year(&self) -> u16 {
         match self {

@@ -51,6 +51,10 @@ impl RawConfig {
             let name = raw.name.trim().to_owned();
             if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 40 {
                 problems.push(format!("{} = {:?}: a name is 1 to 40 printable characters", key("name"), raw.name));
+            } else if name.eq_ignore_ascii_case(crate::bundled::SOURCE_NAME) {
+                // The ledger tells sources apart by name: this one would revise the bundled
+                // history instead of conflicting with it.
+                problems.push(format!("{} = {:?}: reserved for the bundled history", key("name"), raw.name));
             } else if !names.insert(name.to_lowercase()) {
                 problems.push(format!("{} = {:?}: this name is used by an earlier source", key("name"), raw.name));
             }

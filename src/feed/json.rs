@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta};
 use super::{AnnouncementError, DocumentError, ParsedFeed};
-use crate::model::{Announcement, AnnouncementKey, QuotaRow, TOTAL_CATEGORY};
+use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, TOTAL_CATEGORY, batch_label};
 
 pub const FORMAT_TAG: &str = "quota-feed/1";
 
@@ -43,12 +43,16 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
 }
 
 /// "rare-earths 2024 batch 1 (announcements[3])" when the key reads, else just the path.
+/// The key is written as the CSV reader writes it (slug lowercased, batch 0 "full year"),
+/// so an announcement has the same name in both encodings.
 fn label(item: &Value, path: &str) -> String {
     let key = item.as_object().and_then(|obj| {
         let commodity = obj.get("commodity")?.as_str()?;
-        let year = obj.get("year")?.as_i64()?;
-        let batch = obj.get("batch")?.as_i64()?;
-        Some(format!("{} {year} batch {batch}", validate::text(commodity, 40)?))
+        let commodity = Commodity::parse(commodity).map(|c| c.to_string()).or_else(|| validate::text(commodity, 40))?;
+        let year = integer(obj.get("year")?)?;
+        let batch = integer(obj.get("batch")?)?;
+        let batch = u8::try_from(batch).map_or_else(|_| format!("batch {batch}"), batch_label);
+        Some(format!("{commodity} {year} {batch}"))
     });
     match key {
         Some(key) => format!("{key} ({path})"),

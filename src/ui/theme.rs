@@ -85,7 +85,8 @@ mod tests {
     #[test]
     fn the_no_color_theme_sets_no_colour() {
         let t = Theme::MONO;
-        let styles = [t.title, t.tab_active, t.tab, t.header, t.selected, t.muted, t.up, t.down, t.warning, t.border, t.key];
+        let styles =
+            [t.title, t.tab_active, t.tab, t.header, t.selected, t.muted, t.up, t.down, t.warning, t.border, t.key];
         for style in styles.iter().chain(&t.batches) {
             assert_eq!((style.fg, style.bg), (None, None), "{style:?}");
         }

@@ -1,0 +1,712 @@
+//! The real `quotawatch` binary: `report` output formats and figures, file sources merged
+//! with the bundled history, failing sources, conflicts, fatal errors and `check-config`.
+//!
+//! Every run is sealed off from the user's own setup: an explicit `--config` in a temp
+//! dir (or none, with `XDG_CONFIG_HOME` pointing into the temp dir), `--data-dir` in the
+//! temp dir, `HOME`/`XDG_*` redirected, `QUOTAWATCH_*` removed and the temp dir as cwd.
+//! The dashboard (no command) is never started here.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/feeds");
+
+const YEAR_HEADER: &str = "commodity,year,stage,tonnes,yoy_pct,basis";
+const BATCH_HEADER: &str = "commodity,year,batch,stage,tonnes,yoy_pct,basis";
+const HOLDER_HEADER: &str = "commodity,year,stage,holder,tonnes,share_pct,yoy_pct";
+
+/// A temp home for one test: config, feeds, data dir and XDG dirs all live inside it.
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["home", "xdg-config", "xdg-data", "data", "cwd"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("sandbox folder");
+        }
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `contents` to `name` (relative to the sandbox), creating folders.
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folder");
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// Copies a fixture feed to `name` in the sandbox.
+    fn fixture(&self, fixture: &str, name: &str) -> PathBuf {
+        let text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).expect("fixture exists");
+        self.write(name, &text)
+    }
+
+    /// The binary with nothing of the user's environment that could pick a config or data dir.
+    fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("quotawatch").expect("the quotawatch binary is built");
+        cmd.env_remove("QUOTAWATCH_CONFIG")
+            .env_remove("QUOTAWATCH_DATA_DIR")
+            .env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .current_dir(self.path("cwd"))
+            .arg("--data-dir")
+            .arg(self.path("data"));
+        cmd
+    }
+
+    /// The binary with `--config config`.
+    fn with_config(&self, config: &Path) -> Command {
+        let mut cmd = self.bare();
+        cmd.arg("--config").arg(config);
+        cmd
+    }
+
+    /// An empty config: the bundled history only.
+    fn empty_config(&self) -> PathBuf {
+        self.write("config/empty.toml", "sources = []\n")
+    }
+
+    /// `report <args>` on the bundled history alone; must succeed.
+    fn bundled_report(&self, args: &[&str]) -> String {
+        let config = self.empty_config();
+        let output = run(self.with_config(&config).arg("report").args(args));
+        assert_eq!(output.status.code(), Some(0), "report {args:?}: {}", stderr(&output));
+        assert_eq!(stderr(&output), "", "report {args:?}");
+        stdout(&output)
+    }
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+fn assert_has_line(text: &str, line: &str) {
+    assert!(text.lines().any(|l| l == line), "no line {line:?} in:\n{text}");
+}
+
+fn file_source(name: &str, path: &str) -> String {
+    format!("[[sources]]\nname = \"{name}\"\nkind = \"file\"\npath = \"{path}\"\n\n")
+}
+
+// ---------------------------------------------------------------- report: figures and formats
+
+#[test]
+fn report_by_year_csv_has_the_check_figures() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.bundled_report(&["--stage", "mining", "--by", "year", "--format", "csv"]);
+    assert_eq!(lines(&out)[0], YEAR_HEADER);
+    assert_has_line(&out, "rare-earths,2022,mining,210000,25.0,full-year");
+    assert_has_line(&out, "rare-earths,2023,mining,255000,21.4,full-year");
+    assert_has_line(&out, "rare-earths,2024,mining,270000,5.9,full-year");
+    // The first year has nothing to compare with; 2013 follows a gap (no 2012 in the data).
+    assert_has_line(&out, "rare-earths,2009,mining,82320,,");
+    assert_has_line(&out, "rare-earths,2013,mining,93800,,");
+    assert!(out.lines().skip(1).all(|l| l.split(',').nth(2) == Some("mining")), "only mining:\n{out}");
+    // 2025 was issued with its figures withheld: no row rather than a zero.
+    assert!(!out.contains(",2025,"), "{out}");
+
+    let out = sandbox.bundled_report(&["--stage", "smelting-separation", "--year", "2024", "--format", "csv"]);
+    assert_eq!(lines(&out), [YEAR_HEADER, "rare-earths,2024,smelting-separation,254000,4.2,full-year"]);
+}
+
+#[test]
+fn report_by_batch_csv() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.bundled_report(&["--by", "batch", "--format", "csv", "--year", "2023"]);
+    assert_eq!(
+        lines(&out),
+        [
+            BATCH_HEADER,
+            "rare-earths,2023,1,mining,120000,19.0,batch",
+            "rare-earths,2023,1,smelting-separation,115000,18.3,batch",
+            "rare-earths,2023,2,mining,120000,9.9,batch",
+            "rare-earths,2023,2,smelting-separation,115000,9.7,batch",
+            // No batch 3 in 2022: no growth, and no basis either.
+            "rare-earths,2023,3,mining,15000,,",
+            "rare-earths,2023,3,smelting-separation,13850,,",
+        ]
+    );
+    let out = sandbox.bundled_report(&["--by", "batch", "--format", "csv", "--stage", "mining"]);
+    assert_has_line(&out, "rare-earths,2024,2,mining,135000,12.5,batch");
+    assert_has_line(&out, "rare-earths,2009,0,mining,82320,,");
+    assert!(!out.contains(",2025,"), "the unpublished batch has no figure:\n{out}");
+}
+
+#[test]
+fn report_by_holder_csv() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.bundled_report(&["--by", "holder", "--format", "csv"]);
+    assert_eq!(lines(&out)[0], HOLDER_HEADER);
+    let northern: Vec<_> = out.lines().filter(|l| l.contains(",China Northern Rare Earth Group,")).collect();
+    // Shares are of the batches that list holders (2023 smelting batch 2 and 2024 batch 2
+    // do not), and no full-year growth is claimed across such partial breakdowns.
+    assert_eq!(
+        northern,
+        [
+            "rare-earths,2023,mining,China Northern Rare Earth Group,178650,70.1,",
+            "rare-earths,2023,smelting-separation,China Northern Rare Earth Group,84403,65.5,",
+            "rare-earths,2024,mining,China Northern Rare Earth Group,94580,70.1,",
+            "rare-earths,2024,smelting-separation,China Northern Rare Earth Group,88010,69.3,",
+        ]
+    );
+    assert_has_line(&out, "rare-earths,2023,mining,Xiamen Tungsten,1966,0.8,");
+    let out = sandbox.bundled_report(&["--by", "holder", "--format", "csv", "--stage", "mining", "--year", "2024"]);
+    assert_eq!(
+        lines(&out),
+        [
+            HOLDER_HEADER,
+            "rare-earths,2024,mining,China Northern Rare Earth Group,94580,70.1,",
+            "rare-earths,2024,mining,China Rare Earth Group,40420,29.9,",
+        ]
+    );
+}
+
+fn json_rows(text: &str) -> Vec<serde_json::Map<String, Value>> {
+    let value: Value = serde_json::from_str(text).expect("report --format json prints JSON");
+    let Value::Array(rows) = value else { panic!("expected an array, got {value}") };
+    rows.into_iter()
+        .map(|row| match row {
+            Value::Object(object) => object,
+            other => panic!("expected objects, got {other}"),
+        })
+        .collect()
+}
+
+fn keys(row: &serde_json::Map<String, Value>) -> Vec<&str> {
+    let mut keys: Vec<_> = row.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
+fn sorted(columns: &str) -> Vec<&str> {
+    let mut columns: Vec<_> = columns.split(',').collect();
+    columns.sort_unstable();
+    columns
+}
+
+#[test]
+fn report_json_has_the_csv_rows_with_typed_values() {
+    let sandbox = Sandbox::new();
+    let args = ["--stage", "mining", "--by", "year"];
+    let csv = sandbox.bundled_report(&[&args[..], &["--format", "csv"]].concat());
+    let rows = json_rows(&sandbox.bundled_report(&[&args[..], &["--format", "json"]].concat()));
+    assert_eq!(rows.len(), csv.lines().count() - 1, "one object per CSV row");
+    assert!(rows.iter().all(|r| keys(r) == sorted(YEAR_HEADER)), "{rows:?}");
+
+    let row_2023 = rows.iter().find(|r| r["year"] == 2023).expect("a 2023 row");
+    assert_eq!(row_2023["commodity"], Value::from("rare-earths"));
+    assert_eq!(row_2023["stage"], Value::from("mining"));
+    assert!(row_2023["year"].is_u64());
+    assert_eq!(row_2023["tonnes"].as_u64(), Some(255_000), "tonnes is a number");
+    assert_eq!(row_2023["yoy_pct"].as_f64(), Some(21.4), "growth is a number");
+    assert_eq!(row_2023["basis"], Value::from("full-year"));
+
+    let first = &rows[0];
+    assert_eq!(first["year"], 2009);
+    assert_eq!((&first["yoy_pct"], &first["basis"]), (&Value::Null, &Value::Null), "none is null");
+
+    let rows = json_rows(&sandbox.bundled_report(&["--by", "batch", "--format", "json", "--year", "2023"]));
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| keys(r) == sorted(BATCH_HEADER)), "{rows:?}");
+    let third = rows.iter().find(|r| r["batch"] == 3 && r["stage"] == "mining").expect("2023 batch 3");
+    assert_eq!(
+        (third["tonnes"].as_u64(), &third["yoy_pct"], &third["basis"]),
+        (Some(15_000), &Value::Null, &Value::Null)
+    );
+
+    let rows = json_rows(&sandbox.bundled_report(&["--by", "holder", "--format", "json", "--year", "2023"]));
+    assert!(rows.iter().all(|r| keys(r) == sorted(HOLDER_HEADER)), "{rows:?}");
+    let northern = rows
+        .iter()
+        .find(|r| r["holder"] == "China Northern Rare Earth Group" && r["stage"] == "mining")
+        .expect("China Northern mining 2023");
+    assert_eq!(northern["tonnes"].as_u64(), Some(178_650));
+    assert_eq!(northern["share_pct"].as_f64(), Some(70.1));
+    assert_eq!(northern["yoy_pct"], Value::Null);
+}
+
+#[test]
+fn report_table_is_aligned_with_separators_and_units() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.bundled_report(&["--stage", "mining", "--year", "2024", "--format", "table"]);
+    assert_eq!(
+        out,
+        "commodity    year  stage          tonnes  yoy_pct  basis\n\
+         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year\n"
+    );
+
+    // Table is the default format; the whole history lines up column by column.
+    let out = sandbox.bundled_report(&["--stage", "mining"]);
+    let (table, notes) = out.split_once("\n\nNotes:\n").expect("the table has notes");
+    let rows = lines(table);
+    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis");
+    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year"), "{table}");
+    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO        -  -"), "{table}");
+    let unit_end = rows[1].find(" t REO").expect("unit");
+    assert!(rows[1..].iter().all(|r| r.find(" t REO") == Some(unit_end)), "tonnes right-aligned:\n{table}");
+    assert_eq!(notes, "  - rare-earths 2025 batch 1: issued, figures not published\n");
+}
+
+#[test]
+fn report_filters() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.bundled_report(&["--year", "2023", "--format", "csv"]);
+    assert_eq!(
+        lines(&out),
+        [
+            YEAR_HEADER,
+            "rare-earths,2023,mining,255000,21.4,full-year",
+            "rare-earths,2023,smelting-separation,243850,20.7,full-year",
+        ]
+    );
+    // Slugs on the command line are case-insensitive too.
+    let out = sandbox.bundled_report(&[
+        "--commodity",
+        "Rare-Earths",
+        "--stage",
+        "MINING",
+        "--year",
+        "2022",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(lines(&out), [YEAR_HEADER, "rare-earths,2022,mining,210000,25.0,full-year"]);
+
+    let out = sandbox.bundled_report(&["--commodity", "tungsten", "--format", "csv"]);
+    assert_eq!(out, format!("{YEAR_HEADER}\n"));
+    assert_eq!(sandbox.bundled_report(&["--commodity", "tungsten"]), "No figures match.\n");
+    assert_eq!(sandbox.bundled_report(&["--year", "1999", "--format", "json"]), "[]\n");
+}
+
+// ---------------------------------------------------------------- file sources
+
+#[test]
+fn file_sources_merge_with_the_bundled_history() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("new-year-2026.json", "config/feeds/new-year.json");
+    sandbox.fixture("tungsten.csv", "config/feeds/tungsten.csv");
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        &(file_source("desk-json", "feeds/new-year.json") + &file_source("desk-csv", "feeds/tungsten.csv")),
+    );
+    // Run from another folder: relative paths are resolved against the config's folder.
+    let output = run(sandbox.with_config(&config).args(["report", "--by", "batch", "--format", "csv"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let out = stdout(&output);
+    assert_has_line(&out, "rare-earths,2024,2,mining,135000,12.5,batch"); // bundled
+    // 2025 batch 1 was issued unpublished: the new year has nothing like-for-like.
+    assert_has_line(&out, "rare-earths,2026,1,mining,140000,,");
+    assert_has_line(&out, "rare-earths,2026,1,smelting-separation,132000,,");
+    assert_has_line(&out, "tungsten,2023,2,mining,49000,,");
+    assert_has_line(&out, "tungsten,2024,1,mining,62000,0.0,batch");
+
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--stage", "mining"]));
+    let out = stdout(&output);
+    assert_has_line(&out, "rare-earths,2026,mining,140000,,");
+    assert_has_line(&out, "tungsten,2023,mining,111000,,");
+    // Tungsten 2024 has batch 1 only and no later year: year to date against 2023 batch 1.
+    assert_has_line(&out, "tungsten,2024,mining,62000,0.0,ytd-batch-1");
+    // A later year (2026) completes 2025, whose only batch is unpublished: no figure at all.
+    assert!(!out.contains(",2025,"), "{out}");
+
+    let output = run(sandbox.with_config(&config).args(["report", "--commodity", "tungsten", "--year", "2024"]));
+    assert_eq!(
+        stdout(&output),
+        "commodity  year  stage     tonnes  yoy_pct  basis\n\
+         tungsten   2024  mining  62,000 t    +0.0%  ytd-batch-1\n"
+    );
+}
+
+#[test]
+fn year_to_date_and_full_year_growth_from_own_sources() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("ytd-2023-2024.csv", "config/a.csv");
+    sandbox.fixture("ytd-2024-2025.json", "config/b.json");
+    let config = sandbox.write("config/quotawatch.toml", &(file_source("a", "a.csv") + &file_source("b", "b.json")));
+    let output = run(sandbox.with_config(&config).args(["--no-bundled", "report", "--format", "csv"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        lines(&stdout(&output)),
+        [
+            YEAR_HEADER,
+            "rare-earths,2023,mining,200000,,",
+            "rare-earths,2024,mining,230000,15.0,full-year",
+            "rare-earths,2025,mining,121000,10.0,ytd-batch-1",
+        ]
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--no-bundled", "--by", "batch", "--format", "csv"]));
+    assert_has_line(&stdout(&output), "rare-earths,2025,1,mining,121000,10.0,batch");
+}
+
+#[test]
+fn a_missing_file_source_is_named_and_the_rest_still_reported() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("new-year-2026.json", "config/new-year.json");
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        &(file_source("gone", "nowhere/quotas.csv") + &file_source("desk", "new-year.json")),
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--stage", "mining", "--format", "csv"]));
+    assert_eq!(output.status.code(), Some(2));
+    let missing = sandbox.path("config").join("nowhere/quotas.csv");
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "quotawatch: source gone failed: cannot read {}: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    let out = stdout(&output);
+    assert_has_line(&out, "rare-earths,2024,mining,270000,5.9,full-year");
+    assert_has_line(&out, "rare-earths,2026,mining,140000,,");
+}
+
+#[test]
+fn an_unparseable_source_is_named_and_the_rest_still_reported() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("truncated.json", "config/truncated.json");
+    sandbox.write("config/not.json", "commodity,year\nrare-earths,2024\n");
+    sandbox.fixture("tungsten.csv", "config/tungsten.csv");
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        &(file_source("cut", "truncated.json")
+            + &file_source("csv-as-json", "not.json")
+            + &file_source("tungsten", "tungsten.csv")),
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--stage", "mining"]));
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    let err_lines = lines(&err);
+    assert_eq!(err_lines.len(), 2, "{err}");
+    assert!(
+        err_lines[0].starts_with("quotawatch: source cut failed: document rejected: not valid JSON: EOF while parsing"),
+        "{err}"
+    );
+    assert!(
+        err_lines[1]
+            .starts_with("quotawatch: source csv-as-json failed: document rejected: not valid JSON: expected value"),
+        "{err}"
+    );
+    let out = stdout(&output);
+    assert_has_line(&out, "rare-earths,2023,mining,255000,21.4,full-year");
+    assert_has_line(&out, "tungsten,2023,mining,111000,,");
+    assert!(!out.contains("2026"), "nothing from the truncated document:\n{out}");
+}
+
+#[test]
+fn a_rejected_announcement_is_named_and_the_others_reported() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("one-rejected.json", "config/desk.json");
+    let config = sandbox.write("config/quotawatch.toml", &file_source("desk", "desk.json"));
+    let output =
+        run(sandbox.with_config(&config).args(["report", "--by", "batch", "--format", "csv", "--year", "2026"]));
+    // Only an announcement was rejected, not the source: the project's choice is success.
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "quotawatch: rejected announcement: desk: rare-earths 2026 batch 2 (announcements[1]): \
+         announcements[1].quotas[0].tonnes: tonnes -1 is negative\n"
+    );
+    assert_eq!(lines(&stdout(&output)), [BATCH_HEADER, "rare-earths,2026,1,mining,140000,,"]);
+}
+
+#[test]
+fn a_source_over_its_size_limit_is_refused() {
+    let sandbox = Sandbox::new();
+    let feed = sandbox.fixture("new-year-2026.json", "config/big.json");
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        "[[sources]]\nname = \"big\"\nkind = \"file\"\npath = \"big.json\"\nmax_bytes = \"100B\"\n",
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--stage", "mining"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("quotawatch: source big failed: {} is over the limit of 100 bytes\n", feed.display())
+    );
+    let out = stdout(&output);
+    assert_has_line(&out, "rare-earths,2024,mining,270000,5.9,full-year");
+    assert!(!out.contains("2026"), "{out}");
+}
+
+#[test]
+fn a_source_may_name_its_format() {
+    let sandbox = Sandbox::new();
+    sandbox.fixture("tungsten.csv", "config/tungsten.txt");
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"tungsten.txt\"\nformat = \"CSV\"\n",
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--commodity", "tungsten"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        lines(&stdout(&output)),
+        [YEAR_HEADER, "tungsten,2023,mining,111000,,", "tungsten,2024,mining,62000,0.0,ytd-batch-1"]
+    );
+}
+
+#[test]
+fn a_disabled_source_is_not_read() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        "[[sources]]\nname = \"off\"\nkind = \"file\"\npath = \"missing.json\"\nenabled = false\n",
+    );
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--year", "2024"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(lines(&stdout(&output)).len(), 3);
+}
+
+// ---------------------------------------------------------------- conflicts
+
+fn disagreeing_feed(tonnes: u32) -> String {
+    format!(
+        r#"{{"format": "quota-feed/1", "announcements": [{{"commodity": "rare-earths", "year": 2024, "batch": 2,
+            "quotas": [{{"stage": "mining", "tonnes": {tonnes}}}]}}]}}"#
+    )
+}
+
+#[test]
+fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
+    let sandbox = Sandbox::new();
+    sandbox.write("config/first.json", &disagreeing_feed(140_000));
+    sandbox.write("config/second.json", &disagreeing_feed(150_000));
+    let first_then_second =
+        sandbox.write("config/a.toml", &(file_source("first", "first.json") + &file_source("second", "second.json")));
+    let second_then_first =
+        sandbox.write("config/b.toml", &(file_source("second", "second.json") + &file_source("first", "first.json")));
+
+    let args = ["report", "--by", "batch", "--stage", "mining", "--year", "2024", "--format", "csv"];
+    let output = run(sandbox.with_config(&first_then_second).args(args));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        lines(&stdout(&output)),
+        [BATCH_HEADER, "rare-earths,2024,1,mining,135000,12.5,batch", "rare-earths,2024,2,mining,140000,16.7,batch"]
+    );
+    let output = run(sandbox.with_config(&second_then_first).args(args));
+    assert_has_line(&stdout(&output), "rare-earths,2024,2,mining,150000,25.0,batch");
+
+    // The table's notes name the conflicts (the bundled history ranks last).
+    let output = run(sandbox.with_config(&first_then_second).args(["report", "--stage", "mining", "--year", "2024"]));
+    assert_eq!(
+        stdout(&output),
+        "commodity    year  stage          tonnes  yoy_pct  basis\n\
+         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year\n\
+         \n\
+         Notes:\n  \
+         - rare-earths 2024 batch 2: sources disagree; first wins over bundled\n  \
+         - rare-earths 2024 batch 2: sources disagree; first wins over second\n"
+    );
+    // Machine formats carry figures only.
+    let output = run(sandbox.with_config(&first_then_second).args(["report", "--format", "csv"]));
+    assert!(!stdout(&output).contains("disagree"));
+}
+
+// ---------------------------------------------------------------- fatal errors
+
+#[test]
+fn a_bad_stage_is_fatal() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.empty_config();
+    sandbox
+        .with_config(&config)
+        .args(["report", "--stage", "smelting"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("quotawatch: --stage \"smelting\": expected mining or smelting-separation\n");
+    sandbox
+        .with_config(&config)
+        .args(["report", "--commodity", "rare earths"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("quotawatch: --commodity \"rare earths\" is not a commodity slug\n");
+}
+
+#[test]
+fn an_unreadable_config_is_fatal() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.path("config/missing.toml");
+    sandbox.with_config(&missing).args(["report"]).assert().code(1).stdout("").stderr(format!(
+        "quotawatch: cannot read config {}: No such file or directory (os error 2)\n",
+        missing.display()
+    ));
+    // QUOTAWATCH_CONFIG names the file when --config is not given.
+    sandbox
+        .bare()
+        .env("QUOTAWATCH_CONFIG", &missing)
+        .args(["report"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(format!("quotawatch: cannot read config {}:", missing.display())));
+}
+
+#[test]
+fn an_invalid_config_is_fatal_and_names_the_key_and_value() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "config/bad.toml",
+        "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"quotas.xml\"\nformat = \"xml\"\n",
+    );
+    sandbox.with_config(&config).args(["report"]).assert().code(1).stdout("").stderr(format!(
+        "quotawatch: config {}:\n  sources[0].format = \"xml\": expected \"json\" or \"csv\"\n  \
+         sources[0].path = \"{}\": cannot tell json or csv from the extension; set sources[0].format\n",
+        config.display(),
+        sandbox.path("config/quotas.xml").display()
+    ));
+
+    let config = sandbox.write("config/typo.toml", "[[source]]\nname = \"desk\"\n");
+    sandbox
+        .with_config(&config)
+        .args(["report"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::starts_with(format!("quotawatch: config {}: ", config.display())))
+        .stderr(predicate::str::contains("unknown field `source`"));
+}
+
+// ---------------------------------------------------------------- check-config
+
+#[test]
+fn check_config_accepts_a_valid_file() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        &(file_source("desk-json", "desk.json")
+            + "[[sources]]\nname = \"desk-csv\"\nkind = \"file\"\npath = \"q.txt\"\nformat = \"csv\"\nenabled = false\n"),
+    );
+    let expected = format!(
+        "{}: ok, 2 source(s)\n  desk-json (file): {}\n  desk-csv (file): {} (disabled)\n",
+        config.display(),
+        sandbox.path("config/desk.json").display(),
+        sandbox.path("config/q.txt").display()
+    );
+    // The file as an argument, or the global --config.
+    sandbox.bare().arg("check-config").arg(&config).assert().success().stdout(expected.clone()).stderr("");
+    sandbox.with_config(&config).arg("check-config").assert().success().stdout(expected);
+}
+
+#[test]
+fn check_config_rejects_an_invalid_file() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "config/quotawatch.toml",
+        "[[sources]]\nname = \"desk\"\nkind = \"http\"\n\n\
+         [[sources]]\nname = \"Desk\"\nkind = \"file\"\npath = \"a.json\"\nmax_bytes = \"lots\"\n\n\
+         [[sources]]\nname = \"Bundled\"\nkind = \"file\"\npath = \"b.json\"\n",
+    );
+    sandbox.bare().arg("check-config").arg(&config).assert().code(1).stdout("").stderr(format!(
+        "quotawatch: config {}:\n  \
+         sources[0].kind = \"http\": HTTP sources are not available in this build yet; supported: \"file\"\n  \
+         sources[1].name = \"Desk\": this name is used by an earlier source\n  \
+         sources[1].max_bytes = \"lots\": expected a size such as \"8MiB\"\n  \
+         sources[2].name = \"Bundled\": reserved for the bundled history\n",
+        config.display()
+    ));
+}
+
+#[test]
+fn check_config_without_a_path_uses_xdg_config_home_else_the_built_in_default() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .bare()
+        .arg("check-config")
+        .assert()
+        .success()
+        .stdout("the built-in default configuration: ok, 0 source(s)\n");
+    let user_config = sandbox.write("xdg-config/quotawatch/config.toml", &file_source("mine", "mine.json"));
+    sandbox.bare().arg("check-config").assert().success().stdout(format!(
+        "{}: ok, 1 source(s)\n  mine (file): {}\n",
+        user_config.display(),
+        sandbox.path("xdg-config/quotawatch/mine.json").display()
+    ));
+}
+
+// ---------------------------------------------------------------- help and usage
+
+#[test]
+fn help_works_for_every_command() {
+    let sandbox = Sandbox::new();
+    let top = run(sandbox.bare().arg("--help"));
+    assert_eq!(top.status.code(), Some(0));
+    let top = stdout(&top);
+    assert!(top.starts_with("Watch China's rare-earth production quotas"), "{top}");
+    assert!(top.contains("With no command, opens the dashboard"), "{top}");
+    for expected in
+        ["Usage: quotawatch [OPTIONS] [COMMAND]", "report", "check-config", "--config <PATH>", "--no-bundled"]
+    {
+        assert!(top.contains(expected), "--help lacks {expected:?}:\n{top}");
+    }
+
+    let report = run(sandbox.bare().args(["report", "--help"]));
+    assert_eq!(report.status.code(), Some(0));
+    let report = stdout(&report);
+    for expected in [
+        "Usage: quotawatch report [OPTIONS]",
+        "--stage <S>",
+        "--commodity <C>",
+        "--year <Y>",
+        "--by <BY>",
+        "--format <FORMAT>",
+        "[default: year]",
+        "[default: table]",
+    ] {
+        assert!(report.contains(expected), "report --help lacks {expected:?}:\n{report}");
+    }
+
+    let check = run(sandbox.bare().args(["check-config", "--help"]));
+    assert_eq!(check.status.code(), Some(0));
+    let check = stdout(&check);
+    assert!(check.contains("Usage: quotawatch check-config [OPTIONS] [PATH]"), "{check}");
+    assert!(check.contains("Validate a config file"), "{check}");
+
+    sandbox.bare().args(["help", "report"]).assert().success().stdout(predicate::str::contains("--by <BY>"));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.empty_config();
+    sandbox
+        .with_config(&config)
+        .args(["report", "--by", "month"])
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicate::str::contains("invalid value 'month' for '--by <BY>'"));
+    sandbox
+        .with_config(&config)
+        .args(["report", "--year", "twenty"])
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicate::str::contains("invalid value 'twenty' for '--year <Y>'"));
+}
