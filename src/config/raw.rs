@@ -49,8 +49,8 @@ impl RawConfig {
         for (index, raw) in self.sources.into_iter().enumerate() {
             let key = |field: &str| format!("sources[{index}].{field}");
             let name = raw.name.trim().to_owned();
-            if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 40 {
-                problems.push(format!("{} = {:?}: a name is 1 to 40 printable characters", key("name"), raw.name));
+            if name.is_empty() || crate::feed::clean_text(&name, 40) != name {
+                problems.push(format!("{} = {:?}: a name is 1 to 40 printable characters, single-spaced, without control or bidi characters", key("name"), raw.name));
             } else if name.eq_ignore_ascii_case(crate::bundled::SOURCE_NAME) {
                 // The ledger tells sources apart by name: this one would revise the bundled
                 // history instead of conflicting with it.

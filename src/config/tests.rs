@@ -55,3 +55,10 @@ fn unknown_keys_and_wrong_types_are_syntax_errors_naming_the_key() {
         }
     }
 }
+
+#[test]
+fn source_names_must_be_printable() {
+    let found = problems("[[sources]]\nname = \"desk\\u202e\"\nkind = \"file\"\npath = \"q.csv\"\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("sources[0].name = \"desk\\u{202e}\": a name is 1 to 40 printable"), "{found:?}");
+}
