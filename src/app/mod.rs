@@ -1,10 +1,11 @@
 //! The interactive dashboard: state, actions and the key map, the one `update`, and the
-//! event loop that ties terminal input, signals and the clock to redraws.
+//! event loop that ties terminal input, source pollers, signals and the clock to redraws.
 //!
 //! The loop redraws only when `update` says something visible changed, and drains every
 //! pending event before drawing once, so bursts cost one frame.
 
 pub mod action;
+pub mod alerts;
 pub mod derived;
 pub mod state;
 pub mod tables;
@@ -16,25 +17,33 @@ use std::time::Duration;
 use crossterm::event::{self, Event};
 use tokio::sync::mpsc::{self, UnboundedSender};
 
+use crate::config::SourceConfig;
+use crate::sources::spawn_pollers;
 use crate::ui::{self, theme::Theme};
 pub use state::State;
 pub use update::{Msg, update};
 
 /// Runs the dashboard until the user quits or a signal arrives; the terminal is restored
 /// on every way out (ratatui's panic hook covers panics).
-pub fn run(state: State) -> io::Result<()> {
+pub fn run(state: State, sources: &[SourceConfig]) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(&mut terminal, state));
+    let result = runtime.block_on(event_loop(&mut terminal, state, sources));
     ratatui::restore();
     result
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State) -> io::Result<()> {
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut state: State,
+    sources: &[SourceConfig],
+) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel();
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
+    let source_tx = tx.clone();
+    let _pollers = spawn_pollers(sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;

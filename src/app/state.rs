@@ -106,6 +106,8 @@ pub enum SourceState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceView {
     pub name: String,
+    /// Conflict priority, as in [`crate::ledger::Origin`].
+    pub rank: usize,
     pub kind: &'static str,
     pub location: String,
     pub state: SourceState,
@@ -137,6 +139,8 @@ pub struct State {
     pub help: bool,
     /// Full text shown over the view (a source's last error), closed by Esc or Enter.
     pub popup: Option<String>,
+    /// The latest alert (a new or revised announcement since start-up), until Esc dismisses it.
+    pub banner: Option<String>,
     pub now: DateTime<Utc>,
     pub quit: bool,
 }
@@ -165,6 +169,7 @@ impl State {
             filter_editing: false,
             help: false,
             popup: None,
+            banner: None,
             now,
             quit: false,
         };
@@ -246,6 +251,7 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
     };
     SourceView {
         name: report.name.clone(),
+        rank: report.rank,
         kind: report.kind,
         location: report.location.clone(),
         state,

@@ -5,14 +5,20 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, action_for};
+use super::alerts::alert_text;
 use super::derived::holder_history;
 use super::state::{Level, State, View, category_filter};
+use super::state::{LogKind, SourceState};
 use super::tables::current_table;
+use crate::ledger::{MergeOutcome, Origin};
 use crate::model::Stage;
+use crate::sources::SourceEvent;
 
 /// Everything that can change the dashboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Msg {
+    /// A source poller found news: new figures or a failure.
+    Source(SourceEvent),
     Key(KeyEvent),
     Resize,
     /// The wall clock moved on (ages and countdowns).
@@ -26,6 +32,7 @@ pub fn update(state: &mut State, msg: Msg) -> bool {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => false,
         Msg::Key(key) => on_key(state, key),
+        Msg::Source(event) => on_source(state, event),
         Msg::Resize => true,
         Msg::Tick(now) => {
             state.now = now;
@@ -37,6 +44,62 @@ pub fn update(state: &mut State, msg: Msg) -> bool {
             true
         }
     }
+}
+
+/// Merges what a poller found; new and revised announcements raise an alert banner.
+fn on_source(state: &mut State, event: SourceEvent) -> bool {
+    state.now = event.at;
+    let Some(index) = state.sources.iter().position(|s| s.name == event.source) else { return false };
+    let rank = state.sources[index].rank;
+    state.sources[index].next_poll = Some(event.next_poll);
+    let parsed = match event.result {
+        Err(error) => {
+            let view = &mut state.sources[index];
+            view.state = SourceState::Failing;
+            view.last_error = Some((event.at, error.to_string()));
+            let text = format!("{}: {error}", event.source);
+            state.push_log(LogKind::SourceError, text);
+            return true;
+        }
+        Ok(parsed) => parsed,
+    };
+    {
+        let view = &mut state.sources[index];
+        view.state = SourceState::Ok;
+        view.last_success = Some(event.at);
+        view.accepted = parsed.announcements.len();
+        view.rejected = parsed.rejected.len();
+    }
+    for rejected in &parsed.rejected {
+        state.push_log(LogKind::Rejected, rejected.to_string());
+    }
+    let origin = Origin { source: event.source.clone(), rank };
+    let mut alerts = Vec::new();
+    let mut changed = false;
+    for announcement in parsed.announcements {
+        let key = announcement.key.clone();
+        let outcome = state.ledger.merge(&origin, announcement, event.at);
+        changed |= outcome.changed_figures();
+        match outcome {
+            MergeOutcome::New => alerts.push((key, false)),
+            MergeOutcome::Revised => alerts.push((key, true)),
+            MergeOutcome::Conflict { won, other_source } => {
+                let winner = if won { &event.source } else { &other_source };
+                let text = format!("{key}: {} and {other_source} disagree; {winner} is shown", event.source);
+                state.push_log(LogKind::Conflict, text);
+            }
+            MergeOutcome::Unchanged | MergeOutcome::Outdated => {}
+        }
+    }
+    if changed {
+        state.refresh();
+    }
+    for (key, revised) in alerts {
+        let text = alert_text(&state.ledger, &key, revised);
+        state.push_log(if revised { LogKind::Revision } else { LogKind::New }, text.clone());
+        state.banner = Some(text);
+    }
+    true
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> bool {
@@ -111,6 +174,8 @@ pub fn apply(state: &mut State, action: Action) {
                 state.filter.clear();
             } else if state.view == View::Stages && state.drill.len() > 1 {
                 state.drill.pop();
+            } else {
+                state.banner = None;
             }
         }
         Action::PrevCommodity | Action::NextCommodity => {

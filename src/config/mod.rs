@@ -5,6 +5,7 @@
 mod raw;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::feed::Format;
 
@@ -15,6 +16,11 @@ pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
 pub const CONFIG_ENV: &str = "QUOTAWATCH_CONFIG";
 /// Environment variable naming the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "QUOTAWATCH_DATA_DIR";
+
+/// How often a file source is checked when `interval` is not set.
+pub const DEFAULT_FILE_INTERVAL: Duration = Duration::from_secs(2);
+/// Polling faster than this would only burn CPU; the feed format has no sub-second releases.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Files larger than this are refused unless a source sets `max_bytes`.
 pub const DEFAULT_FILE_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -51,6 +57,8 @@ pub struct SourceConfig {
     /// The format to parse as; `None` means "from the file extension".
     pub format: Option<Format>,
     pub max_bytes: u64,
+    /// How often the dashboard checks the source for changes.
+    pub interval: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{DEFAULT_FILE_MAX_BYTES, SourceConfig, SourceKind};
+use super::{DEFAULT_FILE_INTERVAL, DEFAULT_FILE_MAX_BYTES, MIN_INTERVAL, SourceConfig, SourceKind};
 use crate::feed::Format;
 
 #[derive(Debug, Deserialize)]
@@ -26,6 +26,7 @@ struct RawSource {
     #[serde(default = "enabled_by_default")]
     enabled: bool,
     max_bytes: Option<RawSize>,
+    interval: Option<String>,
 }
 
 fn enabled_by_default() -> bool {
@@ -77,6 +78,23 @@ impl RawConfig {
                     }
                 },
             };
+            let interval = match raw.interval.as_deref() {
+                None => DEFAULT_FILE_INTERVAL,
+                Some(text) => match humantime::parse_duration(text) {
+                    Ok(interval) if interval >= MIN_INTERVAL => interval,
+                    Ok(_) => {
+                        problems.push(format!("{} = {text:?}: must be at least 1s", key("interval")));
+                        DEFAULT_FILE_INTERVAL
+                    }
+                    Err(_) => {
+                        problems.push(format!(
+                            "{} = {text:?}: expected a duration such as \"30s\" or \"5m\"",
+                            key("interval")
+                        ));
+                        DEFAULT_FILE_INTERVAL
+                    }
+                },
+            };
             if max_bytes == 0 {
                 problems.push(format!("{} = 0: must be more than zero", key("max_bytes")));
             }
@@ -112,7 +130,7 @@ impl RawConfig {
                 }
             };
             if let Some(kind) = kind {
-                sources.push(SourceConfig { name, enabled: raw.enabled, kind, format, max_bytes });
+                sources.push(SourceConfig { name, enabled: raw.enabled, kind, format, max_bytes, interval });
             }
         }
         if problems.is_empty() { Ok(sources) } else { Err(problems) }

@@ -62,3 +62,25 @@ fn source_names_must_be_printable() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].starts_with("sources[0].name = \"desk\\u{202e}\": a name is 1 to 40 printable"), "{found:?}");
 }
+
+#[test]
+fn intervals_are_durations_of_at_least_a_second() {
+    let ok = parse(
+        "[[sources]]\nname = \"a\"\nkind = \"file\"\npath = \"q.csv\"\ninterval = \"1m 30s\"\n",
+        ConfigOrigin::BuiltIn,
+        Path::new("."),
+    )
+    .expect("valid");
+    assert_eq!(ok.sources[0].interval, std::time::Duration::from_secs(90));
+    let found = problems(
+        "[[sources]]\nname = \"a\"\nkind = \"file\"\npath = \"q.csv\"\ninterval = \"500ms\"\n\
+         [[sources]]\nname = \"b\"\nkind = \"file\"\npath = \"q.csv\"\ninterval = \"soon\"\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "sources[0].interval = \"500ms\": must be at least 1s",
+            "sources[1].interval = \"soon\": expected a duration such as \"30s\" or \"5m\"",
+        ]
+    );
+}

@@ -1,12 +1,15 @@
 //! Reading the configured sources and merging them, with the bundled history, into a
-//! [`Ledger`]. Each source's outcome is kept per source, so a failing one is named and
-//! never hides the others.
+//! [`Ledger`]: one pass ([`load_once`], used at start-up and by `report`), then live
+//! polling ([`spawn_pollers`]) for the dashboard. Each source's outcome is kept per
+//! source, so a failing one is named and never hides the others.
 
 mod file;
+mod watch;
 
 use chrono::{DateTime, Utc};
 
 pub use file::read_file;
+pub use watch::{Poller, SourceEvent, spawn_pollers};
 
 use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
@@ -35,6 +38,8 @@ pub fn read_once(source: &SourceConfig) -> Result<ParsedFeed, SourceError> {
 #[derive(Debug)]
 pub struct SourceReport {
     pub name: String,
+    /// Conflict priority: the position in the configuration (the bundled history comes last).
+    pub rank: usize,
     pub kind: &'static str,
     pub location: String,
     pub enabled: bool,
@@ -94,6 +99,7 @@ fn merge(
 ) -> SourceReport {
     let mut report = SourceReport {
         name: origin.source.clone(),
+        rank: origin.rank,
         kind,
         location,
         enabled,

@@ -26,9 +26,23 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [top, body, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let banner_height = u16::from(state.banner.is_some());
+    let [top, banner, body, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_height),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     render_tabs(frame, top, state, theme);
+    if let Some(text) = &state.banner {
+        let line = Line::from(vec![
+            Span::styled(" ALERT ", theme.tab_active),
+            Span::styled(format!(" {text}"), theme.warning),
+            Span::styled("  (Esc dismisses)", theme.muted),
+        ]);
+        frame.render_widget(line, banner);
+    }
     match state.view {
         View::Overview => overview::render(frame, body, state, theme),
         _ => table::render_view(frame, body, state, theme),
