@@ -87,7 +87,7 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     let config = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
     let log_note = start_log(&data_dir);
-    let loaded = sources::load_once(&config, !cli.no_bundled, chrono::Utc::now());
+    let loaded = sources::load_local(&config, !cli.no_bundled, chrono::Utc::now());
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
     if let Err(note) = log_note {
         state.push_log(quotawatch::app::state::LogKind::SourceError, note);

@@ -625,7 +625,7 @@ fn check_config_rejects_an_invalid_file() {
     );
     sandbox.bare().arg("check-config").arg(&config).assert().code(1).stdout("").stderr(format!(
         "quotawatch: config {}:\n  \
-         sources[0].kind = \"http\": HTTP sources are not available in this build yet; supported: \"file\"\n  \
+         sources[0].url: required for kind \"http\"\n  \
          sources[1].name = \"Desk\": this name is used by an earlier source\n  \
          sources[1].max_bytes = \"lots\": expected a size such as \"8MiB\"\n  \
          sources[2].name = \"Bundled\": reserved for the bundled history\n",

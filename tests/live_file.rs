@@ -51,7 +51,7 @@ async fn the_poller_reports_changes_and_retries_a_broken_file() {
 
     let first = next_event(&mut rx).await;
     assert_eq!(first.source, "desk");
-    assert_eq!(first.result.expect("parsed").announcements.len(), 1);
+    assert_eq!(first.result.expect("read").expect("parsed").announcements.len(), 1);
 
     // Half-written: the failure is reported once, then the complete file is picked up.
     write(&path, "{\"format\": \"quota-feed/1\", \"announcem");
@@ -61,7 +61,7 @@ async fn the_poller_reports_changes_and_retries_a_broken_file() {
 
     write(&path, &feed(&format!("{},{}", mining(2024, 1, 0, 135_000), mining(2024, 2, 0, 135_000))));
     let fixed = next_event(&mut rx).await;
-    assert_eq!(fixed.result.expect("parsed").announcements.len(), 2);
+    assert_eq!(fixed.result.expect("read").expect("parsed").announcements.len(), 2);
 
     // Nothing changes: no news within two intervals.
     assert!(tokio::time::timeout(Duration::from_millis(2_500), rx.recv()).await.is_err(), "an unchanged file is quiet");
@@ -85,7 +85,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     )
     .expect("valid feed");
     let at = Utc::now();
-    let event = SourceEvent { source: "desk".into(), at, result: Ok(parsed), next_poll: at };
+    let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
     assert!(update(&mut state, Msg::Source(event)));
 
     let banner = state.banner.clone().expect("an alert");
@@ -101,7 +101,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     // A failure afterwards is shown and counted, and keeps everything accepted.
     let failure = quotawatch::sources::read_file("desk", &dir.path().join("missing.json"), None, 1 << 20)
         .expect_err("missing file");
-    let event = SourceEvent { source: "desk".into(), at, result: Err(failure), next_poll: at };
+    let event = SourceEvent { source: "desk".into(), at, result: Err(failure), http: None, next_poll: at };
     assert!(update(&mut state, Msg::Source(event)));
     let desk = state.sources.iter().find(|s| s.name == "desk").expect("desk source");
     assert_eq!(desk.state, SourceState::Failing);

@@ -97,6 +97,8 @@ pub struct LogEntry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceState {
+    /// Not checked yet (network sources are fetched after start-up).
+    Pending,
     Ok,
     Failing,
     Disabled,
@@ -117,6 +119,9 @@ pub struct SourceView {
     pub next_poll: Option<DateTime<Utc>>,
     pub accepted: usize,
     pub rejected: usize,
+    /// HTTP sources: the last status and body size, and how many polls were answered 304.
+    pub http: Option<(u16, u64)>,
+    pub not_modified: u32,
 }
 
 /// The whole dashboard state.
@@ -232,6 +237,7 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
     let conflicts = report.outcomes.iter().filter(|o| matches!(o, MergeOutcome::Conflict { .. })).count();
     let state = match (&report.failure, report.enabled) {
         (_, false) => SourceState::Disabled,
+        (None, true) if report.pending => SourceState::Pending,
         (Some(error), true) => {
             entry(LogKind::SourceError, format!("{}: {error}", report.name));
             SourceState::Failing
@@ -260,5 +266,7 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
         next_poll: None,
         accepted: report.accepted,
         rejected: report.rejected.len(),
+        http: None,
+        not_modified: 0,
     }
 }

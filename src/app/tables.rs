@@ -307,12 +307,14 @@ fn sources(state: &State) -> TableModel {
         ("Last success", 13, false),
         ("Last error", 0, false),
         ("Next poll", 10, false),
+        ("HTTP", 20, false),
         ("Accepted", 9, true),
         ("Rejected", 9, true),
     ];
     let mut table = TableModel::new("sources".into(), &columns, "No sources.");
     for s in &state.sources {
         let state_cell = match s.state {
+            SourceState::Pending => ("waiting".into(), Tone::Muted),
             SourceState::Ok => ("ok".into(), Tone::Up),
             SourceState::Failing => ("failing".into(), Tone::Down),
             SourceState::Disabled => ("disabled".into(), Tone::Muted),
@@ -330,6 +332,13 @@ fn sources(state: &State) -> TableModel {
                 s.last_success.map_or_else(|| ("never".into(), Tone::Muted), |t| plain(age(state.now, t))),
                 error,
                 s.next_poll.map_or_else(|| ("-".into(), Tone::Muted), |t| plain(age(t, state.now).replace(" ago", ""))),
+                match s.http {
+                    Some((status, bytes)) => {
+                        let text = format!("{status} · {} · {}×304", bytesize::ByteSize(bytes), s.not_modified);
+                        (text, if status >= 400 { Tone::Down } else { Tone::Normal })
+                    }
+                    None => ("-".into(), Tone::Muted),
+                },
                 plain(s.accepted.to_string()),
                 if s.rejected > 0 { (s.rejected.to_string(), Tone::Warning) } else { plain("0") },
             ],

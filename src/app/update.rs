@@ -52,6 +52,9 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     let Some(index) = state.sources.iter().position(|s| s.name == event.source) else { return false };
     let rank = state.sources[index].rank;
     state.sources[index].next_poll = Some(event.next_poll);
+    if event.http.is_some() {
+        state.sources[index].http = event.http;
+    }
     let parsed = match event.result {
         Err(error) => {
             let view = &mut state.sources[index];
@@ -61,7 +64,14 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
             state.push_log(LogKind::SourceError, text);
             return true;
         }
-        Ok(parsed) => parsed,
+        Ok(None) => {
+            let view = &mut state.sources[index];
+            view.state = SourceState::Ok;
+            view.last_success = Some(event.at);
+            view.not_modified += 1;
+            return state.view == View::Sources;
+        }
+        Ok(Some(parsed)) => parsed,
     };
     {
         let view = &mut state.sources[index];

@@ -17,13 +17,33 @@ pub const CONFIG_ENV: &str = "QUOTAWATCH_CONFIG";
 /// Environment variable naming the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "QUOTAWATCH_DATA_DIR";
 
-/// How often a file source is checked when `interval` is not set.
-pub const DEFAULT_FILE_INTERVAL: Duration = Duration::from_secs(2);
-/// Polling faster than this would only burn CPU; the feed format has no sub-second releases.
+/// Polling faster than this would only burn CPU (and a publisher's patience).
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Files larger than this are refused unless a source sets `max_bytes`.
-pub const DEFAULT_FILE_MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// Per-kind defaults for the keys a source may leave out.
+#[derive(Debug, Clone, Copy)]
+pub struct Defaults {
+    pub interval: Duration,
+    pub max_bytes: u64,
+}
+
+impl Defaults {
+    /// Local files are cheap to check and may be large (a desk's full history).
+    pub const FILE: Defaults = Defaults { interval: Duration::from_secs(2), max_bytes: 256 * 1024 * 1024 };
+    /// Remote feeds are polled politely and capped tightly.
+    pub const HTTP: Defaults = Defaults { interval: Duration::from_secs(30), max_bytes: 8 * 1024 * 1024 };
+    pub const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+}
+
+/// A header value, possibly holding a secret from `${VAR}`: never printed, not even by `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderValue(pub String);
+
+impl std::fmt::Debug for HeaderValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeaderValue(<redacted>)")
+    }
+}
 
 /// Where the configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +85,8 @@ pub struct SourceConfig {
 pub enum SourceKind {
     /// A local file, its path resolved against the config file's folder.
     File { path: PathBuf },
+    /// A feed fetched over HTTP(S); `headers` values are already `${VAR}`-expanded.
+    Http { url: reqwest::Url, timeout: Duration, headers: Vec<(String, HeaderValue)> },
 }
 
 impl SourceConfig {
@@ -72,6 +94,7 @@ impl SourceConfig {
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
             SourceKind::File { .. } => "file",
+            SourceKind::Http { .. } => "http",
         }
     }
 
@@ -79,6 +102,7 @@ impl SourceConfig {
     pub fn location(&self) -> String {
         match &self.kind {
             SourceKind::File { path } => path.display().to_string(),
+            SourceKind::Http { url, .. } => url.to_string(),
         }
     }
 }

@@ -1,12 +1,13 @@
 //! The config file as TOML gives it, before validation. Unknown keys are errors, so a
 //! typo is caught rather than silently ignored.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{DEFAULT_FILE_INTERVAL, DEFAULT_FILE_MAX_BYTES, MIN_INTERVAL, SourceConfig, SourceKind};
+use super::{Defaults, HeaderValue, MIN_INTERVAL, SourceConfig, SourceKind};
 use crate::feed::Format;
 
 #[derive(Debug, Deserialize)]
@@ -22,11 +23,14 @@ struct RawSource {
     name: String,
     kind: String,
     path: Option<String>,
+    url: Option<String>,
     format: Option<String>,
     #[serde(default = "enabled_by_default")]
     enabled: bool,
     max_bytes: Option<RawSize>,
     interval: Option<String>,
+    timeout: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
 }
 
 fn enabled_by_default() -> bool {
@@ -41,6 +45,38 @@ enum RawSize {
     Text(String),
 }
 
+/// Collects every problem of one source, each naming its key.
+struct Checker<'p> {
+    index: usize,
+    problems: &'p mut Vec<String>,
+}
+
+impl Checker<'_> {
+    fn key(&self, field: &str) -> String {
+        format!("sources[{}].{field}", self.index)
+    }
+
+    fn problem(&mut self, field: &str, message: String) {
+        let key = self.key(field);
+        self.problems.push(format!("{key}{message}"));
+    }
+
+    fn duration(&mut self, field: &str, text: Option<&str>, default: Duration) -> Duration {
+        match text.map(|t| (t, humantime::parse_duration(t))) {
+            None => default,
+            Some((_, Ok(d))) if d >= MIN_INTERVAL => d,
+            Some((text, Ok(_))) => {
+                self.problem(field, format!(" = {text:?}: must be at least 1s"));
+                default
+            }
+            Some((text, Err(_))) => {
+                self.problem(field, format!(" = {text:?}: expected a duration such as \"30s\" or \"5m\""));
+                default
+            }
+        }
+    }
+}
+
 impl RawConfig {
     /// Checks every source, collecting all problems rather than stopping at the first.
     pub fn validate(self, base_dir: &Path) -> Result<Vec<SourceConfig>, Vec<String>> {
@@ -48,91 +84,146 @@ impl RawConfig {
         let mut names = HashSet::new();
         let mut sources = Vec::new();
         for (index, raw) in self.sources.into_iter().enumerate() {
-            let key = |field: &str| format!("sources[{index}].{field}");
+            let mut check = Checker { index, problems: &mut problems };
             let name = raw.name.trim().to_owned();
             if name.is_empty() || crate::feed::clean_text(&name, 40) != name {
-                problems.push(format!("{} = {:?}: a name is 1 to 40 printable characters, single-spaced, without control or bidi characters", key("name"), raw.name));
+                let rule = "a name is 1 to 40 printable characters, single-spaced, without control or bidi characters";
+                check.problem("name", format!(" = {:?}: {rule}", raw.name));
             } else if name.eq_ignore_ascii_case(crate::bundled::SOURCE_NAME) {
                 // The ledger tells sources apart by name: this one would revise the bundled
                 // history instead of conflicting with it.
-                problems.push(format!("{} = {:?}: reserved for the bundled history", key("name"), raw.name));
+                check.problem("name", format!(" = {:?}: reserved for the bundled history", raw.name));
             } else if !names.insert(name.to_lowercase()) {
-                problems.push(format!("{} = {:?}: this name is used by an earlier source", key("name"), raw.name));
+                check.problem("name", format!(" = {:?}: this name is used by an earlier source", raw.name));
             }
             let format = match raw.format.as_deref().map(|f| (f, Format::parse(f))) {
                 None => None,
                 Some((_, Some(format))) => Some(format),
                 Some((text, None)) => {
-                    problems.push(format!("{} = {text:?}: expected \"json\" or \"csv\"", key("format")));
+                    check.problem("format", format!(" = {text:?}: expected \"json\" or \"csv\""));
                     None
                 }
             };
-            let max_bytes = match raw.max_bytes {
-                None => DEFAULT_FILE_MAX_BYTES,
-                Some(RawSize::Bytes(n)) => n,
-                Some(RawSize::Text(text)) => match text.parse::<bytesize::ByteSize>() {
-                    Ok(size) => size.as_u64(),
-                    Err(_) => {
-                        problems.push(format!("{} = {text:?}: expected a size such as \"8MiB\"", key("max_bytes")));
-                        DEFAULT_FILE_MAX_BYTES
-                    }
-                },
+            let defaults = match raw.kind.as_str() {
+                "http" => Defaults::HTTP,
+                _ => Defaults::FILE,
             };
-            let interval = match raw.interval.as_deref() {
-                None => DEFAULT_FILE_INTERVAL,
-                Some(text) => match humantime::parse_duration(text) {
-                    Ok(interval) if interval >= MIN_INTERVAL => interval,
-                    Ok(_) => {
-                        problems.push(format!("{} = {text:?}: must be at least 1s", key("interval")));
-                        DEFAULT_FILE_INTERVAL
-                    }
-                    Err(_) => {
-                        problems.push(format!(
-                            "{} = {text:?}: expected a duration such as \"30s\" or \"5m\"",
-                            key("interval")
-                        ));
-                        DEFAULT_FILE_INTERVAL
-                    }
-                },
+            let max_bytes = match &raw.max_bytes {
+                None => defaults.max_bytes,
+                Some(RawSize::Bytes(n)) => *n,
+                Some(RawSize::Text(text)) => {
+                    text.parse::<bytesize::ByteSize>().map(|s| s.as_u64()).unwrap_or_else(|_| {
+                        check.problem("max_bytes", format!(" = {text:?}: expected a size such as \"8MiB\""));
+                        defaults.max_bytes
+                    })
+                }
             };
             if max_bytes == 0 {
-                problems.push(format!("{} = 0: must be more than zero", key("max_bytes")));
+                check.problem("max_bytes", " = 0: must be more than zero".into());
             }
+            let interval = check.duration("interval", raw.interval.as_deref(), defaults.interval);
             let kind = match raw.kind.as_str() {
-                "file" => match raw.path.as_deref().map(str::trim) {
-                    Some(path) if !path.is_empty() => {
-                        let path = base_dir.join(path);
-                        if format.is_none() && Format::from_path(&path).is_none() {
-                            problems.push(format!(
-                                "{} = {:?}: cannot tell json or csv from the extension; set {}",
-                                key("path"),
-                                path.display().to_string(),
-                                key("format")
-                            ));
-                        }
-                        Some(SourceKind::File { path })
-                    }
-                    _ => {
-                        problems.push(format!("{}: required for kind \"file\"", key("path")));
-                        None
-                    }
-                },
-                "http" => {
-                    problems.push(format!(
-                        "{} = \"http\": HTTP sources are not available in this build yet; supported: \"file\"",
-                        key("kind")
-                    ));
-                    None
-                }
+                "file" => file_kind(&mut check, raw.path.as_deref(), format, base_dir),
+                "http" => http_kind(&mut check, &raw),
                 other => {
-                    problems.push(format!("{} = {other:?}: expected \"file\"", key("kind")));
+                    check.problem("kind", format!(" = {other:?}: expected \"file\" or \"http\""));
                     None
                 }
             };
+            if raw.kind != "http" {
+                for (field, given) in
+                    [("url", raw.url.is_some()), ("timeout", raw.timeout.is_some()), ("headers", raw.headers.is_some())]
+                {
+                    if given {
+                        check.problem(field, format!(": only for kind \"http\" (this source is {:?})", raw.kind));
+                    }
+                }
+            }
             if let Some(kind) = kind {
                 sources.push(SourceConfig { name, enabled: raw.enabled, kind, format, max_bytes, interval });
             }
         }
         if problems.is_empty() { Ok(sources) } else { Err(problems) }
     }
+}
+
+fn file_kind(
+    check: &mut Checker<'_>,
+    path: Option<&str>,
+    format: Option<Format>,
+    base_dir: &Path,
+) -> Option<SourceKind> {
+    match path.map(str::trim) {
+        Some(path) if !path.is_empty() => {
+            let path = base_dir.join(path);
+            if format.is_none() && Format::from_path(&path).is_none() {
+                let format_key = check.key("format");
+                check.problem(
+                    "path",
+                    format!(
+                        " = {:?}: cannot tell json or csv from the extension; set {format_key}",
+                        path.display().to_string()
+                    ),
+                );
+            }
+            Some(SourceKind::File { path })
+        }
+        _ => {
+            check.problem("path", ": required for kind \"file\"".into());
+            None
+        }
+    }
+}
+
+fn http_kind(check: &mut Checker<'_>, raw: &RawSource) -> Option<SourceKind> {
+    let timeout = check.duration("timeout", raw.timeout.as_deref(), Defaults::HTTP_TIMEOUT);
+    let mut headers = Vec::new();
+    for (name, template) in raw.headers.iter().flatten() {
+        let field = format!("headers.{name}");
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            check.problem(&field, ": not a valid HTTP header name".into());
+            continue;
+        }
+        match expand_env(template) {
+            // The value may hold a secret: name the variable, never the value.
+            Ok(value) if reqwest::header::HeaderValue::from_str(&value).is_ok() => {
+                headers.push((name.clone(), HeaderValue(value)));
+            }
+            Ok(_) => check.problem(&field, ": the value (after ${VAR} expansion) is not a valid header value".into()),
+            Err(variable) => check.problem(&field, format!(": environment variable {variable} is not set")),
+        }
+    }
+    let url = match raw.url.as_deref().map(str::trim) {
+        None | Some("") => {
+            check.problem("url", ": required for kind \"http\"".into());
+            return None;
+        }
+        Some(text) => match reqwest::Url::parse(text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+            _ => {
+                check.problem("url", format!(" = {text:?}: expected an http:// or https:// URL"));
+                return None;
+            }
+        },
+    };
+    Some(SourceKind::Http { url, timeout, headers })
+}
+
+/// Replaces each `${VAR}` with the variable's value; the error names a missing variable.
+fn expand_env(template: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let variable = &after[..end];
+        out.push_str(&std::env::var(variable).map_err(|_| variable.to_owned())?);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }

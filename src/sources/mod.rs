@@ -4,11 +4,13 @@
 //! source, so a failing one is named and never hides the others.
 
 mod file;
+mod http;
 mod watch;
 
 use chrono::{DateTime, Utc};
 
 pub use file::read_file;
+pub use http::{Fetched, HttpSource, retry_after};
 pub use watch::{Poller, SourceEvent, spawn_pollers};
 
 use crate::bundled;
@@ -25,12 +27,26 @@ pub enum SourceError {
     TooLarge { path: String, limit: u64 },
     #[error("document rejected: {0}")]
     Document(#[from] DocumentError),
+    #[error("{0}")]
+    Network(String),
+    #[error("HTTP {status}{}", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    Http { status: u16, retry_after: Option<std::time::Duration> },
 }
 
-/// Reads one source once and parses what it holds.
+/// Reads one source once and parses what it holds (blocking: `report` and start-up use it).
 pub fn read_once(source: &SourceConfig) -> Result<ParsedFeed, SourceError> {
     match &source.kind {
         SourceKind::File { path } => read_file(&source.name, path, source.format, source.max_bytes),
+        SourceKind::Http { .. } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| SourceError::Network(format!("cannot start the HTTP runtime: {e}")))?;
+            let mut client =
+                HttpSource::new(source).ok_or_else(|| SourceError::Network("not an HTTP source".into()))??;
+            let fetched = runtime.block_on(client.fetch())?;
+            Ok(fetched.parsed.unwrap_or_default())
+        }
     }
 }
 
@@ -49,6 +65,8 @@ pub struct SourceReport {
     pub failure: Option<SourceError>,
     /// How many merges changed, revised, outdated or conflicted (per [`MergeOutcome`]).
     pub outcomes: Vec<MergeOutcome>,
+    /// A network source left for the pollers: not read yet.
+    pub pending: bool,
 }
 
 /// The ledger after one pass over the bundled history and every enabled source.
@@ -73,6 +91,16 @@ impl Loaded {
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
 pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
+    load(config, include_bundled, true, now)
+}
+
+/// The same pass without network sources: the dashboard starts from this at once and lets
+/// its pollers fetch the network sources, so nothing on screen waits on the network.
+pub fn load_local(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
+    load(config, include_bundled, false, now)
+}
+
+fn load(config: &Config, include_bundled: bool, network: bool, now: DateTime<Utc>) -> Loaded {
     let mut ledger = Ledger::new();
     let mut reports = Vec::new();
     if include_bundled {
@@ -82,8 +110,13 @@ pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> 
     }
     for (rank, source) in config.sources.iter().enumerate() {
         let origin = Origin { source: source.name.clone(), rank };
-        let result = if source.enabled { read_once(source) } else { Ok(ParsedFeed::default()) };
-        reports.push(merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now));
+        let is_network = matches!(source.kind, SourceKind::Http { .. });
+        let result =
+            if source.enabled && (network || !is_network) { read_once(source) } else { Ok(ParsedFeed::default()) };
+        let mut report =
+            merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
+        report.pending = source.enabled && is_network && !network;
+        reports.push(report);
     }
     Loaded { ledger, sources: reports }
 }
@@ -107,6 +140,7 @@ fn merge(
         rejected: Vec::new(),
         failure: None,
         outcomes: Vec::new(),
+        pending: false,
     };
     match result {
         Ok(parsed) => {

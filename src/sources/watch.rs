@@ -2,11 +2,11 @@
 //! changed and reports what it found as a [`SourceEvent`]. Dropping the [`Poller`] stops it.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 
-use super::{SourceError, read_file};
+use super::{HttpSource, SourceError, read_file};
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::ParsedFeed;
 
@@ -16,7 +16,10 @@ use crate::feed::ParsedFeed;
 pub struct SourceEvent {
     pub source: String,
     pub at: DateTime<Utc>,
-    pub result: Result<ParsedFeed, SourceError>,
+    /// `Ok(None)`: checked, nothing new (HTTP 304).
+    pub result: Result<Option<ParsedFeed>, SourceError>,
+    /// The HTTP status and body size, for HTTP sources.
+    pub http: Option<(u16, u64)>,
     /// When the source will be checked again.
     pub next_poll: DateTime<Utc>,
 }
@@ -43,6 +46,7 @@ pub fn spawn_pollers(
         .filter(|s| s.enabled)
         .map(|source| match &source.kind {
             SourceKind::File { path } => Poller(tokio::spawn(poll_file(source.clone(), path.clone(), send.clone()))),
+            SourceKind::Http { .. } => Poller(tokio::spawn(poll_http(source.clone(), send.clone()))),
         })
         .collect()
 }
@@ -89,8 +93,70 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
         }
         let at = Utc::now();
         let next_poll = at + chrono::Duration::from_std(source.interval).unwrap_or(chrono::Duration::MAX);
-        if !send(SourceEvent { source: source.name.clone(), at, result, next_poll }) {
+        let event = SourceEvent { source: source.name.clone(), at, result: result.map(Some), http: None, next_poll };
+        if !send(event) {
             return;
         }
     }
+}
+
+/// The longest wait between attempts after repeated failures.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Polls an HTTP source at start, then every `interval` (with jitter so many clients do not
+/// hit a publisher in lockstep); after failures it backs off exponentially (capped, reset
+/// on success) and waits at least what a `Retry-After` asks.
+async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
+    let mut client = match HttpSource::new(&source) {
+        Some(Ok(client)) => client,
+        Some(Err(error)) => {
+            let at = Utc::now();
+            send(SourceEvent { source: source.name.clone(), at, result: Err(error), http: None, next_poll: at });
+            return;
+        }
+        None => return,
+    };
+    let mut failures = 0u32;
+    loop {
+        let at = Utc::now();
+        let result = client.fetch().await;
+        let delay = match &result {
+            Ok(_) => {
+                failures = 0;
+                jitter(source.interval)
+            }
+            Err(error) => {
+                failures = failures.saturating_add(1);
+                let backoff = backoff(source.interval, failures);
+                match error {
+                    SourceError::Http { retry_after: Some(wait), .. } => (*wait).max(source.interval),
+                    _ => backoff,
+                }
+            }
+        };
+        let http = match &result {
+            Ok(fetched) => Some((fetched.status, fetched.bytes)),
+            Err(SourceError::Http { status, .. }) => Some((*status, 0)),
+            Err(_) => None,
+        };
+        let next_poll = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+        let event = SourceEvent { source: source.name.clone(), at, result: result.map(|f| f.parsed), http, next_poll };
+        if !send(event) {
+            return;
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// `interval` doubled per consecutive failure, capped at [`MAX_BACKOFF`], with jitter.
+pub fn backoff(interval: Duration, failures: u32) -> Duration {
+    let doubled = interval.saturating_mul(1u32 << failures.min(16));
+    jitter(doubled.min(MAX_BACKOFF))
+}
+
+/// Up to ±10% of `base`, from the clock's nanoseconds: enough to spread clients, no RNG needed.
+fn jitter(base: Duration) -> Duration {
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let factor = 0.9 + f64::from(nanos % 1_000) / 1_000.0 * 0.2;
+    base.mul_f64(factor)
 }

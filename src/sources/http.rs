@@ -1,0 +1,183 @@
+//! HTTP sources: conditional GETs (ETag / Last-Modified, so an unchanged feed costs a 304),
+//! connect and total timeouts, a body cap enforced while the body streams in, few
+//! redirects, gzip, and the status and `Retry-After` a failure came with.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderName};
+
+use super::SourceError;
+use crate::config::{SourceConfig, SourceKind};
+use crate::feed::{self, Format, ParsedFeed};
+
+/// Redirects beyond this are a misconfigured (or hostile) server.
+const MAX_REDIRECTS: usize = 5;
+/// A server asking for more patience than this is asked again after this long.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3_600);
+
+/// What one successful request returned.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub bytes: u64,
+    /// `None` for 304 Not Modified: nothing new since the last fetch.
+    pub parsed: Option<ParsedFeed>,
+}
+
+/// One HTTP source's client and its validators for conditional requests.
+#[derive(Debug)]
+pub struct HttpSource {
+    name: String,
+    client: reqwest::Client,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    format: Option<Format>,
+    max_bytes: u64,
+    timeout: Duration,
+    etag: Option<header::HeaderValue>,
+    last_modified: Option<header::HeaderValue>,
+}
+
+impl HttpSource {
+    /// `None` when `source` is not an HTTP source.
+    pub fn new(source: &SourceConfig) -> Option<Result<HttpSource, SourceError>> {
+        let SourceKind::Http { url, timeout, headers } = &source.kind else { return None };
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            // Validated with the config; a failure here would be a bug, reported, not a panic.
+            let (Ok(name), Ok(mut value)) =
+                (HeaderName::from_bytes(name.as_bytes()), header::HeaderValue::from_str(&value.0))
+            else {
+                return Some(Err(SourceError::Network(format!("header {name} is not valid"))));
+            };
+            value.set_sensitive(true);
+            map.insert(name, value);
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout((*timeout).min(Duration::from_secs(10)))
+            .timeout(*timeout)
+            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+            .user_agent(concat!("quotawatch/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SourceError::Network(format!("cannot build an HTTP client: {e}")));
+        Some(client.map(|client| HttpSource {
+            name: source.name.clone(),
+            client,
+            url: url.clone(),
+            headers: map,
+            format: source.format,
+            max_bytes: source.max_bytes,
+            timeout: *timeout,
+            etag: None,
+            last_modified: None,
+        }))
+    }
+
+    /// Fetches the feed once. Validators are kept only after a document parsed, so a bad
+    /// document is fetched whole again next time rather than answered with a 304.
+    pub async fn fetch(&mut self) -> Result<Fetched, SourceError> {
+        let mut request = self.client.get(self.url.clone()).headers(self.headers.clone());
+        if let Some(etag) = &self.etag {
+            request = request.header(header::IF_NONE_MATCH, etag.clone());
+        }
+        if let Some(modified) = &self.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, modified.clone());
+        }
+        let mut response = request.send().await.map_err(|e| self.network_error(&e))?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched { status: status.as_u16(), bytes: 0, parsed: None });
+        }
+        if !status.is_success() {
+            let retry_after = retry_after(response.headers(), Utc::now());
+            return Err(SourceError::Http { status: status.as_u16(), retry_after });
+        }
+        let too_large = || SourceError::TooLarge { path: self.url.to_string(), limit: self.max_bytes };
+        if response.content_length().is_some_and(|length| length > self.max_bytes) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
+            if (body.len() + chunk.len()) as u64 > self.max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let format = self
+            .format
+            .or_else(|| format_from_content_type(response.headers()))
+            .or_else(|| Format::from_path(std::path::Path::new(self.url.path())))
+            .ok_or_else(|| {
+                SourceError::Network("cannot tell json or csv from the Content-Type or the URL; set format".into())
+            })?;
+        let parsed = feed::parse(&self.name, format, &body, usize::MAX)?;
+        self.etag = response.headers().get(header::ETAG).cloned();
+        self.last_modified = response.headers().get(header::LAST_MODIFIED).cloned();
+        Ok(Fetched { status: status.as_u16(), bytes: body.len() as u64, parsed: Some(parsed) })
+    }
+
+    fn network_error(&self, error: &reqwest::Error) -> SourceError {
+        let what = if error.is_timeout() {
+            format!("no complete answer within {}", humantime::format_duration(self.timeout))
+        } else if error.is_connect() {
+            "cannot connect".to_owned()
+        } else if error.is_redirect() {
+            format!("more than {MAX_REDIRECTS} redirects")
+        } else {
+            "request failed".to_owned()
+        };
+        let mut detail = String::new();
+        let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(error);
+        while let Some(inner) = cause {
+            detail = inner.to_string();
+            cause = inner.source();
+        }
+        let detail = crate::feed::clean_text(&detail, 200);
+        SourceError::Network(if detail.is_empty() { what } else { format!("{what}: {detail}") })
+    }
+}
+
+fn format_from_content_type(headers: &HeaderMap) -> Option<Format> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.to_ascii_lowercase();
+    if value.contains("json") {
+        Some(Format::Json)
+    } else if value.contains("csv") {
+        Some(Format::Csv)
+    } else {
+        None
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date, capped at [`MAX_RETRY_AFTER`].
+pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    let text = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let at = DateTime::parse_from_rfc2822(text).ok()?.with_timezone(&Utc);
+            (at - now).to_std().unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").expect("date").with_timezone(&Utc);
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("Thu, 01 Jan 2026 00:01:00 GMT"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(60)));
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("999999"));
+        assert_eq!(retry_after(&headers, now), Some(MAX_RETRY_AFTER));
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+}

@@ -1,0 +1,293 @@
+//! HTTP sources against a real server on 127.0.0.1 that each test starts itself: conditional
+//! requests, a release arriving mid-run, backoff after errors, Retry-After, the body cap and
+//! header secrets. Waits are on events with deadlines.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use quotawatch::app::{Msg, State, update};
+use quotawatch::config::{self, ConfigOrigin, SourceConfig};
+use quotawatch::sources::{HttpSource, SourceEvent, load_local, spawn_pollers};
+use tokio::sync::mpsc;
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone)]
+struct Request {
+    headers: Vec<(String, String)>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the server answers: status, extra headers, body, and whether to send Content-Length.
+#[derive(Debug, Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    content_length: bool,
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+/// A minimal HTTP/1.1 server: one thread, one request per connection.
+struct Server {
+    port: u16,
+    requests: Arc<Mutex<Vec<Request>>>,
+    handler: Arc<Mutex<Box<Handler>>>,
+}
+
+impl Server {
+    fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().expect("address").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Mutex<Box<Handler>>> = Arc::new(Mutex::new(Box::new(handler)));
+        let (seen, answer) = (requests.clone(), handler.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                serve(stream, &seen, &answer);
+            }
+        });
+        Server { port, requests, handler }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/feed.json", self.port)
+    }
+
+    fn set(&self, handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) {
+        *self.handler.lock().expect("handler lock") = Box::new(handler);
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("requests lock").clone()
+    }
+}
+
+fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, answer: &Mutex<Box<Handler>>) {
+    let mut reader = BufReader::new(stream);
+    let mut headers = Vec::new();
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.trim_end().split_once(':') {
+            headers.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    let request = Request { headers };
+    seen.lock().expect("requests lock").push(request.clone());
+    let reply = (answer.lock().expect("handler lock"))(&request);
+    let mut stream = reader.into_inner();
+    let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
+    if reply.content_length {
+        head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    }
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&reply.body);
+}
+
+fn ok(body: String, etag: &str) -> Reply {
+    Reply {
+        status: 200,
+        headers: vec![("Content-Type", "application/json".into()), ("ETag", etag.into())],
+        body: body.into_bytes(),
+        content_length: true,
+    }
+}
+
+fn status(code: u16, headers: Vec<(&'static str, String)>) -> Reply {
+    Reply { status: code, headers, body: Vec::new(), content_length: true }
+}
+
+/// Serves `body` with `etag`, answering 304 to a matching If-None-Match.
+fn conditional(body: String, etag: &'static str) -> impl Fn(&Request) -> Reply + Send + Sync {
+    move |request| {
+        if request.header("If-None-Match") == Some(etag) { status(304, Vec::new()) } else { ok(body.clone(), etag) }
+    }
+}
+
+fn feed(announcements: &[String]) -> String {
+    format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
+}
+
+fn mining(year: u16, batch: u8, tonnes: u32) -> String {
+    format!(
+        "{{\"commodity\": \"rare-earths\", \"year\": {year}, \"batch\": {batch}, \
+         \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {tonnes}}}]}}"
+    )
+}
+
+fn http_config(url: &str, extra: &str) -> config::Config {
+    let text = format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"1s\"\n{extra}");
+    config::parse(&text, ConfigOrigin::BuiltIn, std::path::Path::new(".")).expect("valid config")
+}
+
+fn client(source: &SourceConfig) -> HttpSource {
+    HttpSource::new(source).expect("an http source").expect("client")
+}
+
+async fn next_event(rx: &mut mpsc::UnboundedReceiver<SourceEvent>) -> SourceEvent {
+    tokio::time::timeout(DEADLINE, rx.recv()).await.expect("an event before the deadline").expect("poller alive")
+}
+
+#[tokio::test]
+async fn an_unchanged_feed_costs_a_304() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000)]), "\"v1\""));
+    let config = http_config(&server.url(), "");
+    let mut source = client(&config.sources[0]);
+    let first = source.fetch().await.expect("first fetch");
+    assert_eq!((first.status, first.parsed.map(|p| p.announcements.len())), (200, Some(1)));
+    let second = source.fetch().await.expect("second fetch");
+    assert_eq!(second.status, 304);
+    assert!(second.parsed.is_none());
+    assert_eq!(server.requests()[1].header("If-None-Match"), Some("\"v1\""));
+}
+
+#[tokio::test]
+async fn a_release_published_mid_run_reaches_the_state_with_its_growth() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v1\""));
+    let config = http_config(&server.url(), "");
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+
+    update(&mut state, Msg::Source(next_event(&mut rx).await));
+    assert_eq!(state.year, Some(2024));
+    assert!(state.banner.is_some(), "the first fetch after start-up is news");
+    state.banner = None;
+
+    let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
+    server.set(conditional(release, "\"v2\""));
+    let started = std::time::Instant::now();
+    loop {
+        update(&mut state, Msg::Source(next_event(&mut rx).await));
+        if state.banner.is_some() || started.elapsed() > DEADLINE {
+            break;
+        }
+    }
+    assert_eq!(state.banner.as_deref(), Some("rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024"));
+    let point = state.derived.year_point(quotawatch::model::Stage::Mining, 2025).expect("2025 derived");
+    assert_eq!(point.growth.map(|g| g.basis.slug()), Some("ytd-batch-1".to_owned()));
+
+    // Steady state: the next poll is answered 304.
+    update(&mut state, Msg::Source(next_event(&mut rx).await));
+    assert_eq!(state.sources[0].http.map(|h| h.0), Some(304));
+    assert!(state.sources[0].not_modified >= 1);
+}
+
+#[tokio::test]
+async fn a_failing_server_is_backed_off_not_hammered() {
+    let server = Server::start(|_| status(500, Vec::new()));
+    let config = http_config(&server.url(), "");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let first = next_event(&mut rx).await;
+    assert_eq!(first.result.expect_err("500 is a failure").to_string(), "HTTP 500");
+    let wait = first.next_poll - first.at;
+    assert!(wait >= chrono::Duration::milliseconds(1_800), "backed off to about twice the interval: {wait}");
+    let second = next_event(&mut rx).await;
+    let wait = second.next_poll - second.at;
+    assert!(wait >= chrono::Duration::milliseconds(3_600), "doubled again: {wait}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = Server::start(|_| status(429, vec![("Retry-After", "4".into())]));
+    let config = http_config(&server.url(), "");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let event = next_event(&mut rx).await;
+    assert_eq!(event.result.expect_err("429").to_string(), "HTTP 429, retry after 4s");
+    let wait = event.next_poll - event.at;
+    assert!(wait >= chrono::Duration::seconds(4) - chrono::Duration::milliseconds(50), "{wait}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_cut_off_with_a_clear_error() {
+    let big = vec![b' '; 64 * 1024];
+    for content_length in [true, false] {
+        let body = big.clone();
+        let server = Server::start(move |_| Reply {
+            status: 200,
+            headers: vec![("Content-Type", "application/json".into())],
+            body: body.clone(),
+            content_length,
+        });
+        let config = http_config(&server.url(), "max_bytes = \"1KiB\"\n");
+        let error = client(&config.sources[0]).fetch().await.expect_err("over the cap").to_string();
+        assert!(error.contains("over the limit of 1024 bytes"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn header_secrets_are_sent_but_never_shown() {
+    // Cargo sets CARGO_MANIFEST_DIR for the test process, so it stands in for a token
+    // without the test having to change its own environment.
+    let token = env!("CARGO_MANIFEST_DIR");
+    let server = Server::start(|_| status(401, Vec::new()));
+    let config = http_config(&server.url(), "[sources.headers]\nAuthorization = \"Bearer ${CARGO_MANIFEST_DIR}\"\n");
+    let error = client(&config.sources[0]).fetch().await.expect_err("401").to_string();
+    assert_eq!(server.requests()[0].header("Authorization"), Some(format!("Bearer {token}").as_str()));
+    assert!(!error.contains(token));
+    assert!(!format!("{config:?}").contains(token), "Debug output redacts header values");
+
+    let missing = config::parse(
+        "[[sources]]\nname = \"d\"\nkind = \"http\"\nurl = \"http://127.0.0.1:1/x.json\"\n[sources.headers]\nX-Key = \"${QUOTAWATCH_TEST_UNSET_VARIABLE}\"\n",
+        ConfigOrigin::BuiltIn,
+        std::path::Path::new("."),
+    )
+    .expect_err("unset variable")
+    .to_string();
+    assert!(
+        missing.contains("sources[0].headers.X-Key: environment variable QUOTAWATCH_TEST_UNSET_VARIABLE is not set"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn report_reads_http_sources_once_and_names_a_failing_one() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000), mining(2025, 1, 140_000)]), "\"v1\""));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    let text = format!(
+        "[[sources]]\nname = \"web\"\nkind = \"http\"\nurl = \"{}\"\n\n\
+         [[sources]]\nname = \"down\"\nkind = \"http\"\nurl = \"http://127.0.0.1:1/feed.json\"\ntimeout = \"2s\"\n",
+        server.url()
+    );
+    std::fs::write(&config, text).expect("write config");
+    let output = assert_cmd::Command::cargo_bin("quotawatch")
+        .expect("binary")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["--no-bundled", "--data-dir"])
+        .arg(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["report", "--by", "batch", "--format", "csv"])
+        .output()
+        .expect("run report");
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("rare-earths,2025,1,mining,140000,3.7,batch"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("source down failed: cannot connect"), "{stderr}");
+    assert_eq!(server.requests().len(), 1, "one pass, one request");
+}
