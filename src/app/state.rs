@@ -122,6 +122,9 @@ pub struct SourceView {
     /// HTTP sources: the last status and body size, and how many polls were answered 304.
     pub http: Option<(u16, u64)>,
     pub not_modified: u32,
+    /// Whether a document from this source has been merged yet; its first one is history,
+    /// not news, so it raises no alert.
+    pub loaded: bool,
 }
 
 /// The whole dashboard state.
@@ -268,5 +271,6 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
         rejected: report.rejected.len(),
         http: None,
         not_modified: 0,
+        loaded: report.enabled && !report.pending && report.failure.is_none(),
     }
 }

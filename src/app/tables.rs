@@ -301,15 +301,15 @@ fn producers(state: &State) -> TableModel {
 
 fn sources(state: &State) -> TableModel {
     let columns = [
-        ("Source", 18, false),
-        ("Kind", 8, false),
-        ("State", 9, false),
-        ("Last success", 13, false),
+        ("Source", 14, false),
+        ("Kind", 7, false),
+        ("State", 8, false),
+        ("Last success", 12, false),
         ("Last error", 0, false),
-        ("Next poll", 10, false),
-        ("HTTP", 20, false),
-        ("Accepted", 9, true),
-        ("Rejected", 9, true),
+        ("Next poll", 9, false),
+        ("HTTP", 18, false),
+        ("Accepted", 8, true),
+        ("Rejected", 8, true),
     ];
     let mut table = TableModel::new("sources".into(), &columns, "No sources.");
     for s in &state.sources {

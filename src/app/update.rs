@@ -73,8 +73,12 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         }
         Ok(Some(parsed)) => parsed,
     };
+    // A network source's first document is its history, loaded just after start-up:
+    // merged quietly, like the history loaded at start, not announced as news.
+    let first_load = !state.sources[index].loaded;
     {
         let view = &mut state.sources[index];
+        view.loaded = true;
         view.state = SourceState::Ok;
         view.last_success = Some(event.at);
         view.accepted = parsed.announcements.len();
@@ -103,6 +107,11 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     }
     if changed {
         state.refresh();
+    }
+    if first_load {
+        let text = format!("{}: {} announcements", event.source, state.sources[index].accepted);
+        state.push_log(LogKind::Loaded, text);
+        return true;
     }
     for (key, revised) in alerts {
         let text = alert_text(&state.ledger, &key, revised);
