@@ -214,6 +214,14 @@ fn commodity_and_stage_switch() {
     assert_eq!(s.current_commodity().map(Commodity::as_str), Some("tungsten"));
     assert_eq!(s.year, Some(2024));
     assert_eq!(s.drill.len(), 1, "changing commodity resets the drill-down");
+    // A commodity that sorts first arrives while tungsten is selected: the view stays on tungsten.
+    let antimony = Announcement {
+        key: AnnouncementKey { commodity: Commodity::parse("antimony").expect("slug"), year: 2024, batch: 0 },
+        ..s.ledger.current().find(|a| a.key.commodity.as_str() == "tungsten").expect("tungsten").clone()
+    };
+    s.ledger.merge(&Origin { source: "desk".into(), rank: 0 }, antimony, fixed_now());
+    s.refresh();
+    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("tungsten"));
     press(&mut s, "[");
     assert_eq!(s.current_commodity().map(Commodity::as_str), Some("rare-earths"));
     press(&mut s, "s");

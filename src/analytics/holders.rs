@@ -91,6 +91,15 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
     rows
 }
 
+/// `tonnes` as a percentage of the stage total over the same `batches` of `year`, so a
+/// figure published for some batches is compared with those batches only.
+pub fn share_of_stage(h: &CommodityHistory<'_>, stage: Stage, year: u16, batches: &[u8], tonnes: f64) -> Option<f64> {
+    let year_batches = h.years.get(&year)?;
+    let total: f64 =
+        batches.iter().filter_map(|b| year_batches.get(b)).filter_map(|a| super::stage_total(a, stage)).sum();
+    (total > 0.0).then(|| tonnes / total * 100.0)
+}
+
 /// Holder count and HHI per year of a stage, for the years with holder allocations.
 pub fn concentration(h: &CommodityHistory<'_>, stage: Stage) -> Vec<Concentration> {
     let rows = holder_years(h, stage, None);

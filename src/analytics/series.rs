@@ -126,6 +126,10 @@ fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Opt
     if total.tonnes.is_some() && total.batches.len() < published_batches {
         total.partial = true;
     }
+    // Numbered batches 1..=max with one missing (not received, or rejected) cover part of the year.
+    if !batches.contains_key(&0) && batches.keys().copied().max().is_some_and(|max| usize::from(max) > batches.len()) {
+        total.partial = true;
+    }
     Some(total)
 }
 

@@ -222,3 +222,12 @@ fn totals_that_disagree_with_their_parts_are_flagged_not_replaced() {
         if what == "categories" && *published == 135_000.0 && *parts == 110_000.0));
     assert_eq!(stage_total(&a, Stage::Mining), Some(135_000.0));
 }
+
+#[test]
+fn a_missing_batch_makes_the_year_partial() {
+    // 2024 batch 1 never arrived (or was rejected): batch 2 alone is not the year.
+    let anns = [mining(2023, 1, 100.0), mining(2023, 2, 100.0), mining(2024, 2, 120.0)];
+    let points = series(&anns);
+    assert!(point(&points, 2024).partial);
+    assert_eq!(point(&points, 2024).growth, None);
+}

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analytics::{
-    self, BatchPoint, CommodityHistory, Concentration, HolderYear, Measure, QualityFlag, YearPoint,
-};
+use crate::analytics::{self, BatchPoint, CommodityHistory, Concentration, HolderYear, Measure, YearPoint};
 use crate::ledger::Ledger;
 use crate::model::{AnnouncementKey, Commodity, Stage, Status};
 
@@ -29,6 +27,14 @@ pub struct Latest {
     pub revised: bool,
 }
 
+/// One category's years, with its like-for-like share of the stage per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategorySeries {
+    pub name: String,
+    pub points: Vec<YearPoint>,
+    pub share_pct: BTreeMap<u16, f64>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Derived {
     /// Every year with an announcement, ascending.
@@ -36,11 +42,10 @@ pub struct Derived {
     pub stage_years: PerStage<Vec<YearPoint>>,
     pub stage_batches: PerStage<Vec<BatchPoint>>,
     /// Each category of a stage with its year series.
-    pub categories: PerStage<Vec<(String, Vec<YearPoint>)>>,
+    pub categories: PerStage<Vec<CategorySeries>>,
     /// Holder year figures per (stage, category); `None` category means across the stage.
     pub holders: BTreeMap<(Stage, Option<String>), Vec<HolderYear>>,
     pub concentration: PerStage<Vec<Concentration>>,
-    pub flags: Vec<QualityFlag>,
     pub latest: Option<Latest>,
     pub latest_published_year: Option<u16>,
 }
@@ -52,7 +57,6 @@ impl Derived {
         let Some(h) = histories.first() else { return Derived::default() };
         let mut derived = Derived {
             years: h.years.keys().copied().collect(),
-            flags: analytics::quality_flags(h),
             latest_published_year: h.latest_published_year(),
             latest: h.latest().map(|a| Latest {
                 key: a.key.clone(),
@@ -81,7 +85,14 @@ impl Derived {
                 derived
                     .holders
                     .insert((stage, Some(category.clone())), analytics::holder_years(h, stage, Some(&category)));
-                derived.categories[i].push((category, series));
+                let share_pct = series
+                    .iter()
+                    .filter_map(|p| {
+                        let share = analytics::share_of_stage(h, stage, p.year, &p.batches, p.tonnes?)?;
+                        Some((p.year, share))
+                    })
+                    .collect();
+                derived.categories[i].push(CategorySeries { name: category, points: series, share_pct });
             }
         }
         derived
@@ -89,6 +100,17 @@ impl Derived {
 
     pub fn year_point(&self, stage: Stage, year: u16) -> Option<&YearPoint> {
         self.stage_years[stage_index(stage)].iter().find(|p| p.year == year)
+    }
+
+    /// The batches a year's total is made of (batch 0 alone when it stands beside numbered
+    /// batches), plus withheld ones, so charts and batch lists add up to the year total.
+    pub fn batches_used(&self, stage: Stage, year: u16) -> impl Iterator<Item = &BatchPoint> {
+        let point = self.year_point(stage, year);
+        self.stage_batches[stage_index(stage)].iter().filter(move |b| {
+            b.year == year
+                && point
+                    .is_none_or(|p| p.batches.contains(&b.batch) || (b.tonnes.is_none() && !p.conflict && b.batch != 0))
+        })
     }
 }
 

@@ -27,7 +27,7 @@ pub use update::{Msg, update};
 /// on every way out (ratatui's panic hook covers panics).
 pub fn run(state: State, sources: &[SourceConfig]) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = runtime.block_on(event_loop(&mut terminal, state, sources));
     ratatui::restore();
     result

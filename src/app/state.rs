@@ -73,6 +73,8 @@ pub enum LogKind {
     Conflict,
     Rejected,
     SourceError,
+    /// A data-quality flag: totals that disagree with their parts, withheld batches.
+    Warning,
 }
 
 impl LogKind {
@@ -84,6 +86,7 @@ impl LogKind {
             LogKind::Conflict => "conflict",
             LogKind::Rejected => "rejected",
             LogKind::SourceError => "error",
+            LogKind::Warning => "warning",
         }
     }
 }
@@ -184,6 +187,7 @@ impl State {
         state.refresh();
         state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
         state.refresh();
+        state.log_start_up_notes();
         state
     }
 
@@ -196,8 +200,14 @@ impl State {
     pub fn refresh(&mut self) {
         let mut commodities: Vec<Commodity> = self.ledger.current().map(|a| a.key.commodity.clone()).collect();
         commodities.dedup();
+        // Keep the selected commodity itself, not its position: a new commodity arriving
+        // must not switch what the trader is looking at.
+        let selected = self.commodities.get(self.commodity).cloned();
+        self.commodity = selected
+            .and_then(|c| commodities.iter().position(|x| *x == c))
+            .unwrap_or(self.commodity)
+            .min(commodities.len().saturating_sub(1));
         self.commodities = commodities;
-        self.commodity = self.commodity.min(self.commodities.len().saturating_sub(1));
         self.derived = match self.commodities.get(self.commodity) {
             Some(commodity) => Derived::compute(&self.ledger, commodity),
             None => Derived::default(),
@@ -210,6 +220,34 @@ impl State {
             if let Level::History { stage, category, holder, points, .. } = level {
                 *points = holder_history(&self.ledger, &commodity, *stage, category_filter(category), holder);
             }
+        }
+    }
+
+    /// Data-quality flags, revisions and source conflicts of the loaded history go into the
+    /// log, so what the contract says must be shown is on screen from the start.
+    fn log_start_up_notes(&mut self) {
+        let mut notes = Vec::new();
+        for history in crate::analytics::CommodityHistory::build_all(self.ledger.current()) {
+            notes.extend(crate::analytics::quality_flags(&history).iter().map(|f| (LogKind::Warning, f.to_string())));
+        }
+        for (key, entry) in self.ledger.entries() {
+            if entry.is_revised() {
+                let current = entry.current();
+                let text = format!(
+                    "{key}: revised (revision {} from {})",
+                    current.announcement.revision, current.origin.source
+                );
+                notes.push((LogKind::Revision, text));
+            }
+            for conflict in entry.conflicts() {
+                notes.push((
+                    LogKind::Conflict,
+                    format!("{key}: {} and {} disagree; {} is shown", conflict.winner, conflict.loser, conflict.winner),
+                ));
+            }
+        }
+        for (kind, text) in notes {
+            self.push_log(kind, text);
         }
     }
 

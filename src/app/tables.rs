@@ -142,9 +142,9 @@ fn stages(state: &State) -> TableModel {
     let Some(year) = state.year else { return table };
     for stage in Stage::ALL {
         let Some(point) = state.derived.year_point(stage, year) else { continue };
-        let batches = state.derived.stage_batches[stage_index(stage)]
-            .iter()
-            .filter(|b| b.year == year)
+        let batches = state
+            .derived
+            .batches_used(stage, year)
             .map(|b| match (b.tonnes, point.tonnes) {
                 (Some(t), Some(total)) if total > 0.0 => format!("{} {:.0}%", short_batch(b.batch), t / total * 100.0),
                 _ => format!("{} unpublished", short_batch(b.batch)),
@@ -176,19 +176,17 @@ fn categories(state: &State, stage: Stage) -> TableModel {
         format!("{} {} · {} · categories · {}", commodity_name(state), year_label(state), stage.slug(), unit(state));
     let mut table = TableModel::new(title, &columns, "No figures for this year.");
     let Some(year) = state.year else { return table };
-    let stage_total = state.derived.year_point(stage, year).and_then(|p| p.tonnes);
-    let point_for = |series: &[YearPoint]| series.iter().find(|p| p.year == year).cloned();
-    for (category, series) in &state.derived.categories[stage_index(stage)] {
-        let Some(point) = point_for(series).filter(|p| p.tonnes.is_some()) else { continue };
-        let share = point.tonnes.zip(stage_total).filter(|(_, total)| *total > 0.0).map(|(t, total)| t / total * 100.0);
+    for series in &state.derived.categories[stage_index(stage)] {
+        let Some(point) = series.points.iter().find(|p| p.year == year && p.tonnes.is_some()) else { continue };
+        let share = series.share_pct.get(&year).copied();
         table.push(
-            category.clone(),
+            series.name.clone(),
             vec![
-                plain(category.clone()),
+                plain(series.name.clone()),
                 tonnes(point.tonnes),
                 share_cell(share),
                 growth_cell(point.growth.as_ref()),
-                point_basis_cell(&point),
+                point_basis_cell(point),
             ],
         );
     }
@@ -353,7 +351,9 @@ fn log(state: &State) -> TableModel {
     for (n, entry) in state.log.iter().enumerate().rev() {
         let tone = match entry.kind {
             super::state::LogKind::Rejected | super::state::LogKind::SourceError => Tone::Down,
-            super::state::LogKind::Conflict | super::state::LogKind::Revision => Tone::Warning,
+            super::state::LogKind::Conflict | super::state::LogKind::Revision | super::state::LogKind::Warning => {
+                Tone::Warning
+            }
             _ => Tone::Normal,
         };
         table.push(

@@ -1,5 +1,5 @@
-//! The one place state changes: every key press, resize, clock tick and (later) source
-//! event goes through [`update`], which says whether the screen needs redrawing.
+//! The one place state changes: every key press, resize, clock tick and source event goes
+//! through [`update`], which says whether the screen needs redrawing.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -101,6 +101,10 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
                 let winner = if won { &event.source } else { &other_source };
                 let text = format!("{key}: {} and {other_source} disagree; {winner} is shown", event.source);
                 state.push_log(LogKind::Conflict, text);
+                if won {
+                    // The figures on screen changed: that is news even if disputed.
+                    alerts.push((key, true));
+                }
             }
             MergeOutcome::Unchanged | MergeOutcome::Outdated => {}
         }

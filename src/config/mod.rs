@@ -19,6 +19,8 @@ pub const DATA_DIR_ENV: &str = "QUOTAWATCH_DATA_DIR";
 
 /// Polling faster than this would only burn CPU (and a publisher's patience).
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+/// Intervals and timeouts beyond a day are typos, and would overflow date arithmetic.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(86_400);
 
 /// Per-kind defaults for the keys a source may leave out.
 #[derive(Debug, Clone, Copy)]
@@ -102,9 +104,22 @@ impl SourceConfig {
     pub fn location(&self) -> String {
         match &self.kind {
             SourceKind::File { path } => path.display().to_string(),
-            SourceKind::Http { url, .. } => url.to_string(),
+            SourceKind::Http { url, .. } => redacted(url),
         }
     }
+}
+
+/// A URL for display: user name, password and query (where tokens often hide) replaced.
+pub fn redacted(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    if !shown.username().is_empty() || shown.password().is_some() {
+        let _ = shown.set_username("***");
+        let _ = shown.set_password(None);
+    }
+    if shown.query().is_some() {
+        shown.set_query(Some("***"));
+    }
+    shown.to_string()
 }
 
 #[derive(Debug, thiserror::Error)]

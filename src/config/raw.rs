@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Defaults, HeaderValue, MIN_INTERVAL, SourceConfig, SourceKind};
+use super::{Defaults, HeaderValue, MAX_INTERVAL, MIN_INTERVAL, SourceConfig, SourceKind};
 use crate::feed::Format;
 
 #[derive(Debug, Deserialize)]
@@ -64,9 +64,9 @@ impl Checker<'_> {
     fn duration(&mut self, field: &str, text: Option<&str>, default: Duration) -> Duration {
         match text.map(|t| (t, humantime::parse_duration(t))) {
             None => default,
-            Some((_, Ok(d))) if d >= MIN_INTERVAL => d,
+            Some((_, Ok(d))) if (MIN_INTERVAL..=MAX_INTERVAL).contains(&d) => d,
             Some((text, Ok(_))) => {
-                self.problem(field, format!(" = {text:?}: must be at least 1s"));
+                self.problem(field, format!(" = {text:?}: must be from 1s to 1day"));
                 default
             }
             Some((text, Err(_))) => {

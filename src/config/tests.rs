@@ -79,8 +79,16 @@ fn intervals_are_durations_of_at_least_a_second() {
     assert_eq!(
         found,
         [
-            "sources[0].interval = \"500ms\": must be at least 1s",
+            "sources[0].interval = \"500ms\": must be from 1s to 1day",
             "sources[1].interval = \"soon\": expected a duration such as \"30s\" or \"5m\"",
         ]
     );
+}
+
+#[test]
+fn urls_are_shown_without_credentials_or_query() {
+    let url = reqwest::Url::parse("https://user:pw@feeds.example.com/q.json?token=abc").expect("url");
+    assert_eq!(redacted(&url), "https://***@feeds.example.com/q.json?***");
+    let plain = reqwest::Url::parse("https://feeds.example.com/q.json").expect("url");
+    assert_eq!(redacted(&plain), "https://feeds.example.com/q.json");
 }

@@ -2,11 +2,12 @@
 //! version is current. Applies the update, revision and conflict rules of quota-feed/1.
 //!
 //! Rules, in order, for an announcement arriving with the same key as the current one:
-//! 1. The same figures (rows in any order, same status) change nothing; nor does a version
-//!    the same source delivered before (so a source flapping between two documents, or
-//!    a losing source polled again, does not grow the history).
+//! 1. The same figures (rows in any order, same status) change nothing; a version a
+//!    source delivered before is reused rather than stored again.
 //! 2. A higher `revision` supersedes; a lower one is kept in history as outdated.
-//! 3. The same `revision` from the same source: the later arrival supersedes (a revision).
+//! 3. The same `revision` from the same source: the later arrival supersedes (a revision),
+//!    also when it goes back to an earlier document. Published figures for a batch held
+//!    as unpublished fill it in (a revision too, from any source).
 //! 4. The same `revision` from another source: a conflict; the source with the better
 //!    rank (listed first in the configuration) is current, and the conflict is recorded.
 
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Announcement, AnnouncementKey};
+use crate::model::{Announcement, AnnouncementKey, Status};
 
 /// Who delivered an announcement. `rank` is the position in the configuration: lower wins a conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,33 +120,46 @@ impl Ledger {
         if current.announcement.same_figures(&version.announcement) {
             return MergeOutcome::Unchanged;
         }
-        // A version this source already delivered (an outdated or losing one sent again)
-        // is old news: storing it again would grow the history on every poll.
-        let already_known = entry.versions.iter().any(|v| {
+        // A version this source delivered before is reused, not stored again, so polling
+        // a source that flaps between two documents does not grow the history.
+        let known = entry.versions.iter().position(|v| {
             v.origin.source == origin.source
                 && v.announcement.revision == version.announcement.revision
                 && v.announcement.same_figures(&version.announcement)
         });
-        if already_known {
-            return MergeOutcome::Unchanged;
-        }
         let incoming = version.announcement.revision;
         let held = current.announcement.revision;
+        // Figures published for a batch known only as issued-but-withheld fill it in: news, not a dispute.
+        let fills_in =
+            current.announcement.status == Status::Unpublished && version.announcement.status == Status::Published;
         let same_source = current.origin.source == origin.source;
         let current_source = current.origin.source.clone();
         let current_rank = current.origin.rank;
+        let store = |entry: &mut Entry, version: Version| match known {
+            Some(index) => index,
+            None => {
+                entry.versions.push(version);
+                entry.versions.len() - 1
+            }
+        };
 
         if incoming < held {
-            entry.versions.push(version);
+            if known.is_some() {
+                return MergeOutcome::Unchanged;
+            }
+            store(entry, version);
             return MergeOutcome::Outdated;
         }
-        if incoming > held || same_source {
-            entry.versions.push(version);
-            entry.current = entry.versions.len() - 1;
+        if incoming > held || same_source || fills_in {
+            entry.current = store(entry, version);
             entry.revisions += 1;
             return MergeOutcome::Revised;
         }
         let won = origin.rank < current_rank;
+        if known.is_some() && !won {
+            // The losing source polled again: the conflict is already recorded.
+            return MergeOutcome::Unchanged;
+        }
         let (winner, loser) = if won {
             (origin.source.clone(), current_source.clone())
         } else {
@@ -155,9 +169,9 @@ impl Ledger {
         if !entry.conflicts.contains(&conflict) {
             entry.conflicts.push(conflict);
         }
-        entry.versions.push(version);
+        let index = store(entry, version);
         if won {
-            entry.current = entry.versions.len() - 1;
+            entry.current = index;
         }
         MergeOutcome::Conflict { won, other_source: current_source }
     }

@@ -86,3 +86,23 @@ fn conflicting_sources_resolve_by_configuration_order() {
     assert_eq!(ledger.merge(&origin("third", 2), announcement(0, 1.0), at(3)), MergeOutcome::Unchanged);
     assert_eq!(ledger.entries().next().expect("entry").1.versions().len(), 3);
 }
+
+#[test]
+fn going_back_to_an_earlier_document_is_the_later_arrival() {
+    let mut ledger = Ledger::new();
+    ledger.merge(&origin("desk", 0), announcement(0, 135_000.0), at(0));
+    assert_eq!(ledger.merge(&origin("desk", 0), announcement(0, 13.0), at(1)), MergeOutcome::Revised);
+    assert_eq!(ledger.merge(&origin("desk", 0), announcement(0, 135_000.0), at(2)), MergeOutcome::Revised);
+    assert_eq!(tonnes(&ledger), 135_000.0);
+    assert_eq!(ledger.entries().next().expect("entry").1.versions().len(), 2, "the earlier version is reused");
+}
+
+#[test]
+fn published_figures_fill_in_a_withheld_batch_from_any_source() {
+    let mut ledger = Ledger::new();
+    let withheld = Announcement { status: Status::Unpublished, quotas: Vec::new(), ..announcement(0, 0.0) };
+    ledger.merge(&origin("bundled", 5), withheld, at(0));
+    assert_eq!(ledger.merge(&origin("desk", 0), announcement(0, 140_000.0), at(1)), MergeOutcome::Revised);
+    assert_eq!(tonnes(&ledger), 140_000.0);
+    assert!(ledger.entries().next().expect("entry").1.conflicts().is_empty());
+}

@@ -94,7 +94,7 @@ impl HttpSource {
             let retry_after = retry_after(response.headers(), Utc::now());
             return Err(SourceError::Http { status: status.as_u16(), retry_after });
         }
-        let too_large = || SourceError::TooLarge { path: self.url.to_string(), limit: self.max_bytes };
+        let too_large = || SourceError::TooLarge { path: crate::config::redacted(&self.url), limit: self.max_bytes };
         if response.content_length().is_some_and(|length| length > self.max_bytes) {
             return Err(too_large());
         }

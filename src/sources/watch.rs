@@ -10,8 +10,8 @@ use super::{HttpSource, SourceError, read_file};
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::ParsedFeed;
 
-/// What one check of a source found. Sent only when there is news: the source changed, or
-/// reading it failed.
+/// What one check of a source found. File sources report only news (the file changed, or
+/// reading it failed); HTTP sources report every poll, since the Sources view counts 304s.
 #[derive(Debug)]
 pub struct SourceEvent {
     pub source: String,
@@ -92,7 +92,7 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
             }
         }
         let at = Utc::now();
-        let next_poll = at + chrono::Duration::from_std(source.interval).unwrap_or(chrono::Duration::MAX);
+        let next_poll = later(at, source.interval);
         let event = SourceEvent { source: source.name.clone(), at, result: result.map(Some), http: None, next_poll };
         if !send(event) {
             return;
@@ -139,7 +139,7 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
             Err(SourceError::Http { status, .. }) => Some((*status, 0)),
             Err(_) => None,
         };
-        let next_poll = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+        let next_poll = later(Utc::now(), delay);
         let event = SourceEvent { source: source.name.clone(), at, result: result.map(|f| f.parsed), http, next_poll };
         if !send(event) {
             return;
@@ -159,4 +159,9 @@ fn jitter(base: Duration) -> Duration {
     let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let factor = 0.9 + f64::from(nanos % 1_000) / 1_000.0 * 0.2;
     base.mul_f64(factor)
+}
+
+/// `at + wait`, saturating instead of overflowing.
+fn later(at: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(wait).ok().and_then(|d| at.checked_add_signed(d)).unwrap_or(at)
 }

@@ -92,7 +92,8 @@ impl Widget for StackedBars<'_> {
                 filled = filled.max(top.min(plot_height));
             }
             let mut value = match column.note {
-                Some(note) if total == 0.0 => note.to_owned(),
+                Some(note) if column.segments.is_empty() => note.to_owned(),
+                _ if column.segments.is_empty() => String::new(),
                 _ => compact(total),
             };
             // Keep a gap between neighbouring labels: "255k" becomes "255" in narrow slots.

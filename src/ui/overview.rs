@@ -72,9 +72,9 @@ fn render_stage_box(frame: &mut Frame<'_>, area: Rect, state: &State, stage: Sta
                 || "no like-for-like comparison".to_owned(),
                 |g| format!("{} vs {} ({} {unit})", g.basis.label(), g.compared_year, thousands(g.previous_tonnes)),
             );
-            let batches = state.derived.stage_batches[stage_index(stage)]
-                .iter()
-                .filter(|b| b.year == year)
+            let batches = state
+                .derived
+                .batches_used(stage, year)
                 .map(|b| match b.tonnes {
                     Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
                     None => format!("{} unpublished", batch_label(b.batch)),
@@ -87,6 +87,9 @@ fn render_stage_box(frame: &mut Frame<'_>, area: Rect, state: &State, stage: Sta
             if point.partial {
                 headline.push(Span::styled("  partial", theme.warning));
             }
+            if point.conflict {
+                headline.push(Span::styled("  full-year issue beside batches: full year used", theme.warning));
+            }
             vec![Line::from(headline), Line::styled(basis, theme.muted), Line::styled(batches, theme.muted)]
         }
     };
@@ -94,20 +97,17 @@ fn render_stage_box(frame: &mut Frame<'_>, area: Rect, state: &State, stage: Sta
 }
 
 fn render_chart(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let i = stage_index(state.stage);
     let mut columns: Vec<Column> = Vec::new();
-    for point in &state.derived.stage_batches[i] {
-        let label = point.year.to_string();
-        if columns.last().is_none_or(|c| c.label != label) {
-            columns.push(Column { label: label.clone(), segments: Vec::new(), note: None });
-        }
-        if let Some(column) = columns.last_mut() {
+    for year in &state.derived.years {
+        let mut column = Column { label: year.to_string(), segments: Vec::new(), note: None };
+        for point in state.derived.batches_used(state.stage, *year) {
             match point.tonnes {
                 Some(t) => column.segments.push((batch_label(point.batch), t)),
                 None if point.status == Status::Unpublished => column.note = Some("n/p"),
                 None => {}
             }
         }
+        columns.push(column);
     }
     let block = Block::bordered()
         .title(format!(" {} quota by year, split by batch (s: switch stage) ", state.stage.label()))

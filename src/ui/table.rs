@@ -53,7 +53,7 @@ fn breadcrumb<'a>(state: &State, theme: &Theme) -> Line<'a> {
         state.current_commodity().map_or("", |c| c.as_str()),
         state.year.map_or_else(|| "-".into(), |y| y.to_string())
     )];
-    for level in &state.drill[1..] {
+    for level in state.drill.iter().skip(1) {
         match level {
             Level::Categories { stage, .. } => parts.push(stage.slug().into()),
             Level::Holders { category, .. } => parts.push(category.clone()),
