@@ -64,11 +64,13 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
     let mut ticker = tokio::time::interval(source.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seen = None;
+    // The stamp of a file that failed to read: not read again until it changes.
+    let mut failed = None;
     let mut last_error: Option<String> = None;
     loop {
         ticker.tick().await;
         let current = stamp(&path);
-        if current.is_some() && current == seen {
+        if current.is_some() && (current == seen || current == failed) {
             continue;
         }
         let (name, format, max_bytes) = (source.name.clone(), source.format, source.max_bytes);
@@ -77,12 +79,18 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
             tokio::task::spawn_blocking(move || read_file(&name, &file, format, max_bytes)).await.unwrap_or_else(
                 |join| Err(SourceError::Io { path: path.display().to_string(), error: std::io::Error::other(join) }),
             );
+        // Written to while we read it: what we read may be a mix; read again next time.
+        if stamp(&path) != current {
+            continue;
+        }
         match &result {
             Ok(_) => {
                 seen = current;
+                failed = None;
                 last_error = None;
             }
             Err(error) => {
+                failed = current;
                 // The same failure again is not news.
                 let text = error.to_string();
                 if last_error.as_ref() == Some(&text) {
