@@ -830,3 +830,16 @@ fn ten_thousand_announcements_parse() {
         [row(Stage::Mining, "total", "*", 9_999.0), row(Stage::SmeltingSeparation, "light", "A", 19_998.0)]
     );
 }
+
+#[test]
+fn a_csv_cut_off_mid_row_rejects_that_announcement() {
+    let text = "commodity,year,batch,stage,category,holder,tonnes\n\
+                rare-earths,2023,1,mining,total,*,120000\n\
+                rare-earths,2024,1,mining,total,*,135000\n\
+                rare-earths,2024,1,smelting-separation,to";
+    let parsed = parse("cut", Format::Csv, text.as_bytes(), 1 << 20).expect("document parses");
+    assert_eq!(parsed.announcements.len(), 1, "2023 batch 1 stands");
+    assert_eq!(parsed.rejected.len(), 1);
+    assert_eq!(parsed.rejected[0].location, "row 4");
+    assert_eq!(parsed.rejected[0].message, "row 4 has 5 fields, the header has 7");
+}

@@ -76,6 +76,11 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
             groups.len() - 1
         });
         let group = &mut groups[slot];
+        if group.problem.is_none() && record.len() < header.len() {
+            // A short row is a cut-off document (or a broken export), not a row of defaults.
+            let message = format!("row {line} has {} fields, the header has {}", record.len(), header.len());
+            group.problem = Some((format!("row {line}"), message));
+        }
         if group.problem.is_none() {
             group.problem = read_row(&columns, &record, line, group).err();
         }
