@@ -57,7 +57,8 @@ async fn event_loop(
                 Some(msg) => msg,
                 None => break,
             },
-            _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
+            // Only the Sources view shows ages that move with the clock; elsewhere idle means asleep.
+            _ = clock.tick(), if state.view == state::View::Sources => Msg::Tick(chrono::Utc::now()),
         };
         dirty |= update(&mut state, msg);
         while let Ok(msg) = rx.try_recv() {
