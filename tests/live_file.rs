@@ -86,7 +86,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     .expect("valid feed");
     let at = Utc::now();
     let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
-    assert!(update(&mut state, Msg::Source(event)));
+    update(&mut state, Msg::Source(event));
 
     let banner = state.banner.clone().expect("an alert");
     assert_eq!(banner, "rare-earths 2026 batch 1: mining 147,000 t REO, +5.0% vs batch 1 2025");
@@ -102,7 +102,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     let failure = quotawatch::sources::read_file("desk", &dir.path().join("missing.json"), None, 1 << 20)
         .expect_err("missing file");
     let event = SourceEvent { source: "desk".into(), at, result: Err(failure), http: None, next_poll: at };
-    assert!(update(&mut state, Msg::Source(event)));
+    update(&mut state, Msg::Source(event));
     let desk = state.sources.iter().find(|s| s.name == "desk").expect("desk source");
     assert_eq!(desk.state, SourceState::Failing);
     assert!(desk.last_error.as_ref().is_some_and(|(_, text)| text.contains("missing.json")));

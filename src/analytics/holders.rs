@@ -57,18 +57,15 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
     let growth: BTreeMap<&str, Vec<YearPoint>> =
         names.iter().map(|holder| (*holder, year_series(h, &Measure::Holder { stage, category, holder }))).collect();
     let mut rows = Vec::new();
-    for (&year, batches) in &h.years {
-        let used: Vec<&Announcement> = match batches.get(&0) {
-            Some(full_year) => vec![*full_year],
-            None => batches.values().copied().collect(),
-        };
+    for &year in h.years.keys() {
+        let used = h.batches_in_total(year).into_iter().map(|(_, a)| a);
         let listed = |a: &&Announcement| {
             a.status == Status::Published
                 && a.quotas
                     .iter()
                     .any(|r| r.stage == stage && r.holder != ALL_HOLDERS && category.is_none_or(|c| r.category == c))
         };
-        let covered: Vec<&Announcement> = used.into_iter().filter(listed).collect();
+        let covered: Vec<&Announcement> = used.filter(listed).collect();
         if covered.is_empty() {
             continue;
         }

@@ -36,6 +36,21 @@ impl<'a> CommodityHistory<'a> {
         by_commodity.into_iter().map(|(commodity, years)| CommodityHistory { commodity, years }).collect()
     }
 
+    /// The history of one commodity, if it has any announcement.
+    pub fn of(announcements: impl IntoIterator<Item = &'a Announcement>, commodity: &Commodity) -> Option<Self> {
+        Self::build_all(announcements.into_iter().filter(|a| a.key.commodity == *commodity)).pop()
+    }
+
+    /// The announcements a year's total is made of (rule 3): its batch 0 alone when it has
+    /// one, else every batch, in batch order.
+    pub fn batches_in_total(&self, year: u16) -> Vec<(u8, &'a Announcement)> {
+        let Some(batches) = self.years.get(&year) else { return Vec::new() };
+        match batches.get(&0) {
+            Some(full_year) => vec![(0, *full_year)],
+            None => batches.iter().map(|(n, a)| (*n, *a)).collect(),
+        }
+    }
+
     /// The most recent announcement: highest year, then highest batch.
     pub fn latest(&self) -> Option<&'a Announcement> {
         self.years.values().next_back().and_then(|batches| batches.values().next_back().copied())

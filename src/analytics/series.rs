@@ -99,10 +99,7 @@ struct YearTotal {
 
 fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Option<YearTotal> {
     let batches = h.years.get(&year)?;
-    let used: Vec<_> = match batches.get(&0) {
-        Some(full_year) => vec![(0, *full_year)],
-        None => batches.iter().map(|(n, a)| (*n, *a)).collect(),
-    };
+    let used = h.batches_in_total(year);
     let mut total = YearTotal {
         tonnes: None,
         batches: Vec::new(),

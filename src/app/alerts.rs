@@ -9,7 +9,7 @@ use crate::model::{AnnouncementKey, Stage, Status, batch_label};
 /// E.g. "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".
 pub fn alert_text(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> String {
     let prefix = if revised { "revised: " } else { "" };
-    let histories = CommodityHistory::build_all(ledger.current().filter(|a| a.key.commodity == key.commodity));
+    let history = CommodityHistory::of(ledger.current(), &key.commodity);
     let Some(announcement) = ledger.entry(key).map(|e| &e.current().announcement) else {
         return format!("{prefix}{key}");
     };
@@ -20,7 +20,7 @@ pub fn alert_text(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Stri
     let mut parts = Vec::new();
     for stage in Stage::ALL {
         let Some(tonnes) = analytics::stage_total(announcement, stage) else { continue };
-        let growth = histories.first().and_then(|h| {
+        let growth = history.as_ref().and_then(|h| {
             analytics::batch_series(h, &Measure::Stage(stage))
                 .into_iter()
                 .find(|p| p.year == key.year && p.batch == key.batch)

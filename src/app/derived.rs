@@ -53,8 +53,8 @@ pub struct Derived {
 impl Derived {
     /// Computes everything shown for `commodity` from the ledger's current figures.
     pub fn compute(ledger: &Ledger, commodity: &Commodity) -> Derived {
-        let histories = CommodityHistory::build_all(ledger.current().filter(|a| a.key.commodity == *commodity));
-        let Some(h) = histories.first() else { return Derived::default() };
+        let Some(history) = CommodityHistory::of(ledger.current(), commodity) else { return Derived::default() };
+        let h = &history;
         let mut derived = Derived {
             years: h.years.keys().copied().collect(),
             latest_published_year: h.latest_published_year(),
@@ -122,11 +122,9 @@ pub fn holder_history(
     category: Option<&str>,
     holder: &str,
 ) -> Vec<BatchPoint> {
-    let histories = CommodityHistory::build_all(ledger.current().filter(|a| a.key.commodity == *commodity));
-    histories
-        .first()
+    CommodityHistory::of(ledger.current(), commodity)
         .map(|h| {
-            analytics::batch_series(h, &Measure::Holder { stage, category, holder })
+            analytics::batch_series(&h, &Measure::Holder { stage, category, holder })
                 .into_iter()
                 .filter(|p| p.tonnes.is_some())
                 .collect()

@@ -247,9 +247,8 @@ fn reset_selection(state: &mut State) {
     }
 }
 
-/// The selected row of the current table, clamped to the rows there are.
-pub fn selected_row(state: &State) -> usize {
-    let rows = current_table(state).map_or(0, |t| t.rows.len());
+/// The selected row of the current table (which has `rows` rows), clamped to the rows there are.
+pub fn selected_row(state: &State, rows: usize) -> usize {
     let selected = match state.view {
         View::Stages => state.level().selected(),
         view => state.selected[view.index()],
@@ -259,7 +258,7 @@ pub fn selected_row(state: &State) -> usize {
 
 fn move_selection(state: &mut State, delta: isize) {
     let rows = current_table(state).map_or(0, |t| t.rows.len());
-    let current = selected_row(state);
+    let current = selected_row(state, rows);
     let next = current.saturating_add_signed(delta).min(rows.saturating_sub(1));
     match state.view {
         View::Stages => {
@@ -273,7 +272,7 @@ fn move_selection(state: &mut State, delta: isize) {
 
 fn enter(state: &mut State) {
     let Some(table) = current_table(state) else { return };
-    let Some(row) = table.rows.get(selected_row(state)) else { return };
+    let Some(row) = table.rows.get(selected_row(state, table.rows.len())) else { return };
     let key = row.key.clone();
     match (state.view, state.level().clone()) {
         (View::Stages, Level::Stages { .. }) => {

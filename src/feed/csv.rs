@@ -196,17 +196,13 @@ fn agree(
 }
 
 fn integer(text: &str) -> Result<i64, String> {
-    text.parse::<i64>().map_err(|_| format!("{:?} is not an integer", short(text)))
+    text.parse::<i64>().map_err(|_| format!("{} is not an integer", validate::quoted(text)))
 }
 
 fn number(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
         _ if text.is_empty() => Err("required value is missing".to_owned()),
-        _ => Err(format!("{:?} is not a finite number", short(text))),
+        _ => Err(format!("{} is not a finite number", validate::quoted(text))),
     }
-}
-
-fn short(text: &str) -> String {
-    validate::text(text, 40).unwrap_or_default()
 }

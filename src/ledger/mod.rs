@@ -188,14 +188,6 @@ impl Ledger {
     pub fn entry(&self, key: &AnnouncementKey) -> Option<&Entry> {
         self.entries.get(key)
     }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 #[cfg(test)]

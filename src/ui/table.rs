@@ -29,7 +29,7 @@ pub fn render_view(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &The
     } else {
         table_area
     };
-    render_table(frame, area, &model, Some(selected_row(state)), theme);
+    render_table(frame, area, &model, Some(selected_row(state, model.rows.len())), theme);
     if let Some((chart_area, points)) = side {
         let columns: Vec<Column> = points.iter().fold(Vec::<Column>::new(), |mut columns, p| {
             let label = p.year.to_string();
