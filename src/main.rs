@@ -92,7 +92,7 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     if let Err(note) = log_note {
         state.push_log(quotawatch::app::state::LogKind::SourceError, note);
     }
-    quotawatch::app::run(state, &config.sources).map_err(|e| format!("terminal error: {e}"))?;
+    quotawatch::app::run(state, &config).map_err(|e| format!("terminal error: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

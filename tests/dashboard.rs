@@ -298,3 +298,73 @@ fn every_binding_dispatches_its_own_action() {
     }
     assert_eq!(action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
 }
+
+/// The bundled history plus one HTTP source (never contacted: the dashboard leaves network
+/// sources to its pollers, and these tests start none).
+fn live_state() -> State {
+    let text =
+        "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1s\"\n";
+    let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
+        .expect("valid config");
+    State::new(quotawatch::sources::load_local(&config, true, fixed_now()), fixed_now())
+}
+
+#[test]
+fn refresh_asks_for_every_live_source_or_the_selected_one() {
+    use quotawatch::app::state::Effect;
+    let mut state = live_state();
+    press(&mut state, "r");
+    assert_eq!(state.effects, [Effect::Refresh(None)]);
+    state.effects.clear();
+
+    press(&mut state, "4");
+    let rows = current_table(&state).expect("sources table").rows;
+    let desk = rows.iter().position(|r| r.key == "desk").expect("desk row");
+    for _ in 0..desk {
+        press(&mut state, "v");
+    }
+    press(&mut state, "r");
+    assert_eq!(state.effects, [Effect::Refresh(Some("desk".into()))]);
+    assert_eq!(state.sources.iter().find(|s| s.name == "desk").and_then(|s| s.next_poll), Some(fixed_now()));
+    state.effects.clear();
+
+    // The bundled history is not polled: say so rather than do nothing.
+    let bundled = rows.iter().position(|r| r.key == "bundled").expect("bundled row");
+    for _ in 0..rows.len() {
+        press(&mut state, "^");
+    }
+    for _ in 0..bundled {
+        press(&mut state, "v");
+    }
+    press(&mut state, "r");
+    assert!(state.effects.is_empty());
+    assert!(state.popup.as_deref().is_some_and(|p| p.starts_with("bundled is not polled live")), "{:?}", state.popup);
+}
+
+#[test]
+fn a_source_without_success_for_three_intervals_goes_stale_once_and_recovers() {
+    use quotawatch::app::state::{LogKind, SourceState};
+    use quotawatch::sources::SourceEvent;
+    let mut state = live_state();
+    let desk = |s: &State| s.sources.iter().find(|s| s.name == "desk").map(|s| s.state);
+    assert_eq!(desk(&state), Some(SourceState::Pending));
+
+    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(3)));
+    assert_eq!(desk(&state), Some(SourceState::Pending), "three intervals have not passed yet");
+    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::milliseconds(3_100)));
+    assert_eq!(desk(&state), Some(SourceState::Stale));
+    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(5)));
+    let stale: Vec<_> = state.log.iter().filter(|e| e.text.starts_with("desk: stale")).collect();
+    assert_eq!(stale.len(), 1, "logged once: {stale:?}");
+    assert_eq!(stale[0].kind, LogKind::Warning);
+    assert_eq!(stale[0].text, "desk: stale, no success for 3 polls (never succeeded)");
+    press(&mut state, "4");
+    assert!(screen(&state, 120, 40).contains("stale"));
+
+    let at = fixed_now() + chrono::Duration::seconds(6);
+    let event = SourceEvent { source: "desk".into(), at, result: Ok(None), http: Some((304, 0)), next_poll: at };
+    update(&mut state, Msg::Source(event));
+    assert_eq!(desk(&state), Some(SourceState::Ok));
+    update(&mut state, Msg::Tick(at + chrono::Duration::seconds(2)));
+    assert_eq!(desk(&state), Some(SourceState::Ok));
+}

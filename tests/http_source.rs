@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use quotawatch::app::effects::Alerter;
+use quotawatch::app::state::LogKind;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
 use quotawatch::sources::{HttpSource, SourceEvent, load_local, spawn_pollers};
@@ -17,7 +19,10 @@ const DEADLINE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 struct Request {
+    /// "GET /feed.json HTTP/1.1".
+    line: String,
     headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 impl Request {
@@ -75,10 +80,11 @@ impl Server {
 fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, answer: &Mutex<Box<Handler>>) {
     let mut reader = BufReader::new(stream);
     let mut headers = Vec::new();
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
         return;
     }
+    let mut line = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
@@ -88,7 +94,16 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, answer: &Mutex<Box<Handl
             headers.push((name.trim().to_owned(), value.trim().to_owned()));
         }
     }
-    let request = Request { headers };
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length.min(1 << 20)];
+    if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+        return;
+    }
+    let request = Request { line: request_line.trim_end().to_owned(), headers, body };
     seen.lock().expect("requests lock").push(request.clone());
     let reply = (answer.lock().expect("handler lock"))(&request);
     let mut stream = reader.into_inner();
@@ -136,7 +151,14 @@ fn mining(year: u16, batch: u8, tonnes: u32) -> String {
 }
 
 fn http_config(url: &str, extra: &str) -> config::Config {
-    let text = format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"1s\"\n{extra}");
+    config_with(url, "1s", extra, "")
+}
+
+/// A config with one HTTP source polled every `interval`, then `tables` (e.g. `[alerts]`).
+fn config_with(url: &str, interval: &str, extra: &str, tables: &str) -> config::Config {
+    let text = format!(
+        "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"{interval}\"\n{extra}\n{tables}"
+    );
     config::parse(&text, ConfigOrigin::BuiltIn, std::path::Path::new(".")).expect("valid config")
 }
 
@@ -290,4 +312,137 @@ fn report_reads_http_sources_once_and_names_a_failing_one() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("source down failed: cannot connect"), "{stderr}");
     assert_eq!(server.requests().len(), 1, "one pass, one request");
+}
+
+/// What the dashboard's event loop does, without a terminal: every message through
+/// `update`, then the side effects it asked for. Returns when `done` holds (or panics at
+/// the deadline).
+async fn run_until(
+    state: &mut State,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    pollers: &[quotawatch::sources::Poller],
+    alerter: &Alerter,
+    mut done: impl FnMut(&State) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !done(state) {
+        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("condition met before the deadline");
+        update(state, msg.expect("senders alive"));
+        quotawatch::app::carry_out(state, pollers, alerter);
+    }
+}
+
+/// Waits (with a deadline) until `path` holds `lines` lines, and returns them.
+async fn lines_of(path: &std::path::Path, lines: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let found: Vec<String> = text.lines().map(str::to_owned).collect();
+        if found.len() >= lines || std::time::Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v1\""));
+    let hook = Server::start(|_| status(204, Vec::new()));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("alerts.txt");
+    let script = "printf '%s|%s|%s|%s|%s|%s|%s\\n' \"$QUOTAWATCH_COMMODITY\" \"$QUOTAWATCH_YEAR\" \
+                  \"$QUOTAWATCH_BATCH\" \"$QUOTAWATCH_STAGE\" \"$QUOTAWATCH_TONNES\" \"$QUOTAWATCH_YOY_PCT\" \"$1\" >> \"$0\"";
+    let alerts = format!(
+        "[alerts]\ncommand = [\"sh\", \"-c\", {script:?}, {out:?}]\nwebhook = \"http://127.0.0.1:{}/hook/secret-token\"\n",
+        hook.port,
+        out = out.display().to_string(),
+    );
+    let config = config_with(&server.url(), "1s", "", &alerts);
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let source_tx = tx.clone();
+    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+    let alerter = Alerter::start(&config.alerts, tx);
+
+    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.sources[0].loaded).await;
+    let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
+    server.set(conditional(release, "\"v2\""));
+    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.banner.is_some()).await;
+    // Two more polls, both 304: the steady state raises nothing more.
+    let polls = server.requests().len();
+    run_until(&mut state, &mut rx, &pollers, &alerter, |_| server.requests().len() >= polls + 2).await;
+    assert_eq!(state.sources[0].http.map(|h| h.0), Some(304));
+
+    let ran = lines_of(&out, 1).await;
+    assert_eq!(
+        ran,
+        ["rare-earths|2025|1|mining|140000|3.7|rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024"]
+    );
+    let posts: Vec<Request> = hook.requests();
+    assert_eq!(posts.len(), 1, "one webhook call");
+    assert!(posts[0].line.starts_with("POST /hook/secret-token"), "{}", posts[0].line);
+    assert_eq!(posts[0].header("Content-Type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&posts[0].body).expect("JSON body");
+    assert_eq!(body["text"], "rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024");
+    assert_eq!((body["year"].as_u64(), body["batch"].as_u64()), (Some(2025), Some(1)));
+    assert_eq!((body["stage"].as_str(), body["tonnes"].as_f64()), (Some("mining"), Some(140_000.0)));
+    assert_eq!(body["yoy_pct"].as_f64(), Some(3.7));
+    assert_eq!(lines_of(&out, 2).await.len(), 1, "the command ran once");
+}
+
+#[tokio::test]
+async fn a_failing_alert_command_and_webhook_are_logged_never_fatal() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000)]), "\"v1\""));
+    let hook = Server::start(|_| status(500, Vec::new()));
+    let alerts = format!(
+        "[alerts]\ncommand = [\"sh\", \"-c\", \"echo no display >&2; exit 3\"]\n\
+         webhook = \"http://127.0.0.1:{}/hook/secret-token\"\n",
+        hook.port
+    );
+    let config = config_with(&server.url(), "1s", "", &alerts);
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let source_tx = tx.clone();
+    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+    let alerter = Alerter::start(&config.alerts, tx);
+    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.sources[0].loaded).await;
+    server.set(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v2\""));
+    let warnings = |s: &State| -> Vec<String> {
+        s.log.iter().filter(|e| e.kind == LogKind::Warning).map(|e| e.text.clone()).collect()
+    };
+    run_until(&mut state, &mut rx, &pollers, &alerter, |s| warnings(s).len() >= 2).await;
+    let logged: Vec<String> = warnings(&state);
+    assert!(logged.iter().any(|t| t == "alert command \"sh\" failed (exit status: 3): no display"), "{logged:?}");
+    assert!(logged.iter().any(|t| t == "alert webhook http://127.0.0.1 answered HTTP 500"), "{logged:?}");
+    assert!(logged.iter().all(|t| !t.contains("secret-token")), "the webhook's path is never shown");
+    assert!(!state.quit);
+}
+
+#[tokio::test]
+async fn refresh_polls_now_instead_of_at_the_interval() {
+    let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000)]), "\"v1\""));
+    let config = config_with(&server.url(), "1h", "", "");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    assert_eq!(next_event(&mut rx).await.http.map(|h| h.0), Some(200));
+    server.set(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v2\""));
+    quotawatch::sources::refresh(&pollers, None);
+    let refreshed = next_event(&mut rx).await;
+    assert_eq!(refreshed.result.expect("fetched").expect("changed").announcements.len(), 2);
+}
+
+#[tokio::test]
+async fn refresh_does_not_cut_short_a_retry_after() {
+    let server = Server::start(|_| status(429, vec![("Retry-After", "2".into())]));
+    let config = config_with(&server.url(), "1s", "", "");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let first = next_event(&mut rx).await;
+    assert!(first.result.is_err());
+    let asked = std::time::Instant::now();
+    quotawatch::sources::refresh(&pollers, None);
+    next_event(&mut rx).await;
+    assert!(asked.elapsed() >= Duration::from_millis(1_800), "polled again after {:?}", asked.elapsed());
+    assert_eq!(server.requests().len(), 2);
 }

@@ -35,6 +35,22 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<SourceEvent>) -> SourceEven
     tokio::time::timeout(DEADLINE, rx.recv()).await.expect("an event before the deadline").expect("poller alive")
 }
 
+/// The next event that is news (a document or a failure), skipping "checked, unchanged".
+async fn next_news(rx: &mut mpsc::UnboundedReceiver<SourceEvent>) -> SourceEvent {
+    loop {
+        let event = next_event(rx).await;
+        if !matches!(event.result, Ok(None)) {
+            return event;
+        }
+    }
+}
+
+fn config_with_interval(dir: &Path, interval: &str) -> config::Config {
+    let text =
+        format!("[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"desk.json\"\ninterval = \"{interval}\"\n");
+    config::parse(&text, ConfigOrigin::BuiltIn, dir).expect("valid config")
+}
+
 /// Rewrites the file so its stamp (length or mtime) surely changes.
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write feed");
@@ -49,22 +65,78 @@ async fn the_poller_reports_changes_and_retries_a_broken_file() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
 
-    let first = next_event(&mut rx).await;
+    let first = next_news(&mut rx).await;
     assert_eq!(first.source, "desk");
     assert_eq!(first.result.expect("read").expect("parsed").announcements.len(), 1);
 
     // Half-written: the failure is reported once, then the complete file is picked up.
     write(&path, "{\"format\": \"quota-feed/1\", \"announcem");
-    let broken = next_event(&mut rx).await;
+    let broken = next_news(&mut rx).await;
     let error = broken.result.expect_err("truncated JSON is rejected").to_string();
     assert!(error.contains("not valid JSON"), "{error}");
 
     write(&path, &feed(&format!("{},{}", mining(2024, 1, 0, 135_000), mining(2024, 2, 0, 135_000))));
-    let fixed = next_event(&mut rx).await;
+    let fixed = next_news(&mut rx).await;
     assert_eq!(fixed.result.expect("read").expect("parsed").announcements.len(), 2);
 
-    // Nothing changes: no news within two intervals.
-    assert!(tokio::time::timeout(Duration::from_millis(2_500), rx.recv()).await.is_err(), "an unchanged file is quiet");
+    // Nothing changes: each check says so (the source is alive), and nothing is read again.
+    for _ in 0..2 {
+        let checked = next_event(&mut rx).await;
+        assert!(matches!(checked.result, Ok(None)), "an unchanged file is checked, not re-read: {checked:?}");
+    }
+    drop(pollers);
+}
+
+#[tokio::test]
+async fn the_file_watch_reads_a_replaced_file_long_before_the_interval() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("desk.json");
+    write(&path, &feed(&mining(2024, 1, 0, 135_000)));
+    // An hour between interval checks: only the watch can see the change in time.
+    let config = config_with_interval(dir.path(), "1h");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let first = next_news(&mut rx).await;
+    assert_eq!(first.result.expect("read").expect("parsed").announcements.len(), 1);
+
+    // Replaced atomically, as careful writers do: written aside, then renamed over it.
+    let aside = dir.path().join(".desk.json.tmp");
+    write(&aside, &feed(&format!("{},{}", mining(2024, 1, 0, 135_000), mining(2024, 2, 0, 135_000))));
+    std::fs::rename(&aside, &path).expect("rename into place");
+    let replaced = next_news(&mut rx).await;
+    assert_eq!(replaced.result.expect("read").expect("parsed").announcements.len(), 2);
+
+    // Written in place, in two pieces: the poller waits for the writer to settle.
+    let text =
+        feed(&format!("{},{},{}", mining(2024, 1, 0, 135_000), mining(2024, 2, 0, 135_000), mining(2025, 1, 0, 1)));
+    let (head, tail) = text.split_at(text.len() / 2);
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&path).expect("open for writing");
+        file.write_all(head.as_bytes()).expect("first half");
+        file.flush().expect("flush");
+        file.write_all(tail.as_bytes()).expect("second half");
+    }
+    let rewritten = next_news(&mut rx).await;
+    assert_eq!(rewritten.result.expect("read").expect("parsed").announcements.len(), 3);
+    drop(pollers);
+}
+
+#[tokio::test]
+async fn refresh_rereads_a_file_now() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("desk.json");
+    write(&path, &feed(&mining(2024, 1, 0, 135_000)));
+    let config = config_with_interval(dir.path(), "1h");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    next_news(&mut rx).await;
+
+    quotawatch::sources::refresh(&pollers, Some("desk"));
+    let again = next_event(&mut rx).await;
+    assert_eq!(again.result.expect("read").expect("re-read on refresh").announcements.len(), 1);
+    quotawatch::sources::refresh(&pollers, Some("another source"));
+    assert!(tokio::time::timeout(Duration::from_millis(300), rx.recv()).await.is_err(), "only the named source polls");
     drop(pollers);
 }
 

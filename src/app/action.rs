@@ -22,6 +22,7 @@ pub enum Action {
     ToggleStage,
     StartFilter,
     ToggleHelp,
+    Refresh,
 }
 
 /// One line of the key map.
@@ -153,14 +154,15 @@ pub const BINDINGS: &[Binding] = &[
         help: "filter rows",
         hint_in: TABLE_VIEWS,
     },
-    Binding { keys: &[KeyCode::Char('?')], label: "?", action: Action::ToggleHelp, help: "help", hint_in: ALL_VIEWS },
     Binding {
-        keys: &[KeyCode::Char('q')],
-        label: "q",
-        action: Action::Quit,
-        help: "quit (also Ctrl-C)",
-        hint_in: ALL_VIEWS,
+        keys: &[KeyCode::Char('r')],
+        label: "r",
+        action: Action::Refresh,
+        help: "poll now (Sources: selected one)",
+        hint_in: &[View::Sources],
     },
+    Binding { keys: &[KeyCode::Char('?')], label: "?", action: Action::ToggleHelp, help: "help", hint_in: ALL_VIEWS },
+    Binding { keys: &[KeyCode::Char('q')], label: "q", action: Action::Quit, help: "quit", hint_in: ALL_VIEWS },
 ];
 
 /// The action a key press asks for, if any.

@@ -1,22 +1,101 @@
-//! Alert texts for announcements that arrive while the dashboard runs: the figures and
-//! their growth already computed, so a trader reads the news, not the raw rows.
+//! Alerts for announcements that arrive while the dashboard runs: the figures and their
+//! growth already computed, so a trader reads the news, not the raw rows. One [`Alert`]
+//! feeds the banner, the log, the alert command's arguments and environment, and the
+//! webhook's JSON, so they always say the same thing.
+
+use serde::Serialize;
 
 use crate::analytics::{self, CommodityHistory, Measure};
-use crate::format::{pct_signed, thousands};
+use crate::format::{pct_plain, pct_signed, plain_number, thousands};
 use crate::ledger::Ledger;
 use crate::model::{AnnouncementKey, Stage, Status, batch_label};
 
-/// E.g. "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".
-pub fn alert_text(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> String {
-    let prefix = if revised { "revised: " } else { "" };
-    let history = CommodityHistory::of(ledger.current(), &key.commodity);
-    let Some(announcement) = ledger.entry(key).map(|e| &e.current().announcement) else {
-        return format!("{prefix}{key}");
-    };
-    if announcement.status == Status::Unpublished {
-        return format!("{prefix}{key}: issued, figures not published");
+/// One stage's figure in an alert, with its growth against the same batch a year earlier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageFigure {
+    pub stage: &'static str,
+    pub tonnes: f64,
+    /// Rounded to one decimal, as shown.
+    pub yoy_pct: Option<f64>,
+    /// The year compared against.
+    pub compared_year: Option<u16>,
+}
+
+/// A new or revised announcement, as alerts report it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    /// E.g. "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".
+    pub text: String,
+    pub commodity: String,
+    pub year: u16,
+    pub batch: u8,
+    /// "new" or "revised".
+    pub kind: &'static str,
+    pub unit: &'static str,
+    /// Every stage the announcement has figures for, mining first.
+    pub stages: Vec<StageFigure>,
+}
+
+impl Alert {
+    /// The headline stage: the first one with figures (mining when there is one). The
+    /// single-valued `QUOTAWATCH_STAGE`/`TONNES`/`YOY_PCT` describe it; the text and the
+    /// webhook's `stages` carry every stage.
+    pub fn headline(&self) -> Option<&StageFigure> {
+        self.stages.first()
     }
+
+    /// The alert command's environment.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let headline = self.headline();
+        vec![
+            ("QUOTAWATCH_COMMODITY", self.commodity.clone()),
+            ("QUOTAWATCH_YEAR", self.year.to_string()),
+            ("QUOTAWATCH_BATCH", self.batch.to_string()),
+            ("QUOTAWATCH_STAGE", headline.map(|f| f.stage.to_owned()).unwrap_or_default()),
+            ("QUOTAWATCH_TONNES", headline.map(|f| plain_number(f.tonnes)).unwrap_or_default()),
+            ("QUOTAWATCH_YOY_PCT", headline.and_then(|f| f.yoy_pct).map(pct_plain).unwrap_or_default()),
+            ("QUOTAWATCH_KIND", self.kind.to_owned()),
+        ]
+    }
+
+    /// The webhook body: `text` (what chat tools display) plus the same fields as the
+    /// command's environment, and every stage.
+    pub fn webhook_body(&self) -> serde_json::Value {
+        let headline = self.headline();
+        serde_json::json!({
+            "text": self.text,
+            "commodity": self.commodity,
+            "year": self.year,
+            "batch": self.batch,
+            "stage": headline.map(|f| f.stage),
+            "tonnes": headline.map(|f| f.tonnes),
+            "yoy_pct": headline.and_then(|f| f.yoy_pct),
+            "kind": self.kind,
+            "unit": self.unit,
+            "stages": self.stages,
+        })
+    }
+}
+
+/// The alert for the announcement now current under `key`.
+pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
+    let prefix = if revised { "revised: " } else { "" };
     let unit = key.commodity.unit();
+    let mut alert = Alert {
+        text: format!("{prefix}{key}"),
+        commodity: key.commodity.as_str().to_owned(),
+        year: key.year,
+        batch: key.batch,
+        kind: if revised { "revised" } else { "new" },
+        unit,
+        stages: Vec::new(),
+    };
+    let Some(announcement) = ledger.entry(key).map(|e| &e.current().announcement) else { return alert };
+    if announcement.status == Status::Unpublished {
+        alert.text = format!("{prefix}{key}: issued, figures not published");
+        return alert;
+    }
+    let history = CommodityHistory::of(ledger.current(), &key.commodity);
     let mut parts = Vec::new();
     for stage in Stage::ALL {
         let Some(tonnes) = analytics::stage_total(announcement, stage) else { continue };
@@ -27,10 +106,17 @@ pub fn alert_text(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Stri
                 .and_then(|p| p.growth)
         });
         let mut part = format!("{} {} {unit}", stage.slug(), thousands(tonnes));
-        if let Some(g) = growth {
+        if let Some(g) = &growth {
             part.push_str(&format!(", {} vs {} {}", pct_signed(g.pct), batch_label(key.batch), g.compared_year));
         }
         parts.push(part);
+        alert.stages.push(StageFigure {
+            stage: stage.slug(),
+            tonnes,
+            yoy_pct: growth.as_ref().map(|g| crate::format::round_pct(g.pct)),
+            compared_year: growth.map(|g| g.compared_year),
+        });
     }
-    format!("{prefix}{key}: {}", parts.join("; "))
+    alert.text = format!("{prefix}{key}: {}", parts.join("; "));
+    alert
 }

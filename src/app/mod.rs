@@ -7,43 +7,43 @@
 pub mod action;
 pub mod alerts;
 pub mod derived;
+pub mod effects;
 pub mod state;
 pub mod tables;
 pub mod update;
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use crossterm::event::{self, Event};
 use tokio::sync::mpsc::{self, UnboundedSender};
 
-use crate::config::SourceConfig;
-use crate::sources::spawn_pollers;
+use crate::config::Config;
+use crate::sources::{Poller, spawn_pollers};
 use crate::ui::{self, theme::Theme};
+use effects::Alerter;
+use state::Effect;
 pub use state::State;
 pub use update::{Msg, update};
 
 /// Runs the dashboard until the user quits or a signal arrives; the terminal is restored
 /// on every way out (ratatui's panic hook covers panics).
-pub fn run(state: State, sources: &[SourceConfig]) -> io::Result<()> {
+pub fn run(state: State, config: &Config) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut terminal = ratatui::try_init()?;
-    let result = runtime.block_on(event_loop(&mut terminal, state, sources));
+    let result = runtime.block_on(event_loop(&mut terminal, state, config));
     ratatui::restore();
     result
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    mut state: State,
-    sources: &[SourceConfig],
-) -> io::Result<()> {
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State, config: &Config) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel();
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
     let source_tx = tx.clone();
-    let _pollers = spawn_pollers(sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+    let alerter = Alerter::start(&config.alerts, tx.clone());
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
@@ -57,8 +57,9 @@ async fn event_loop(
                 Some(msg) => msg,
                 None => break,
             },
-            // Only the Sources view shows ages that move with the clock; elsewhere idle means asleep.
-            _ = clock.tick(), if state.view == state::View::Sources => Msg::Tick(chrono::Utc::now()),
+            // Once a second: ages and countdowns in the Sources view, stale sources anywhere.
+            // `update` asks for a redraw only when something visible moved.
+            _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
         dirty |= update(&mut state, msg);
         while let Ok(msg) = rx.try_recv() {
@@ -67,9 +68,36 @@ async fn event_loop(
         if state.quit {
             break;
         }
+        if carry_out(&mut state, &pollers, &alerter) {
+            ring_bell(terminal);
+        }
     }
     tracing::info!("dashboard closed");
     Ok(())
+}
+
+/// Carries out the side effects `update` asked for; true when the bell should ring (once,
+/// however many alerts arrived together).
+pub fn carry_out(state: &mut State, pollers: &[Poller], alerter: &Alerter) -> bool {
+    let mut ring = false;
+    for effect in state.effects.drain(..) {
+        match effect {
+            Effect::Alert(alert) => {
+                ring |= alerter.bell;
+                alerter.send(&alert);
+            }
+            Effect::Refresh(only) => crate::sources::refresh(pollers, only.as_deref()),
+        }
+    }
+    ring
+}
+
+/// BEL between frames: the terminal beeps (or flashes); the screen is untouched.
+fn ring_bell(terminal: &mut ratatui::DefaultTerminal) {
+    let backend = terminal.backend_mut();
+    if let Err(error) = backend.write_all(b"\x07").and_then(|()| backend.flush()) {
+        tracing::warn!("cannot ring the bell: {error}");
+    }
 }
 
 /// Terminal input on its own thread: crossterm's `read` blocks, and it must never block

@@ -104,6 +104,8 @@ pub enum SourceState {
     Pending,
     Ok,
     Failing,
+    /// No success for three poll intervals (a hung request, a long Retry-After, a stuck poller).
+    Stale,
     Disabled,
 }
 
@@ -120,6 +122,11 @@ pub struct SourceView {
     pub last_error: Option<(DateTime<Utc>, String)>,
     /// The next poll, once sources are polled live.
     pub next_poll: Option<DateTime<Utc>>,
+    /// How often the source is polled; `None` for the bundled history.
+    pub interval: Option<std::time::Duration>,
+    /// When the dashboard started watching it: a source that never succeeds goes stale
+    /// counting from here.
+    pub since: DateTime<Utc>,
     pub accepted: usize,
     pub rejected: usize,
     /// HTTP sources: the last status and body size, and how many polls were answered 304.
@@ -154,7 +161,37 @@ pub struct State {
     pub banner: Option<String>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// Work with side effects that `update` asks for and the event loop carries out
+    /// (alert commands, refreshes): `update` itself stays pure.
+    pub effects: Vec<Effect>,
 }
+
+/// A side effect requested by `update`, drained by the event loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Ring the bell, run the command, call the webhook, as the config says.
+    Alert(super::alerts::Alert),
+    /// Poll these sources now (every source when `None`).
+    Refresh(Option<String>),
+}
+
+impl SourceView {
+    /// Whether the source has gone without a success for three poll intervals by `now`.
+    /// Only live sources that are neither failing (the error says more) nor disabled can be stale.
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        let Some(interval) = self.interval else { return false };
+        if !matches!(self.state, SourceState::Ok | SourceState::Pending | SourceState::Stale) {
+            return false;
+        }
+        let reference = self.last_success.unwrap_or(self.since);
+        let limit =
+            chrono::Duration::from_std(interval.saturating_mul(STALE_INTERVALS)).unwrap_or(chrono::Duration::MAX);
+        now.signed_duration_since(reference) > limit
+    }
+}
+
+/// A source with no success for this many intervals is stale.
+pub const STALE_INTERVALS: u32 = 3;
 
 /// Keeps the log from growing without bound in a long-running session.
 pub const LOG_LIMIT: usize = 1_000;
@@ -183,6 +220,7 @@ impl State {
             banner: None,
             now,
             quit: false,
+            effects: Vec::new(),
         };
         state.refresh();
         state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
@@ -305,6 +343,8 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
         last_success: (state == SourceState::Ok).then_some(now),
         last_error: report.failure.as_ref().map(|e| (now, e.to_string())),
         next_poll: None,
+        interval: report.interval,
+        since: now,
         accepted: report.accepted,
         rejected: report.rejected.len(),
         http: None,

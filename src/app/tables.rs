@@ -315,6 +315,7 @@ fn sources(state: &State) -> TableModel {
             SourceState::Pending => ("waiting".into(), Tone::Muted),
             SourceState::Ok => ("ok".into(), Tone::Up),
             SourceState::Failing => ("failing".into(), Tone::Down),
+            SourceState::Stale => ("stale".into(), Tone::Warning),
             SourceState::Disabled => ("disabled".into(), Tone::Muted),
         };
         let error = s.last_error.as_ref().map_or_else(

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, action_for};
-use super::alerts::alert_text;
+use super::alerts::alert;
 use super::derived::holder_history;
+use super::state::{Effect, LogKind, SourceState};
 use super::state::{Level, State, View, category_filter};
-use super::state::{LogKind, SourceState};
 use super::tables::current_table;
 use crate::ledger::{MergeOutcome, Origin};
 use crate::model::Stage;
@@ -25,6 +25,8 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Signal,
+    /// How a side effect went (an alert command that failed, say): logged.
+    Note(LogKind, String),
 }
 
 /// Applies `msg`; returns true when what is on screen changed.
@@ -36,14 +38,45 @@ pub fn update(state: &mut State, msg: Msg) -> bool {
         Msg::Resize => true,
         Msg::Tick(now) => {
             state.now = now;
+            let stale = mark_stale(state);
             // Only the Sources view shows ages that move with the clock.
-            state.view == View::Sources
+            stale || state.view == View::Sources
+        }
+        Msg::Note(kind, text) => {
+            state.push_log(kind, text);
+            state.view == View::Log
         }
         Msg::Signal => {
             state.quit = true;
             true
         }
     }
+}
+
+/// Sources with no success for three intervals become stale, once, with a log line: a
+/// source that silently stopped delivering is the failure a monitor must not hide.
+fn mark_stale(state: &mut State) -> bool {
+    let now = state.now;
+    let mut notes = Vec::new();
+    for source in &mut state.sources {
+        if source.state != SourceState::Stale && source.overdue(now) {
+            source.state = SourceState::Stale;
+            let since = source.last_success.map_or_else(
+                || "never succeeded".to_owned(),
+                |t| format!("last success {}", super::tables::age(now, t)),
+            );
+            notes.push(format!(
+                "{}: stale, no success for {} polls ({since})",
+                source.name,
+                super::state::STALE_INTERVALS
+            ));
+        }
+    }
+    let changed = !notes.is_empty();
+    for note in notes {
+        state.push_log(LogKind::Warning, note);
+    }
+    changed
 }
 
 /// Merges what a poller found; new and revised announcements raise an alert banner.
@@ -118,9 +151,10 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         return true;
     }
     for (key, revised) in alerts {
-        let text = alert_text(&state.ledger, &key, revised);
-        state.push_log(if revised { LogKind::Revision } else { LogKind::New }, text.clone());
-        state.banner = Some(text);
+        let alert = alert(&state.ledger, &key, revised);
+        state.push_log(if revised { LogKind::Revision } else { LogKind::New }, alert.text.clone());
+        state.banner = Some(alert.text.clone());
+        state.effects.push(Effect::Alert(alert));
     }
     true
 }
@@ -225,7 +259,37 @@ pub fn apply(state: &mut State, action: Action) {
             }
         }
         Action::ToggleHelp => state.help = !state.help,
+        Action::Refresh => refresh(state),
     }
+}
+
+/// `r`: every live source now, or in the Sources view the selected one.
+fn refresh(state: &mut State) {
+    let only = if state.view == View::Sources {
+        let Some(table) = current_table(state) else { return };
+        let Some(row) = table.rows.get(selected_row(state, table.rows.len())) else { return };
+        Some(row.key.clone())
+    } else {
+        None
+    };
+    let now = state.now;
+    let mut refreshed = 0;
+    for source in &mut state.sources {
+        let live = source.interval.is_some() && source.state != SourceState::Disabled;
+        if live && only.as_ref().is_none_or(|name| *name == source.name) {
+            source.next_poll = Some(now);
+            refreshed += 1;
+        }
+    }
+    if refreshed == 0 {
+        let what =
+            only.map_or_else(|| "No source is polled live".to_owned(), |name| format!("{name} is not polled live"));
+        state.popup = Some(format!(
+            "{what}: nothing to refresh.\n\nSources are set in the config file (see `quotawatch check-config`)."
+        ));
+        return;
+    }
+    state.effects.push(Effect::Refresh(only));
 }
 
 fn show(state: &mut State, view: View) {

@@ -69,6 +69,29 @@ pub struct Config {
     pub origin: ConfigOrigin,
     /// In configuration order, which is also conflict priority: the first listed wins.
     pub sources: Vec<SourceConfig>,
+    pub alerts: AlertsConfig,
+    /// Where `e` in the dashboard writes a table as CSV; relative to the working directory.
+    pub export_dir: PathBuf,
+}
+
+/// What happens, besides the banner and the log, when a new or revised announcement arrives.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertsConfig {
+    /// Ring the terminal bell.
+    pub bell: bool,
+    /// A program and its first arguments, run without a shell; the alert text is appended.
+    pub command: Vec<String>,
+    /// How long the command may run before it is killed.
+    pub command_timeout: Duration,
+    /// A URL to POST the alert to as JSON (`${VAR}` expanded; may hold a token, so only its
+    /// host is ever shown).
+    pub webhook: Option<reqwest::Url>,
+    pub webhook_timeout: Duration,
+}
+
+impl AlertsConfig {
+    /// Commands and webhooks are given this long unless the config says otherwise.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +130,11 @@ impl SourceConfig {
             SourceKind::Http { url, .. } => redacted(url),
         }
     }
+}
+
+/// Only the scheme and host of a URL, for URLs whose path may be a secret (chat webhooks).
+pub fn host_only(url: &reqwest::Url) -> String {
+    format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
 }
 
 /// A URL for display: user name, password and query (where tokens often hide) replaced.
@@ -160,7 +188,7 @@ pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config
     let raw: raw::RawConfig =
         toml::from_str(text).map_err(|e| ConfigError::Syntax { origin: origin.clone(), message: e.to_string() })?;
     raw.validate(base_dir)
-        .map(|sources| Config { origin: origin.clone(), sources })
+        .map(|(sources, alerts, export_dir)| Config { origin: origin.clone(), sources, alerts, export_dir })
         .map_err(|problems| ConfigError::Invalid { origin, problems })
 }
 

@@ -2,12 +2,12 @@
 //! typo is caught rather than silently ignored.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Defaults, HeaderValue, MAX_INTERVAL, MIN_INTERVAL, SourceConfig, SourceKind};
+use super::{AlertsConfig, Defaults, HeaderValue, MAX_INTERVAL, MIN_INTERVAL, SourceConfig, SourceKind};
 use crate::feed::Format;
 
 #[derive(Debug, Deserialize)]
@@ -15,6 +15,21 @@ use crate::feed::Format;
 pub struct RawConfig {
     #[serde(default)]
     sources: Vec<RawSource>,
+    #[serde(default)]
+    alerts: RawAlerts,
+    export_dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    #[serde(default)]
+    bell: bool,
+    #[serde(default)]
+    command: Vec<String>,
+    command_timeout: Option<String>,
+    webhook: Option<String>,
+    webhook_timeout: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,15 +60,16 @@ enum RawSize {
     Text(String),
 }
 
-/// Collects every problem of one source, each naming its key.
+/// Collects every problem of one table (a source, `[alerts]`), each naming its key.
 struct Checker<'p> {
-    index: usize,
+    /// `sources[2]`, `alerts`.
+    table: String,
     problems: &'p mut Vec<String>,
 }
 
 impl Checker<'_> {
     fn key(&self, field: &str) -> String {
-        format!("sources[{}].{field}", self.index)
+        format!("{}.{field}", self.table)
     }
 
     fn problem(&mut self, field: &str, message: String) {
@@ -77,14 +93,18 @@ impl Checker<'_> {
     }
 }
 
+/// What a valid config file holds.
+pub type Validated = (Vec<SourceConfig>, AlertsConfig, PathBuf);
+
 impl RawConfig {
-    /// Checks every source, collecting all problems rather than stopping at the first.
-    pub fn validate(self, base_dir: &Path) -> Result<Vec<SourceConfig>, Vec<String>> {
+    /// Checks every source and the alerts, collecting all problems rather than stopping at
+    /// the first.
+    pub fn validate(self, base_dir: &Path) -> Result<Validated, Vec<String>> {
         let mut problems = Vec::new();
         let mut names = HashSet::new();
         let mut sources = Vec::new();
         for (index, raw) in self.sources.into_iter().enumerate() {
-            let mut check = Checker { index, problems: &mut problems };
+            let mut check = Checker { table: format!("sources[{index}]"), problems: &mut problems };
             let name = raw.name.trim().to_owned();
             if name.is_empty() || crate::feed::clean_text(&name, 40) != name {
                 let rule = "a name is 1 to 40 printable characters, single-spaced, without control or bidi characters";
@@ -143,7 +163,51 @@ impl RawConfig {
                 sources.push(SourceConfig { name, enabled: raw.enabled, kind, format, max_bytes, interval });
             }
         }
-        if problems.is_empty() { Ok(sources) } else { Err(problems) }
+        let alerts = self.alerts.validate(&mut Checker { table: "alerts".into(), problems: &mut problems });
+        let export_dir = match self.export_dir.as_deref().map(str::trim) {
+            None => PathBuf::from("."),
+            Some("") => {
+                problems.push("export_dir = \"\": expected a folder".into());
+                PathBuf::new()
+            }
+            Some(dir) => PathBuf::from(dir),
+        };
+        if problems.is_empty() { Ok((sources, alerts, export_dir)) } else { Err(problems) }
+    }
+}
+
+impl RawAlerts {
+    fn validate(self, check: &mut Checker<'_>) -> AlertsConfig {
+        if self.command.first().is_some_and(|program| program.trim().is_empty()) {
+            check.problem("command", format!(" = {:?}: the first element is the program to run", self.command));
+        }
+        let command_timeout =
+            check.duration("command_timeout", self.command_timeout.as_deref(), AlertsConfig::DEFAULT_TIMEOUT);
+        let webhook_timeout =
+            check.duration("webhook_timeout", self.webhook_timeout.as_deref(), AlertsConfig::DEFAULT_TIMEOUT);
+        let webhook = self.webhook.as_deref().and_then(|template| {
+            // The URL may hold a token (`${VAR}`, or the path of a chat webhook): errors name
+            // the variable, never show the expanded text.
+            let text = match expand_env(template) {
+                Ok(text) => text,
+                Err(variable) => {
+                    check.problem("webhook", format!(": environment variable {variable} is not set"));
+                    return None;
+                }
+            };
+            match reqwest::Url::parse(text.trim()) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Some(url),
+                _ if template.contains("${") => {
+                    check.problem("webhook", ": expected an http:// or https:// URL (after ${VAR} expansion)".into());
+                    None
+                }
+                _ => {
+                    check.problem("webhook", format!(" = {template:?}: expected an http:// or https:// URL"));
+                    None
+                }
+            }
+        });
+        AlertsConfig { bell: self.bell, command: self.command, command_timeout, webhook, webhook_timeout }
     }
 }
 

@@ -92,3 +92,35 @@ fn urls_are_shown_without_credentials_or_query() {
     let plain = reqwest::Url::parse("https://feeds.example.com/q.json").expect("url");
     assert_eq!(redacted(&plain), "https://feeds.example.com/q.json");
 }
+
+#[test]
+fn alerts_are_validated_and_the_webhook_token_is_never_shown() {
+    let config = parse(
+        "[alerts]\nbell = true\ncommand = [\"notify-send\", \"quotawatch\"]\ncommand_timeout = \"5s\"\n\
+         webhook = \"https://hooks.example.com/services/T0/B0/x\"\n",
+        ConfigOrigin::BuiltIn,
+        Path::new("/base"),
+    )
+    .expect("valid");
+    assert!(config.alerts.bell);
+    assert_eq!(config.alerts.command, ["notify-send", "quotawatch"]);
+    assert_eq!(config.alerts.command_timeout, std::time::Duration::from_secs(5));
+    assert_eq!(config.alerts.webhook.as_ref().map(host_only).as_deref(), Some("https://hooks.example.com"));
+    assert_eq!(config.alerts.webhook_timeout, AlertsConfig::DEFAULT_TIMEOUT);
+
+    let found = problems(
+        "[alerts]\ncommand = [\"\"]\ncommand_timeout = \"soon\"\nwebhook = \"ftp://x\"\n\
+         webhook_timeout = \"0s\"\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "alerts.command = [\"\"]: the first element is the program to run",
+            "alerts.command_timeout = \"soon\": expected a duration such as \"30s\" or \"5m\"",
+            "alerts.webhook_timeout = \"0s\": must be from 1s to 1day",
+            "alerts.webhook = \"ftp://x\": expected an http:// or https:// URL",
+        ]
+    );
+    let missing = problems("[alerts]\nwebhook = \"https://hooks.example.com/${QUOTAWATCH_TEST_UNSET_HOOK}\"\n");
+    assert_eq!(missing, ["alerts.webhook: environment variable QUOTAWATCH_TEST_UNSET_HOOK is not set"]);
+}

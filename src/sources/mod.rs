@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 pub use file::read_file;
 pub use http::{Fetched, HttpSource, retry_after};
-pub use watch::{Poller, SourceEvent, spawn_pollers};
+pub use watch::{Poller, SourceEvent, refresh, spawn_pollers};
 
 use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
@@ -67,6 +67,8 @@ pub struct SourceReport {
     pub outcomes: Vec<MergeOutcome>,
     /// A network source left for the pollers: not read yet.
     pub pending: bool,
+    /// How often the dashboard polls it; `None` for the bundled history.
+    pub interval: Option<std::time::Duration>,
 }
 
 /// The ledger after one pass over the bundled history and every enabled source.
@@ -116,6 +118,7 @@ fn load(config: &Config, include_bundled: bool, network: bool, now: DateTime<Utc
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
         report.pending = source.enabled && is_network && !network;
+        report.interval = Some(source.interval);
         reports.push(report);
     }
     Loaded { ledger, sources: reports }
@@ -141,6 +144,7 @@ fn merge(
         failure: None,
         outcomes: Vec::new(),
         pending: false,
+        interval: None,
     };
     match result {
         Ok(parsed) => {

@@ -1,17 +1,25 @@
 //! Live polling: one tokio task per enabled source, which re-reads the source when it
-//! changed and reports what it found as a [`SourceEvent`]. Dropping the [`Poller`] stops it.
+//! changed and reports what it found as a [`SourceEvent`]. Dropping the [`Poller`] stops it;
+//! [`Poller::refresh`] makes it poll now.
+//!
+//! File sources are watched (inotify and the like, through `notify`) so a change is read
+//! within milliseconds; the interval's modification-time check stays as the fallback for
+//! file systems that do not report changes (network mounts, some containers).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
 
 use super::{HttpSource, SourceError, read_file};
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::ParsedFeed;
 
-/// What one check of a source found. File sources report only news (the file changed, or
-/// reading it failed); HTTP sources report every poll, since the Sources view counts 304s.
+/// What one check of a source found. Every successful check is reported (an unchanged
+/// source as `Ok(None)`), so the Sources view can tell a live source from a stale one; a
+/// failure is reported when it is new, and an HTTP source reports every failed poll.
 #[derive(Debug)]
 pub struct SourceEvent {
     pub source: String,
@@ -24,15 +32,44 @@ pub struct SourceEvent {
     pub next_poll: DateTime<Utc>,
 }
 
-/// A running poll task; dropping it cancels the task.
+/// A running poll task; dropping it cancels the task (and the file watch, if any).
 #[derive(Debug)]
-pub struct Poller(tokio::task::JoinHandle<()>);
+pub struct Poller {
+    name: String,
+    task: tokio::task::JoinHandle<()>,
+    /// Wakes the task for a poll now.
+    wake: Arc<Notify>,
+    _watch: Option<notify::RecommendedWatcher>,
+}
+
+impl Poller {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Polls now instead of at the next interval. A `Retry-After` the server asked for is
+    /// still honoured; a backoff after failures is not (someone asked).
+    pub fn refresh(&self) {
+        self.wake.notify_one();
+    }
+}
 
 impl Drop for Poller {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
+
+/// Asks the pollers of `only` (every poller when `None`) to poll now.
+pub fn refresh(pollers: &[Poller], only: Option<&str>) {
+    for poller in pollers.iter().filter(|p| only.is_none_or(|name| name == p.name)) {
+        poller.refresh();
+    }
+}
+
+/// How long a file must be quiet after a change event before it is read: writers often
+/// write in several pieces, and reading after the first would only report a broken file.
+pub const SETTLE: Duration = Duration::from_millis(40);
 
 /// Starts a poller for every enabled source. Must be called inside a tokio runtime.
 ///
@@ -44,11 +81,51 @@ pub fn spawn_pollers(
     sources
         .iter()
         .filter(|s| s.enabled)
-        .map(|source| match &source.kind {
-            SourceKind::File { path } => Poller(tokio::spawn(poll_file(source.clone(), path.clone(), send.clone()))),
-            SourceKind::Http { .. } => Poller(tokio::spawn(poll_http(source.clone(), send.clone()))),
+        .map(|source| {
+            let wake = Arc::new(Notify::new());
+            let (task, watch) = match &source.kind {
+                SourceKind::File { path } => {
+                    let changed = Arc::new(Notify::new());
+                    let watch = watch_file(path, changed.clone());
+                    let task = poll_file(source.clone(), path.clone(), send.clone(), wake.clone(), changed);
+                    (tokio::spawn(task), watch)
+                }
+                SourceKind::Http { .. } => (tokio::spawn(poll_http(source.clone(), send.clone(), wake.clone())), None),
+            };
+            Poller { name: source.name.clone(), task, wake, _watch: watch }
         })
         .collect()
+}
+
+/// Watches the file's folder (not the file: editors and atomic writers replace it by a
+/// rename, which a watch on the old file would miss) and signals `changed` for events on
+/// the file. `None` when the platform cannot watch it; the interval check still runs.
+fn watch_file(path: &Path, changed: Arc<Notify>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher, event::AccessKind, event::AccessMode};
+    let name = path.file_name()?.to_owned();
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        // Reads (our own among them) are not changes; a writer closing the file is.
+        let relevant = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+            EventKind::Access(_) => false,
+            _ => true,
+        };
+        if relevant && event.paths.iter().any(|p| p.file_name() == Some(name.as_os_str())) {
+            changed.notify_one();
+        }
+    })
+    .map_err(|error| tracing::warn!("no file watch for {}: {error}", path.display()))
+    .ok()?;
+    watcher
+        .watch(&folder, RecursiveMode::NonRecursive)
+        .map_err(|error| tracing::warn!("no file watch for {}: {error}", path.display()))
+        .ok()?;
+    Some(watcher)
 }
 
 /// A file's identity for change detection: modification time and length.
@@ -57,10 +134,17 @@ fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-/// Checks the file every `interval`; reads it when its stamp changed. A read or parse
-/// failure (a half-written file, say) leaves the stamp unrecorded, so the next check
-/// tries again, and the data accepted earlier stays in the ledger.
-async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEvent) -> bool) {
+/// Checks the file when the watch reports a change, on `r`, and every `interval` (the
+/// fallback); reads it when its stamp changed (or on `r`). A read or parse failure (a
+/// half-written file, say) leaves the stamp unrecorded, so the next change is read, and the
+/// data accepted earlier stays in the ledger.
+async fn poll_file(
+    source: SourceConfig,
+    path: PathBuf,
+    send: impl Fn(SourceEvent) -> bool,
+    wake: Arc<Notify>,
+    changed: Arc<Notify>,
+) {
     let mut ticker = tokio::time::interval(source.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seen = None;
@@ -68,9 +152,20 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
     let mut failed = None;
     let mut last_error: Option<String> = None;
     loop {
-        ticker.tick().await;
+        let forced = tokio::select! {
+            _ = ticker.tick() => false,
+            () = wake.notified() => true,
+            () = changed.notified() => {
+                tokio::time::sleep(SETTLE).await;
+                false
+            }
+        };
         let current = stamp(&path);
-        if current.is_some() && (current == seen || current == failed) {
+        let unchanged = current.is_some() && (current == seen || current == failed);
+        if unchanged && !forced {
+            if current == seen && !report(&source, &send, Ok(None)) {
+                return;
+            }
             continue;
         }
         let (name, format, max_bytes) = (source.name.clone(), source.format, source.max_bytes);
@@ -91,21 +186,28 @@ async fn poll_file(source: SourceConfig, path: PathBuf, send: impl Fn(SourceEven
             }
             Err(error) => {
                 failed = current;
-                // The same failure again is not news.
+                // The same failure again is not news (unless someone asked).
                 let text = error.to_string();
-                if last_error.as_ref() == Some(&text) {
+                if last_error.as_ref() == Some(&text) && !forced {
                     continue;
                 }
                 last_error = Some(text);
             }
         }
-        let at = Utc::now();
-        let next_poll = later(at, source.interval);
-        let event = SourceEvent { source: source.name.clone(), at, result: result.map(Some), http: None, next_poll };
-        if !send(event) {
+        if !report(&source, &send, result.map(Some)) {
             return;
         }
     }
+}
+
+/// Sends a file check's result; false when nobody listens any more.
+fn report(
+    source: &SourceConfig,
+    send: &impl Fn(SourceEvent) -> bool,
+    result: Result<Option<ParsedFeed>, SourceError>,
+) -> bool {
+    let at = Utc::now();
+    send(SourceEvent { source: source.name.clone(), at, result, http: None, next_poll: later(at, source.interval) })
 }
 
 /// The longest wait between attempts after repeated failures.
@@ -114,7 +216,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Polls an HTTP source at start, then every `interval` (with jitter so many clients do not
 /// hit a publisher in lockstep); after failures it backs off exponentially (capped, reset
 /// on success) and waits at least what a `Retry-After` asks.
-async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
+async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wake: Arc<Notify>) {
     let mut client = match HttpSource::new(&source) {
         Some(Ok(client)) => client,
         Some(Err(error)) => {
@@ -128,6 +230,7 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
     loop {
         let at = Utc::now();
         let result = client.fetch().await;
+        let mut retry_after = None;
         let delay = match &result {
             Ok(_) => {
                 failures = 0;
@@ -137,7 +240,10 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
                 failures = failures.saturating_add(1);
                 let backoff = backoff(source.interval, failures);
                 match error {
-                    SourceError::Http { retry_after: Some(wait), .. } => (*wait).max(source.interval),
+                    SourceError::Http { retry_after: Some(wait), .. } => {
+                        retry_after = Some(*wait);
+                        (*wait).max(source.interval)
+                    }
                     _ => backoff,
                 }
             }
@@ -152,7 +258,16 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
         if !send(event) {
             return;
         }
-        tokio::time::sleep(delay).await;
+        let asked_until = retry_after.map(|wait| tokio::time::Instant::now() + wait);
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = wake.notified() => {
+                // A refresh cuts a backoff short, but not a wait the server asked for.
+                if let Some(until) = asked_until {
+                    tokio::time::sleep_until(until).await;
+                }
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::app::action::{BINDINGS, hints};
+use crate::app::action::{Action, BINDINGS, Binding, hints};
 use crate::app::state::{State, View};
 use theme::Theme;
 
@@ -80,10 +80,26 @@ fn render_hints(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme)
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ])
     } else {
+        // Whole hints only, as many as fit; "? help" always, since it leads to the rest.
+        let hint = |binding: &Binding| {
+            [
+                Span::styled(format!(" {}", binding.label), theme.key),
+                Span::styled(format!(" {} ", binding.help), theme.muted),
+            ]
+        };
+        let is_help = |b: &Binding| b.action == Action::ToggleHelp;
+        let reserved: usize = hints(state.view).filter(|b| is_help(b)).flat_map(hint).map(|s| s.width()).sum();
+        let mut room = usize::from(area.width).saturating_sub(reserved);
         let mut spans = Vec::new();
         for binding in hints(state.view) {
-            spans.push(Span::styled(format!(" {}", binding.label), theme.key));
-            spans.push(Span::styled(format!(" {} ", binding.help), theme.muted));
+            let pair = hint(binding);
+            let width: usize = pair.iter().map(Span::width).sum();
+            if is_help(binding) {
+                spans.extend(pair);
+            } else if width <= room {
+                room -= width;
+                spans.extend(pair);
+            }
         }
         Line::from(spans)
     };
@@ -101,7 +117,7 @@ fn render_help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| Line::from(vec![Span::styled(format!(" {:<7}", b.label), theme.key), Span::raw(b.help)]))
-        .chain([Line::raw(""), Line::styled(" ? or Esc closes this help", theme.muted)])
+        .chain([Line::raw(""), Line::styled(" ? or Esc closes · Ctrl-C quits", theme.muted)])
         .collect();
     let popup = centered(area, 46, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);

@@ -1,0 +1,190 @@
+//! Carrying out what `update` asked for: alert commands and webhooks (on tasks of their
+//! own, so a slow program or endpoint never holds up the screen) and refreshes. How each
+//! went comes back as a [`Msg::Note`] for the log; nothing here is ever fatal.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{self, UnboundedSender};
+
+use super::alerts::Alert;
+use super::state::LogKind;
+use super::update::Msg;
+use crate::config::{AlertsConfig, host_only};
+use crate::feed::clean_text;
+
+/// Runs alert commands and webhook calls one at a time each, in arrival order.
+#[derive(Debug)]
+pub struct Alerter {
+    pub bell: bool,
+    commands: Option<UnboundedSender<Alert>>,
+    webhooks: Option<UnboundedSender<Alert>>,
+}
+
+impl Alerter {
+    /// Starts the workers the config asks for. Must be called inside a tokio runtime.
+    pub fn start(config: &AlertsConfig, notes: UnboundedSender<Msg>) -> Alerter {
+        let commands = (!config.command.is_empty()).then(|| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<Alert>();
+            let (command, limit, notes) = (config.command.clone(), config.command_timeout, notes.clone());
+            tokio::spawn(async move {
+                while let Some(alert) = rx.recv().await {
+                    if let Err(problem) = run_command(&command, limit, &alert).await {
+                        let _ = notes.send(Msg::Note(LogKind::Warning, problem));
+                    }
+                }
+            });
+            tx
+        });
+        let webhooks = config.webhook.clone().and_then(|url| {
+            let client = reqwest::Client::builder()
+                .timeout(config.webhook_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|error| {
+                    let _ = notes.send(Msg::Note(LogKind::Warning, format!("alert webhook not started: {error}")));
+                })
+                .ok()?;
+            let (tx, mut rx) = mpsc::unbounded_channel::<Alert>();
+            let notes = notes.clone();
+            tokio::spawn(async move {
+                while let Some(alert) = rx.recv().await {
+                    if let Err(problem) = post_webhook(&client, &url, &alert).await {
+                        let _ = notes.send(Msg::Note(LogKind::Warning, problem));
+                    }
+                }
+            });
+            Some(tx)
+        });
+        Alerter { bell: config.bell, commands, webhooks }
+    }
+
+    /// Queues the command and the webhook call for `alert`. The bell is the caller's: it
+    /// belongs to the terminal, and rings once however many alerts arrive together.
+    pub fn send(&self, alert: &Alert) {
+        for worker in [&self.commands, &self.webhooks].into_iter().flatten() {
+            let _ = worker.send(alert.clone());
+        }
+    }
+}
+
+/// Runs `command` with the alert text as its last argument and the figures in its
+/// environment; no shell, no terminal (its output would tear the dashboard), a time limit.
+pub async fn run_command(command: &[String], limit: Duration, alert: &Alert) -> Result<(), String> {
+    let Some((program, args)) = command.split_first() else { return Ok(()) };
+    let mut child = tokio::process::Command::new(program);
+    child
+        .args(args)
+        .arg(&alert.text)
+        .envs(alert.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let output = match tokio::time::timeout(limit, child.output()).await {
+        Err(_) => {
+            return Err(format!(
+                "alert command {program:?} did not finish within {}; stopped",
+                humantime::format_duration(limit)
+            ));
+        }
+        Ok(Err(error)) => return Err(format!("alert command {program:?} could not run: {error}")),
+        Ok(Ok(output)) => output,
+    };
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let said = clean_text(stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or(""), 200);
+    let said = if said.is_empty() { String::new() } else { format!(": {said}") };
+    Err(format!("alert command {program:?} failed ({}){said}", output.status))
+}
+
+/// POSTs the alert as JSON. Errors show the webhook's host only: its path is often the secret.
+pub async fn post_webhook(client: &reqwest::Client, url: &reqwest::Url, alert: &Alert) -> Result<(), String> {
+    let body = alert.webhook_body().to_string();
+    let response = client
+        .post(url.clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .map_err(|error| format!("alert webhook {} failed: {}", host_only(url), chain(&error.without_url())))?;
+    let status = response.status();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("alert webhook {} answered HTTP {}", host_only(url), status.as_u16()))
+    }
+}
+
+/// An error and its causes, "a: b: c" (reqwest's own text alone is only "error sending request").
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::alerts::StageFigure;
+
+    fn alert() -> Alert {
+        Alert {
+            text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
+            commodity: "rare-earths".into(),
+            year: 2026,
+            batch: 1,
+            kind: "new",
+            unit: "t REO",
+            stages: vec![StageFigure {
+                stage: "mining",
+                tonnes: 140_000.0,
+                yoy_pct: Some(3.7),
+                compared_year: Some(2025),
+            }],
+        }
+    }
+
+    fn sh(script: &str) -> Vec<String> {
+        vec!["sh".into(), "-c".into(), script.into(), "alert".into()]
+    }
+
+    #[tokio::test]
+    async fn a_command_over_its_time_limit_is_stopped_and_reported() {
+        let started = std::time::Instant::now();
+        let result = run_command(&sh("sleep 30"), Duration::from_millis(200), &alert()).await;
+        assert_eq!(result, Err("alert command \"sh\" did not finish within 200ms; stopped".to_owned()));
+        assert!(started.elapsed() < Duration::from_secs(10), "the command was killed, not waited for");
+    }
+
+    #[tokio::test]
+    async fn a_missing_program_is_reported() {
+        let result = run_command(&["/nonexistent/notify".to_owned()], Duration::from_secs(5), &alert()).await;
+        let error = result.expect_err("cannot run");
+        assert!(error.starts_with("alert command \"/nonexistent/notify\" could not run: "), "{error}");
+    }
+
+    #[tokio::test]
+    async fn the_text_is_the_last_argument_and_control_characters_in_stderr_are_dropped() {
+        let script = "[ \"$1\" = \"$QUOTAWATCH_COMMODITY $QUOTAWATCH_YEAR\" ] && exit 0; printf 'got \\033]0;pwned\\007%s\\n' \"$1\" >&2; exit 1";
+        let error = run_command(&sh(script), Duration::from_secs(5), &alert()).await.expect_err("text differs");
+        assert!(error.ends_with("+3.7% vs batch 1 2025"), "{error}");
+        assert!(!error.chars().any(char::is_control), "{error:?}");
+    }
+
+    #[test]
+    fn the_environment_describes_the_headline_stage() {
+        let env = alert().env();
+        let get = |name: &str| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        assert_eq!(get("QUOTAWATCH_STAGE"), Some("mining"));
+        assert_eq!(get("QUOTAWATCH_TONNES"), Some("140000"));
+        assert_eq!(get("QUOTAWATCH_YOY_PCT"), Some("3.7"));
+        assert_eq!(get("QUOTAWATCH_KIND"), Some("new"));
+    }
+}
