@@ -277,10 +277,12 @@ pub fn backoff(interval: Duration, failures: u32) -> Duration {
     jitter(doubled.min(MAX_BACKOFF))
 }
 
-/// Up to ±10% of `base`, from the clock's nanoseconds: enough to spread clients, no RNG needed.
+/// 90% to 100% of `base`, from the clock's nanoseconds: enough to spread clients, no RNG
+/// needed. Never longer than `base`, so the configured interval is the longest a release
+/// waits to be seen.
 fn jitter(base: Duration) -> Duration {
     let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let factor = 0.9 + f64::from(nanos % 1_000) / 1_000.0 * 0.2;
+    let factor = 0.9 + f64::from(nanos % 1_000) / 1_000.0 * 0.1;
     base.mul_f64(factor)
 }
 

@@ -1,0 +1,132 @@
+//! Publish-to-state latency of live sources, through the same pollers, channel and
+//! `update` the dashboard runs (only the terminal is missing):
+//!
+//! - HTTP on loopback, polled every second: from the moment the server starts serving a
+//!   document with a new batch to the moment the merged figures are in the state. Budget:
+//!   the poll interval plus 100 ms.
+//! - A file source (interval 1 h, so only the file watch can be quick): from the rename
+//!   that puts a new document in place to the merged figures. Budget: 200 ms.
+//!
+//! Run with `cargo bench --bench live_latency`; figures go in docs/benchmarks.md.
+
+#[path = "../tests/support/server.rs"]
+mod server;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use quotawatch::app::{Msg, State, update};
+use quotawatch::config::{self, ConfigOrigin};
+use quotawatch::model::{AnnouncementKey, Commodity};
+use quotawatch::sources::{load_local, spawn_pollers};
+use tokio::sync::mpsc;
+
+const RELEASES: u16 = 12;
+const HTTP_INTERVAL: Duration = Duration::from_secs(1);
+
+fn feed(batches: u16) -> String {
+    let announcements: Vec<String> = (0..batches)
+        .map(|i| {
+            format!(
+                "{{\"commodity\": \"rare-earths\", \"year\": {}, \"batch\": {}, \
+                 \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {}}}]}}",
+                2030 + i / 2,
+                1 + i % 2,
+                100_000 + u32::from(i) * 1_000
+            )
+        })
+        .collect();
+    format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
+}
+
+fn key_of(batches: u16) -> AnnouncementKey {
+    let i = batches - 1;
+    AnnouncementKey {
+        commodity: Commodity::parse("rare-earths").expect("slug"),
+        year: 2030 + i / 2,
+        batch: u8::try_from(1 + i % 2).expect("batch"),
+    }
+}
+
+/// Feeds poller events through `update` until the ledger holds `key`; returns when.
+async fn until_merged(state: &mut State, rx: &mut mpsc::UnboundedReceiver<Msg>, key: &AnnouncementKey) -> Instant {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("merged within 30 s")
+            .expect("pollers alive");
+        update(state, msg);
+        if state.ledger.entry(key).is_some() {
+            return Instant::now();
+        }
+    }
+}
+
+fn summary(name: &str, mut samples: Vec<Duration>, budget: Duration) {
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let max = samples[samples.len() - 1];
+    let verdict = if max <= budget { "within" } else { "OVER" };
+    println!(
+        "{name}: n={} min {:.1} ms, median {:.1} ms, max {:.1} ms; budget {} ms: {verdict}",
+        samples.len(),
+        samples[0].as_secs_f64() * 1e3,
+        median.as_secs_f64() * 1e3,
+        max.as_secs_f64() * 1e3,
+        budget.as_millis()
+    );
+}
+
+async fn http() {
+    let server = server::Server::start(server::conditional(feed(1), "\"v1\""));
+    let text = format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
+    let config = config::parse(&text, ConfigOrigin::BuiltIn, Path::new(".")).expect("config");
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(Msg::Source(event)).is_ok());
+    until_merged(&mut state, &mut rx, &key_of(1)).await;
+    let mut samples = Vec::new();
+    for batches in 2..=RELEASES + 1 {
+        // Publish at a different point of the poll cycle each time.
+        tokio::time::sleep(Duration::from_millis(137 * u64::from(batches) % 1_000)).await;
+        let etag: &'static str = Box::leak(format!("\"v{batches}\"").into_boxed_str());
+        let published = Instant::now();
+        server.set(server::conditional(feed(batches), etag));
+        let merged = until_merged(&mut state, &mut rx, &key_of(batches)).await;
+        samples.push(merged - published);
+    }
+    summary("http, 1 s interval", samples, HTTP_INTERVAL + Duration::from_millis(100));
+}
+
+async fn file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("desk.json");
+    std::fs::write(&path, feed(1)).expect("write");
+    let text = "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"desk.json\"\ninterval = \"1h\"\n";
+    let config = config::parse(text, ConfigOrigin::BuiltIn, dir.path()).expect("config");
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(Msg::Source(event)).is_ok());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut samples = Vec::new();
+    for batches in 2..=RELEASES + 1 {
+        let aside = dir.path().join(".desk.json.tmp");
+        std::fs::write(&aside, feed(batches)).expect("write aside");
+        let published = Instant::now();
+        std::fs::rename(&aside, &path).expect("rename into place");
+        let merged = until_merged(&mut state, &mut rx, &key_of(batches)).await;
+        samples.push(merged - published);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    summary("file, watched (interval 1 h)", samples, Duration::from_millis(200));
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported here.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        file().await;
+        http().await;
+    });
+}
