@@ -80,7 +80,8 @@ fn summary(name: &str, mut samples: Vec<Duration>, budget: Duration) {
 
 async fn http() {
     let server = server::Server::start(server::conditional(feed(1), "\"v1\""));
-    let text = format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
+    let text =
+        format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
     let config = config::parse(&text, ConfigOrigin::BuiltIn, Path::new(".")).expect("config");
     let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();

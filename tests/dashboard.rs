@@ -368,3 +368,29 @@ fn a_source_without_success_for_three_intervals_goes_stale_once_and_recovers() {
     update(&mut state, Msg::Tick(at + chrono::Duration::seconds(2)));
     assert_eq!(desk(&state), Some(SourceState::Ok));
 }
+
+#[test]
+fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
+    use quotawatch::sources::SourceEvent;
+    let arrive = |state: &mut State, year: u16| {
+        let text = format!(
+            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": {year}, \
+             \"batch\": 1, \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": 150000}}]}}]}}"
+        );
+        let parsed = quotawatch::feed::parse("desk", quotawatch::feed::Format::Json, text.as_bytes(), 1 << 20)
+            .expect("valid feed");
+        let at = fixed_now();
+        let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
+        update(state, Msg::Source(event));
+    };
+    let mut state = live_state();
+    assert_eq!(state.year, Some(2024));
+    arrive(&mut state, 2026);
+    assert_eq!(state.year, Some(2026));
+
+    let mut state = live_state();
+    press(&mut state, "<");
+    assert_eq!(state.year, Some(2023));
+    arrive(&mut state, 2026);
+    assert_eq!(state.year, Some(2023), "browsing history is not interrupted");
+}

@@ -165,7 +165,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     let logged: Vec<_> = state.log.iter().filter(|e| matches!(e.kind, LogKind::New | LogKind::Revision)).collect();
     assert_eq!(logged.len(), 2);
     assert_eq!(logged[0].text, "revised: rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024");
-    assert_eq!(state.year, Some(2024), "the selected year is kept");
+    assert_eq!(state.year, Some(2026), "a trader on the latest year follows the new one");
     assert!(state.derived.years.contains(&2026));
     let desk = state.sources.iter().find(|s| s.name == "desk").expect("desk source");
     assert_eq!((desk.state, desk.accepted), (SourceState::Ok, 2));

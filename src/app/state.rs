@@ -241,6 +241,9 @@ impl State {
         // Keep the selected commodity itself, not its position: a new commodity arriving
         // must not switch what the trader is looking at.
         let selected = self.commodities.get(self.commodity).cloned();
+        // A trader on the latest year follows a newer one when it lands; one browsing an
+        // earlier year stays there. (`derived` is still that of `selected` here.)
+        let on_latest = self.year.is_some() && self.year == self.derived.latest_published_year;
         self.commodity = selected
             .and_then(|c| commodities.iter().position(|x| *x == c))
             .unwrap_or(self.commodity)
@@ -250,6 +253,9 @@ impl State {
             Some(commodity) => Derived::compute(&self.ledger, commodity),
             None => Derived::default(),
         };
+        if on_latest && self.derived.latest_published_year.is_some() {
+            self.year = self.derived.latest_published_year;
+        }
         if self.year.is_none_or(|y| !self.derived.years.contains(&y)) {
             self.year = self.derived.latest_published_year.or_else(|| self.derived.years.last().copied());
         }
