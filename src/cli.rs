@@ -32,6 +32,10 @@ pub struct Cli {
 pub enum Command {
     /// Print figures with year-on-year growth, for scripts and spreadsheets
     Report(ReportArgs),
+    /// Every stored version of each announcement: source, first seen, revision, what changed
+    History(HistoryArgs),
+    /// The whole current history as a quota-feed/1 document on stdout
+    Export(ExportArgs),
     /// Validate a config file; errors name the key and the value
     CheckConfig {
         /// The file to check [default: the config quotawatch would use]
@@ -56,4 +60,30 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this commodity (slug, e.g. rare-earths)
+    #[arg(long, value_name = "C")]
+    pub commodity: Option<String>,
+    /// Only this quota year
+    #[arg(long, value_name = "Y")]
+    pub year: Option<u16>,
+    /// Only this batch (0 is a full-year issue)
+    #[arg(long, value_name = "B")]
+    pub batch: Option<u8>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Encoding of the quota-feed/1 document
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }

@@ -11,7 +11,8 @@
 //!
 //! - [`model`] and [`feed`] are the quota-feed/1 contract; [`analytics`] derives figures.
 //!   These three are pure: no I/O, no async, no terminal.
-//! - [`ledger`] merges announcements from many sources into one history.
+//! - [`ledger`] merges announcements from many sources into one history; [`store`] keeps
+//!   every version of it in SQLite, so it outlives its sources.
 //! - [`sources`] reads the configured sources; [`config`] validates the configuration.
 //! - [`report`] is the headless output.
 
@@ -22,8 +23,10 @@ pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod format;
+pub mod history;
 pub mod ledger;
 pub mod model;
 pub mod report;
 pub mod sources;
+pub mod store;
 pub mod ui;

@@ -3,11 +3,14 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use quotawatch::cli::{Cli, Command, ReportArgs};
+use quotawatch::app::state::LogKind;
+use quotawatch::cli::{Cli, Command, ExportArgs, ExportFormat, HistoryArgs, ReportArgs};
 use quotawatch::config::{self, Config};
+use quotawatch::history::{self, HistoryFilter};
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::report::{self, Filter};
-use quotawatch::sources;
+use quotawatch::sources::{self, LoadOptions, Loaded};
+use quotawatch::store::Store;
 
 /// Exit status when output was printed but a source failed.
 const EXIT_SOURCE_FAILED: u8 = 2;
@@ -35,6 +38,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Some(Command::CheckConfig { path }) => check_config(path.as_deref().or(cli.config.as_deref())),
         Some(Command::Report(args)) => run_report(&cli, args),
+        Some(Command::History(args)) => run_history(&cli, args),
+        Some(Command::Export(args)) => run_export(&cli, args),
         None => run_dashboard(&cli),
     }
 }
@@ -57,11 +62,7 @@ fn check_config(path: Option<&std::path::Path>) -> Result<ExitCode, String> {
 
 fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     let filter = Filter {
-        commodity: args
-            .commodity
-            .as_deref()
-            .map(|c| Commodity::parse(c).ok_or_else(|| format!("--commodity {c:?} is not a commodity slug")))
-            .transpose()?,
+        commodity: parse_commodity(args.commodity.as_deref())?,
         stage: args
             .stage
             .as_deref()
@@ -70,29 +71,99 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
         year: args.year,
     };
     let config = load_config(cli)?;
-    let loaded = sources::load_once(&config, !cli.no_bundled, chrono::Utc::now());
+    let (loaded, failed) = headless_load(cli, &config, true);
+    print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<ExitCode, String> {
+    let filter =
+        HistoryFilter { commodity: parse_commodity(args.commodity.as_deref())?, year: args.year, batch: args.batch };
+    let config = load_config(cli)?;
+    // The record as it stands: the bundled and stored history, no source read.
+    let (loaded, failed) = headless_load(cli, &config, false);
+    print!("{}", history::render(&loaded.ledger, &filter));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, String> {
+    let config = load_config(cli)?;
+    let (loaded, failed) = headless_load(cli, &config, true);
+    let current = loaded.ledger.current();
+    print!(
+        "{}",
+        match args.format {
+            ExportFormat::Json => quotawatch::feed::write::to_json(current),
+            ExportFormat::Csv => quotawatch::feed::write::to_csv(current),
+        }
+    );
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+/// The load behind the headless commands: the bundled history, the stored history, then
+/// (with `read_sources`) one pass over the sources, saved to the store. Problems go to
+/// stderr; the bool says whether any source or the store failed (exit status 2).
+fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, bool) {
+    let mut failed = false;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
+    let mut store = match Store::open(&data_dir) {
+        Ok(store) => Some(store),
+        Err(error) => {
+            eprintln!("quotawatch: {error}; going on without the stored history");
+            failed = true;
+            None
+        }
+    };
+    let options = LoadOptions { bundled: !cli.no_bundled, network: true, sources: read_sources };
+    let loaded = sources::load(config, &options, store.as_mut(), chrono::Utc::now());
+    for problem in &loaded.unreadable {
+        eprintln!("quotawatch: {problem} (left in the store)");
+    }
+    for error in &loaded.store_errors {
+        eprintln!("quotawatch: {error}");
+        failed = true;
+    }
     for rejected in loaded.rejected() {
         eprintln!("quotawatch: rejected announcement: {rejected}");
     }
-    let mut failed = false;
     for (name, error) in loaded.failures() {
         eprintln!("quotawatch: source {name} failed: {error}");
         failed = true;
     }
-    print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    (loaded, failed)
+}
+
+/// `--commodity` as a slug.
+fn parse_commodity(text: Option<&str>) -> Result<Option<Commodity>, String> {
+    text.map(|c| Commodity::parse(c).ok_or_else(|| format!("--commodity {c:?} is not a commodity slug"))).transpose()
 }
 
 fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     let config = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
     let log_note = start_log(&data_dir);
-    let loaded = sources::load_local(&config, !cli.no_bundled, chrono::Utc::now());
+    let (mut store, store_problem) = match Store::open(&data_dir) {
+        Ok(store) => (Some(store), None),
+        Err(error) => {
+            tracing::error!("{error}");
+            (None, Some(format!("{error}. Running on the bundled data and sources without saving history.")))
+        }
+    };
+    let options = LoadOptions { bundled: !cli.no_bundled, network: false, sources: true };
+    let loaded = sources::load(&config, &options, store.as_mut(), chrono::Utc::now());
+    if !loaded.store_errors.is_empty() {
+        // Unreadable or unwritable now: do not try to write to it for the rest of the run.
+        store = None;
+    }
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
     if let Err(note) = log_note {
-        state.push_log(quotawatch::app::state::LogKind::SourceError, note);
+        state.push_log(LogKind::SourceError, note);
     }
-    quotawatch::app::run(state, &config).map_err(|e| format!("terminal error: {e}"))?;
+    if let Some(problem) = store_problem {
+        state.push_log(LogKind::SourceError, problem.clone());
+        state.banner = Some(problem);
+    }
+    quotawatch::app::run(state, &config, store).map_err(|e| format!("terminal error: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -187,6 +187,31 @@ impl Announcement {
     }
 }
 
+impl Announcement {
+    /// A hash of what [`Announcement::same_figures`] compares (status and rows in any order),
+    /// stable across runs and platforms (FNV-1a): the history store's key for "a version".
+    pub fn figures_fingerprint(&self) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for byte in bytes {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        feed(self.status.slug().as_bytes());
+        for (stage, category, holder, tonnes) in sorted_rows(&self.quotas) {
+            feed(&[0]);
+            feed(stage.slug().as_bytes());
+            feed(&[0]);
+            feed(category.as_bytes());
+            feed(&[0]);
+            feed(holder.as_bytes());
+            feed(&tonnes.to_le_bytes());
+        }
+        hash
+    }
+}
+
 fn sorted_rows(rows: &[QuotaRow]) -> Vec<(Stage, &str, &str, u64)> {
     let mut keyed: Vec<_> =
         rows.iter().map(|r| (r.stage, r.category.as_str(), r.holder.as_str(), r.tonnes.to_bits())).collect();

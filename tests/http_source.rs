@@ -8,7 +8,7 @@ mod server;
 use std::time::Duration;
 
 use chrono::Utc;
-use quotawatch::app::effects::Alerter;
+use quotawatch::app::effects::{Alerter, Effects};
 use quotawatch::app::state::LogKind;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
@@ -200,15 +200,16 @@ fn report_reads_http_sources_once_and_names_a_failing_one() {
 async fn run_until(
     state: &mut State,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
-    pollers: &[quotawatch::sources::Poller],
-    alerter: &Alerter,
+    effects: &mut Effects,
     mut done: impl FnMut(&State) -> bool,
 ) {
     let deadline = tokio::time::Instant::now() + DEADLINE;
     while !done(state) {
         let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("condition met before the deadline");
         update(state, msg.expect("senders alive"));
-        quotawatch::app::carry_out(state, pollers, alerter);
+        for note in effects.carry_out(state).notes {
+            update(state, note);
+        }
     }
 }
 
@@ -244,14 +245,15 @@ async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
     let source_tx = tx.clone();
     let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
     let alerter = Alerter::start(&config.alerts, tx);
+    let mut effects = Effects::new(pollers, alerter, None, ".".into());
 
-    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.sources[0].loaded).await;
+    run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
     let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
     server.set(conditional(release, "\"v2\""));
-    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.banner.is_some()).await;
+    run_until(&mut state, &mut rx, &mut effects, |s| s.banner.is_some()).await;
     // Two more polls, both 304: the steady state raises nothing more.
     let polls = server.requests().len();
-    run_until(&mut state, &mut rx, &pollers, &alerter, |_| server.requests().len() >= polls + 2).await;
+    run_until(&mut state, &mut rx, &mut effects, |_| server.requests().len() >= polls + 2).await;
     assert_eq!(state.sources[0].http.map(|h| h.0), Some(304));
 
     let ran = lines_of(&out, 1).await;
@@ -286,12 +288,13 @@ async fn a_failing_alert_command_and_webhook_are_logged_never_fatal() {
     let source_tx = tx.clone();
     let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
     let alerter = Alerter::start(&config.alerts, tx);
-    run_until(&mut state, &mut rx, &pollers, &alerter, |s| s.sources[0].loaded).await;
+    let mut effects = Effects::new(pollers, alerter, None, ".".into());
+    run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
     server.set(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v2\""));
     let warnings = |s: &State| -> Vec<String> {
         s.log.iter().filter(|e| e.kind == LogKind::Warning).map(|e| e.text.clone()).collect()
     };
-    run_until(&mut state, &mut rx, &pollers, &alerter, |s| warnings(s).len() >= 2).await;
+    run_until(&mut state, &mut rx, &mut effects, |s| warnings(s).len() >= 2).await;
     let logged: Vec<String> = warnings(&state);
     assert!(logged.iter().any(|t| t == "alert command \"sh\" failed (exit status: 3): no display"), "{logged:?}");
     assert!(logged.iter().any(|t| t == "alert webhook http://127.0.0.1 answered HTTP 500"), "{logged:?}");

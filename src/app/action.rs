@@ -23,6 +23,7 @@ pub enum Action {
     StartFilter,
     ToggleHelp,
     Refresh,
+    Export,
 }
 
 /// One line of the key map.
@@ -160,6 +161,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Refresh,
         help: "poll now (Sources: selected one)",
         hint_in: &[View::Sources],
+    },
+    Binding {
+        keys: &[KeyCode::Char('e')],
+        label: "e",
+        action: Action::Export,
+        help: "export this table as CSV",
+        hint_in: &[],
     },
     Binding { keys: &[KeyCode::Char('?')], label: "?", action: Action::ToggleHelp, help: "help", hint_in: ALL_VIEWS },
     Binding { keys: &[KeyCode::Char('q')], label: "q", action: Action::Quit, help: "quit", hint_in: ALL_VIEWS },

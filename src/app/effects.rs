@@ -7,11 +7,97 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{self, UnboundedSender};
 
+use std::path::PathBuf;
+
 use super::alerts::Alert;
-use super::state::LogKind;
+use super::state::{Effect, LogKind, State};
 use super::update::Msg;
 use crate::config::{AlertsConfig, host_only};
 use crate::feed::clean_text;
+use crate::ledger::Ledger;
+use crate::model::AnnouncementKey;
+use crate::sources::Poller;
+use crate::store::Store;
+
+/// Everything the event loop needs to carry out effects: the pollers (refresh), the
+/// alerter, the history store, where exports go.
+#[derive(Debug)]
+pub struct Effects {
+    pub pollers: Vec<Poller>,
+    pub alerter: Alerter,
+    store: Option<Store>,
+    /// Versions applied but not yet saved (the store was busy, say): tried again next time.
+    unsaved: Vec<(AnnouncementKey, usize)>,
+    /// The last store failure logged, so a persisting one is logged once.
+    store_failure: Option<String>,
+    export_dir: PathBuf,
+}
+
+/// What carrying out effects produced for the loop: ring the bell, and messages for `update`.
+#[derive(Debug, Default)]
+pub struct Done {
+    pub ring: bool,
+    pub notes: Vec<Msg>,
+}
+
+impl Effects {
+    pub fn new(pollers: Vec<Poller>, alerter: Alerter, store: Option<Store>, export_dir: PathBuf) -> Effects {
+        Effects { pollers, alerter, store, unsaved: Vec::new(), store_failure: None, export_dir }
+    }
+
+    /// Saves what the ledger applied and carries out what `update` asked for.
+    pub fn carry_out(&mut self, state: &mut State) -> Done {
+        let mut done = Done::default();
+        if let Some(note) = self.save(&mut state.ledger) {
+            done.notes.push(note);
+        }
+        for effect in state.effects.drain(..) {
+            match effect {
+                Effect::Alert(alert) => {
+                    done.ring |= self.alerter.bell;
+                    self.alerter.send(&alert);
+                }
+                Effect::Refresh(only) => crate::sources::refresh(&self.pollers, only.as_deref()),
+                Effect::Export { name, csv, rows } => done.notes.push(export(&self.export_dir, &name, &csv, rows)),
+            }
+        }
+        done
+    }
+
+    /// Writes the ledger's journal to the store (one transaction); a failure keeps the
+    /// versions for the next try and is logged once until it changes.
+    fn save(&mut self, ledger: &mut Ledger) -> Option<Msg> {
+        let store = self.store.as_mut()?;
+        self.unsaved.extend(ledger.take_journal());
+        if self.unsaved.is_empty() {
+            return None;
+        }
+        match store.record(ledger, &self.unsaved) {
+            Ok(_) => {
+                self.unsaved.clear();
+                self.store_failure.take().map(|_| Msg::Note(LogKind::Loaded, "history store: saving again".into()))
+            }
+            Err(error) => {
+                let text = format!("{error}; will retry with the next change");
+                if self.store_failure.as_ref() == Some(&text) {
+                    return None;
+                }
+                self.store_failure = Some(text.clone());
+                Some(Msg::Note(LogKind::SourceError, text))
+            }
+        }
+    }
+}
+
+/// Writes an exported table; the outcome is shown to the trader either way.
+fn export(dir: &std::path::Path, name: &str, csv: &str, rows: usize) -> Msg {
+    let path = dir.join(name);
+    let result = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, csv));
+    match result {
+        Ok(()) => Msg::Notice(format!("Exported {rows} rows to {}", path.display())),
+        Err(error) => Msg::Notice(format!("Could not export to {}: {error}", path.display())),
+    }
+}
 
 /// Runs alert commands and webhook calls one at a time each, in arrival order.
 #[derive(Debug)]

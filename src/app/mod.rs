@@ -19,24 +19,29 @@ use crossterm::event::{self, Event};
 use tokio::sync::mpsc::{self, UnboundedSender};
 
 use crate::config::Config;
-use crate::sources::{Poller, spawn_pollers};
+use crate::sources::spawn_pollers;
+use crate::store::Store;
 use crate::ui::{self, theme::Theme};
-use effects::Alerter;
-use state::Effect;
+use effects::{Alerter, Effects};
 pub use state::State;
 pub use update::{Msg, update};
 
 /// Runs the dashboard until the user quits or a signal arrives; the terminal is restored
 /// on every way out (ratatui's panic hook covers panics).
-pub fn run(state: State, config: &Config) -> io::Result<()> {
+pub fn run(state: State, config: &Config, store: Option<Store>) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut terminal = ratatui::try_init()?;
-    let result = runtime.block_on(event_loop(&mut terminal, state, config));
+    let result = runtime.block_on(event_loop(&mut terminal, state, config, store));
     ratatui::restore();
     result
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State, config: &Config) -> io::Result<()> {
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut state: State,
+    config: &Config,
+    store: Option<Store>,
+) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel();
     spawn_input(tx.clone());
@@ -44,6 +49,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State, c
     let source_tx = tx.clone();
     let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
     let alerter = Alerter::start(&config.alerts, tx.clone());
+    let mut effects = Effects::new(pollers, alerter, store, config.export_dir.clone());
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
@@ -68,28 +74,16 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, mut state: State, c
         if state.quit {
             break;
         }
-        if carry_out(&mut state, &pollers, &alerter) {
+        let done = effects.carry_out(&mut state);
+        if done.ring {
             ring_bell(terminal);
+        }
+        for msg in done.notes {
+            dirty |= update(&mut state, msg);
         }
     }
     tracing::info!("dashboard closed");
     Ok(())
-}
-
-/// Carries out the side effects `update` asked for; true when the bell should ring (once,
-/// however many alerts arrived together).
-pub fn carry_out(state: &mut State, pollers: &[Poller], alerter: &Alerter) -> bool {
-    let mut ring = false;
-    for effect in state.effects.drain(..) {
-        match effect {
-            Effect::Alert(alert) => {
-                ring |= alerter.bell;
-                alerter.send(&alert);
-            }
-            Effect::Refresh(only) => crate::sources::refresh(pollers, only.as_deref()),
-        }
-    }
-    ring
 }
 
 /// BEL between frames: the terminal beeps (or flashes); the screen is untouched.

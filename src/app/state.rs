@@ -173,6 +173,8 @@ pub enum Effect {
     Alert(super::alerts::Alert),
     /// Poll these sources now (every source when `None`).
     Refresh(Option<String>),
+    /// Write a table as CSV to the export folder as `name`.
+    Export { name: String, csv: String, rows: usize },
 }
 
 impl SourceView {
@@ -200,6 +202,20 @@ impl State {
     /// The initial state from one load of the bundled history and the sources.
     pub fn new(loaded: Loaded, now: DateTime<Utc>) -> State {
         let mut log = Vec::new();
+        if loaded.from_store > 0 {
+            let text = format!("history store: {} stored versions", loaded.from_store);
+            log.push(LogEntry { at: now, kind: LogKind::Loaded, text });
+        }
+        for problem in &loaded.unreadable {
+            log.push(LogEntry { at: now, kind: LogKind::Warning, text: format!("{problem} (left in the store)") });
+        }
+        let store_failed: Vec<String> =
+            loaded.store_errors.iter().map(|e| format!("{e}; history is not being saved")).collect();
+        log.extend(store_failed.iter().map(|text| LogEntry {
+            at: now,
+            kind: LogKind::SourceError,
+            text: text.clone(),
+        }));
         let sources = loaded.sources.iter().map(|report| source_view(report, now, &mut log)).collect();
         let mut state = State {
             ledger: loaded.ledger,
@@ -217,7 +233,8 @@ impl State {
             filter_editing: false,
             help: false,
             popup: None,
-            banner: None,
+            // A store that cannot be used is news the trader must see at once.
+            banner: store_failed.into_iter().next(),
             now,
             quit: false,
             effects: Vec::new(),

@@ -53,6 +53,26 @@ impl TableModel {
     fn push(&mut self, key: impl Into<String>, cells: Vec<(String, Tone)>) {
         self.rows.push(TableRow { key: key.into(), cells });
     }
+
+    /// The table as CSV, as a spreadsheet wants it: the header, then the rows as shown,
+    /// numbers without thousands separators ("135000", "+5.9%") so they stay numbers.
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(&self.header);
+        for row in &self.rows {
+            let _ = writer.write_record(row.cells.iter().map(|(text, _)| spreadsheet_cell(text)));
+        }
+        writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    }
+}
+
+/// "135,000" → "135000" and "-1,200.5%" → "-1200.5%"; any other text is kept as it is.
+fn spreadsheet_cell(text: &str) -> String {
+    let digits = text.trim_start_matches(['+', '-']).trim_end_matches('%');
+    let numeric = !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+    if numeric { text.replace(',', "") } else { text.to_owned() }
 }
 
 fn plain(text: impl Into<String>) -> (String, Tone) {

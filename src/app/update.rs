@@ -27,6 +27,8 @@ pub enum Msg {
     Signal,
     /// How a side effect went (an alert command that failed, say): logged.
     Note(LogKind, String),
+    /// The outcome of something the trader asked for (an export): shown at once, and logged.
+    Notice(String),
 }
 
 /// Applies `msg`; returns true when what is on screen changed.
@@ -45,6 +47,11 @@ pub fn update(state: &mut State, msg: Msg) -> bool {
         Msg::Note(kind, text) => {
             state.push_log(kind, text);
             state.view == View::Log
+        }
+        Msg::Notice(text) => {
+            state.push_log(LogKind::Loaded, text.clone());
+            state.popup = Some(text);
+            true
         }
         Msg::Signal => {
             state.quit = true;
@@ -260,7 +267,27 @@ pub fn apply(state: &mut State, action: Action) {
         }
         Action::ToggleHelp => state.help = !state.help,
         Action::Refresh => refresh(state),
+        Action::Export => export(state),
     }
+}
+
+/// `e`: the current table (as filtered) as CSV, named after the view and the time.
+fn export(state: &mut State) {
+    let Some(table) = current_table(state) else {
+        state.popup = Some("The overview has no table to export: press e in Stages, Producers, Sources or Log.".into());
+        return;
+    };
+    let view = match state.view {
+        View::Stages => match state.level() {
+            Level::Stages { .. } => "stages",
+            Level::Categories { .. } => "categories",
+            Level::Holders { .. } => "holders",
+            Level::History { .. } => "holder-history",
+        },
+        other => other.title(),
+    };
+    let name = format!("quotawatch-{}-{}.csv", view.to_lowercase(), state.now.format("%Y%m%d-%H%M%S"));
+    state.effects.push(Effect::Export { name, csv: table.to_csv(), rows: table.rows.len() });
 }
 
 /// `r`: every live source now, or in the Sources view the selected one.

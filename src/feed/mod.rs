@@ -9,6 +9,7 @@ mod csv;
 mod json;
 mod sanitize;
 mod validate;
+pub mod write;
 
 use std::fmt;
 use std::path::Path;

@@ -64,6 +64,11 @@ impl Entry {
         self.revisions > 0
     }
 
+    /// How many times a revision replaced the current figures ("rev 2").
+    pub fn revisions(&self) -> u32 {
+        self.revisions
+    }
+
     /// The version the current one replaced, for showing the earlier value.
     pub fn previous(&self) -> Option<&Version> {
         self.versions.iter().enumerate().rev().find(|(i, _)| *i != self.current).map(|(_, v)| v)
@@ -100,6 +105,9 @@ impl MergeOutcome {
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     entries: BTreeMap<AnnouncementKey, Entry>,
+    /// When journaling, the version each merge that changed anything applied, in order:
+    /// what the history store must write so that replaying it rebuilds this ledger.
+    journal: Option<Vec<(AnnouncementKey, usize)>>,
 }
 
 impl Ledger {
@@ -107,18 +115,45 @@ impl Ledger {
         Self::default()
     }
 
+    /// Starts recording applied versions for [`Ledger::take_journal`] (off by default, so a
+    /// ledger without a store does not grow a journal).
+    pub fn start_journal(&mut self) {
+        self.journal.get_or_insert_with(Vec::new);
+    }
+
+    /// The versions applied since the last call, in order, oldest first. Each is
+    /// `(key, version)`, `version` indexing [`Entry::versions`].
+    pub fn take_journal(&mut self) -> Vec<(AnnouncementKey, usize)> {
+        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// Merges one validated announcement from `origin`, seen at `seen`.
     pub fn merge(&mut self, origin: &Origin, announcement: Announcement, seen: DateTime<Utc>) -> MergeOutcome {
+        let key = announcement.key.clone();
+        let (outcome, applied) = self.merge_inner(origin, announcement, seen);
+        if let (Some(journal), Some(index)) = (self.journal.as_mut(), applied) {
+            journal.push((key, index));
+        }
+        outcome
+    }
+
+    /// The merge itself; also says which version it applied (stored or made current), if any.
+    fn merge_inner(
+        &mut self,
+        origin: &Origin,
+        announcement: Announcement,
+        seen: DateTime<Utc>,
+    ) -> (MergeOutcome, Option<usize>) {
         let version = Version { announcement, origin: origin.clone(), first_seen: seen };
         let Some(entry) = self.entries.get_mut(&version.announcement.key) else {
             let key = version.announcement.key.clone();
             self.entries
                 .insert(key, Entry { versions: vec![version], current: 0, revisions: 0, conflicts: Vec::new() });
-            return MergeOutcome::New;
+            return (MergeOutcome::New, Some(0));
         };
         let current = entry.current();
         if current.announcement.same_figures(&version.announcement) {
-            return MergeOutcome::Unchanged;
+            return (MergeOutcome::Unchanged, None);
         }
         // A version this source delivered before is reused, not stored again, so polling
         // a source that flaps between two documents does not grow the history.
@@ -145,20 +180,20 @@ impl Ledger {
 
         if incoming < held {
             if known.is_some() {
-                return MergeOutcome::Unchanged;
+                return (MergeOutcome::Unchanged, None);
             }
-            store(entry, version);
-            return MergeOutcome::Outdated;
+            let index = store(entry, version);
+            return (MergeOutcome::Outdated, Some(index));
         }
         if incoming > held || same_source || fills_in {
             entry.current = store(entry, version);
             entry.revisions += 1;
-            return MergeOutcome::Revised;
+            return (MergeOutcome::Revised, Some(entry.current));
         }
         let won = origin.rank < current_rank;
         if known.is_some() && !won {
             // The losing source polled again: the conflict is already recorded.
-            return MergeOutcome::Unchanged;
+            return (MergeOutcome::Unchanged, None);
         }
         let (winner, loser) = if won {
             (origin.source.clone(), current_source.clone())
@@ -173,7 +208,7 @@ impl Ledger {
         if won {
             entry.current = index;
         }
-        MergeOutcome::Conflict { won, other_source: current_source }
+        (MergeOutcome::Conflict { won, other_source: current_source }, Some(index))
     }
 
     /// The current version of every announcement, ordered by commodity, year and batch.

@@ -17,6 +17,7 @@ use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
 use crate::feed::{AnnouncementError, DocumentError, ParsedFeed};
 use crate::ledger::{Ledger, MergeOutcome, Origin};
+use crate::store::{Store, StoreError};
 
 /// Why a source yielded nothing this time.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +78,12 @@ pub struct Loaded {
     pub ledger: Ledger,
     /// The bundled history first (when included), then the sources in configuration order.
     pub sources: Vec<SourceReport>,
+    /// How many versions came from the history store.
+    pub from_store: usize,
+    /// Stored rows that could not be read (left in the store), named by row.
+    pub unreadable: Vec<String>,
+    /// What went wrong with the store (reading it, or saving to it).
+    pub store_errors: Vec<StoreError>,
 }
 
 impl Loaded {
@@ -93,35 +100,91 @@ impl Loaded {
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
 pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, include_bundled, true, now)
+    load(config, &LoadOptions { bundled: include_bundled, network: true, sources: true }, None, now)
 }
 
 /// The same pass without network sources: the dashboard starts from this at once and lets
 /// its pollers fetch the network sources, so nothing on screen waits on the network.
 pub fn load_local(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, include_bundled, false, now)
+    load(config, &LoadOptions { bundled: include_bundled, network: false, sources: true }, None, now)
 }
 
-fn load(config: &Config, include_bundled: bool, network: bool, now: DateTime<Utc>) -> Loaded {
+/// What a load reads besides the stored history.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// The bundled history (`--no-bundled` leaves it out).
+    pub bundled: bool,
+    /// HTTP sources too (`report`), or only local ones (the dashboard's start).
+    pub network: bool,
+    /// Whether to read the sources at all (`history` shows the record without them).
+    pub sources: bool,
+}
+
+/// The conflict rank of a source by name: its position in the configuration; sources
+/// known only from the stored history come after every configured one, and the bundled
+/// history after those.
+pub fn rank_of(config: &Config, source: &str) -> usize {
+    if source == bundled::SOURCE_NAME {
+        return config.sources.len() + 1;
+    }
+    config.sources.iter().position(|s| s.name == source).unwrap_or(config.sources.len())
+}
+
+/// One pass: the bundled history, then the stored history (when there is a store), then
+/// each enabled source, each source's new versions written to the store in one transaction
+/// as soon as it is merged (from the store on, the ledger journals what changes).
+///
+/// The bundled history comes first as it did when the stored versions were first merged,
+/// so replaying them gives the same outcomes. A store that fails is named in
+/// [`Loaded::store_errors`]; the load goes on without it.
+pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
     let mut ledger = Ledger::new();
     let mut reports = Vec::new();
-    if include_bundled {
-        let origin = Origin { source: bundled::SOURCE_NAME.into(), rank: config.sources.len() };
+    if options.bundled {
+        let origin = Origin { source: bundled::SOURCE_NAME.into(), rank: rank_of(config, bundled::SOURCE_NAME) };
         let result = bundled::load().map_err(SourceError::from);
         reports.push(merge(&mut ledger, &origin, "bundled", "assets/rare-earths.json".into(), true, result, now));
     }
-    for (rank, source) in config.sources.iter().enumerate() {
+    let mut from_store = 0;
+    let mut unreadable = Vec::new();
+    let mut store_errors = Vec::new();
+    if let Some(opened) = store.as_deref() {
+        match opened.load() {
+            Ok(stored) => {
+                from_store = stored.versions.len();
+                unreadable = stored.unreadable;
+                crate::store::replay(&mut ledger, stored.versions, |name| rank_of(config, name));
+                ledger.start_journal();
+            }
+            Err(error) => {
+                // Unreadable: left alone, and nothing written to it this time either.
+                store_errors.push(error);
+                store = None;
+            }
+        }
+    }
+    let read = if options.sources { config.sources.as_slice() } else { &[] };
+    for (rank, source) in read.iter().enumerate() {
         let origin = Origin { source: source.name.clone(), rank };
         let is_network = matches!(source.kind, SourceKind::Http { .. });
-        let result =
-            if source.enabled && (network || !is_network) { read_once(source) } else { Ok(ParsedFeed::default()) };
+        let result = if source.enabled && (options.network || !is_network) {
+            read_once(source)
+        } else {
+            Ok(ParsedFeed::default())
+        };
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
-        report.pending = source.enabled && is_network && !network;
+        report.pending = source.enabled && is_network && !options.network;
         report.interval = Some(source.interval);
         reports.push(report);
+        if let Some(store) = store.as_deref_mut() {
+            let applied = ledger.take_journal();
+            if let Err(error) = store.record(&ledger, &applied) {
+                store_errors.push(error);
+            }
+        }
     }
-    Loaded { ledger, sources: reports }
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors }
 }
 
 fn merge(

@@ -117,12 +117,16 @@ fn render_help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| Line::from(vec![Span::styled(format!(" {:<7}", b.label), theme.key), Span::raw(b.help)]))
-        .chain([Line::raw(""), Line::styled(" ? or Esc closes · Ctrl-C quits", theme.muted)])
         .collect();
     let popup = centered(area, 46, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" keys ").border_style(theme.border)),
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" keys ")
+                .title_bottom(Line::styled(" ? or Esc closes · Ctrl-C quits ", theme.muted))
+                .border_style(theme.border),
+        ),
         popup,
     );
 }

@@ -1,0 +1,270 @@
+//! The durable history: every accepted version of every announcement, with its source,
+//! first-seen time and revision, in SQLite (`quotawatch.db` in the data dir).
+//!
+//! Sources drop items, go offline, or stop publishing (as MIIT did in 2025); what was
+//! announced, and when it was first seen, outlives them here. The store is a journal of the
+//! versions the ledger applied: replaying it in order through [`Ledger::merge`] rebuilds the
+//! ledger, so the merge rules live in one place. WAL mode lets a dashboard and a `report`
+//! share it; each batch of merges (one source document) is one transaction, so a crash
+//! leaves whole documents or nothing. A store that cannot be read is never deleted or
+//! overwritten: the caller runs without it and says so.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use crate::feed::{self, Format};
+use crate::ledger::{Ledger, Origin};
+use crate::model::{Announcement, AnnouncementKey};
+
+/// The store's file name inside the data dir.
+pub const FILE_NAME: &str = "quotawatch.db";
+/// The schema this build writes; older stores are migrated, newer ones refused.
+pub const SCHEMA_VERSION: i32 = 1;
+/// How long to wait for another process (a dashboard, a `report`) holding the write lock.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Migrations from schema N-1 to N, applied in order in one transaction each.
+const MIGRATIONS: [&str; 1] = [
+    // 1: versions of announcements. `document` is the version as a one-announcement
+    // quota-feed/1 JSON document, read back through the same parser as any source.
+    // `applied` orders the journal: the last time the ledger applied the version.
+    "CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        commodity TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        batch INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        fingerprint INTEGER NOT NULL,
+        first_seen TEXT NOT NULL,
+        applied INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        UNIQUE (commodity, year, batch, source, revision, fingerprint)
+    );
+    CREATE INDEX versions_by_applied ON versions (applied);",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("history store {path} is locked by another process (waited {}s)", BUSY_TIMEOUT.as_secs())]
+    Locked { path: PathBuf },
+    #[error("history store {path} is damaged or not a quotawatch store ({detail}); it was left untouched")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "history store {path} has schema {found}, newer than this quotawatch knows ({SCHEMA_VERSION}); \
+         it was left untouched"
+    )]
+    TooNew { path: PathBuf, found: i32 },
+    #[error("history store {path}: {detail}")]
+    Other { path: PathBuf, detail: String },
+}
+
+/// One stored version, as read back.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    pub source: String,
+    pub first_seen: DateTime<Utc>,
+    pub announcement: Announcement,
+}
+
+/// What reading the store found: the versions in journal order, and rows it could not use
+/// (named by id; they stay in the file).
+#[derive(Debug, Default)]
+pub struct Stored {
+    pub versions: Vec<StoredVersion>,
+    pub unreadable: Vec<String>,
+}
+
+/// An open history store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir`, migrating an older schema.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        let path = data_dir.join(FILE_NAME);
+        let fail = |error: rusqlite::Error| classify(&path, error);
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Other { path: path.clone(), detail: format!("cannot create its folder: {e}") })?;
+        let conn = Connection::open(&path).map_err(fail)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        // Reading the schema version is the first touch of the file: a file that is not a
+        // database fails here, before anything could be written to it.
+        let found: i32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path, found });
+        }
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!("history store {}: journal mode {mode}, not WAL", path.display());
+        }
+        // WAL with NORMAL: a crash of the process loses nothing committed; a power cut may
+        // lose the last transactions but never corrupts.
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(fail)?;
+        let mut store = Store { conn, path };
+        store.migrate(found)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self, from: i32) -> Result<(), StoreError> {
+        for (index, sql) in MIGRATIONS.iter().enumerate() {
+            let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
+            if version <= from {
+                continue;
+            }
+            let path = self.path.clone();
+            let fail = |error: rusqlite::Error| classify(&path, error);
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
+            // Another process may have migrated while we waited for the lock.
+            let now: i32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
+            if now < version {
+                tx.execute_batch(sql).map_err(fail)?;
+                tx.execute_batch(&format!("PRAGMA user_version = {version}")).map_err(fail)?;
+            }
+            tx.commit().map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    /// Every stored version, in the order the ledger applied them.
+    pub fn load(&self) -> Result<Stored, StoreError> {
+        let fail = |error: rusqlite::Error| classify(&self.path, error);
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, source, first_seen, document FROM versions ORDER BY applied, id")
+            .map_err(fail)?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(fail)?;
+        let mut stored = Stored::default();
+        for row in rows {
+            let (id, source, first_seen, document) = row.map_err(fail)?;
+            match read_version(&source, &first_seen, &document) {
+                Ok(version) => stored.versions.push(version),
+                Err(problem) => stored.unreadable.push(format!("history store row {id}: {problem}")),
+            }
+        }
+        Ok(stored)
+    }
+
+    /// Writes the versions the ledger applied (from [`Ledger::take_journal`]) in one
+    /// transaction. The bundled history is not stored: it ships with every build.
+    pub fn record(&mut self, ledger: &Ledger, applied: &[(AnnouncementKey, usize)]) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let fail = |error: rusqlite::Error| classify(&path, error);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
+        let mut next: i64 =
+            tx.query_row("SELECT COALESCE(MAX(applied), 0) + 1 FROM versions", [], |r| r.get(0)).map_err(fail)?;
+        let mut written = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO versions (commodity, year, batch, source, revision, fingerprint, first_seen, applied, document)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (commodity, year, batch, source, revision, fingerprint)
+                     DO UPDATE SET applied = excluded.applied",
+                )
+                .map_err(fail)?;
+            for (key, index) in applied {
+                let Some(version) = ledger.entry(key).and_then(|e| e.versions().get(*index)) else { continue };
+                if version.origin.source == crate::bundled::SOURCE_NAME {
+                    continue;
+                }
+                let a = &version.announcement;
+                insert
+                    .execute(params![
+                        key.commodity.as_str(),
+                        key.year,
+                        key.batch,
+                        version.origin.source,
+                        a.revision,
+                        // Stored as the signed integer with the same bits.
+                        a.figures_fingerprint().cast_signed(),
+                        version.first_seen.to_rfc3339(),
+                        next,
+                        feed::write::to_compact_json(a),
+                    ])
+                    .map_err(fail)?;
+                next += 1;
+                written += 1;
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(written)
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what SQLite found.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(|e| classify(&self.path, e))?;
+        Ok(rows.join("; "))
+    }
+
+    /// How many versions are stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM versions", [], |r| r.get(0))
+            .optional()
+            .map(|n| n.unwrap_or(0))
+            .map_err(|e| classify(&self.path, e))
+    }
+}
+
+fn read_version(source: &str, first_seen: &str, document: &str) -> Result<StoredVersion, String> {
+    let first_seen = DateTime::parse_from_rfc3339(first_seen)
+        .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
+        .with_timezone(&Utc);
+    let parsed =
+        feed::parse("history store", Format::Json, document.as_bytes(), usize::MAX).map_err(|e| e.to_string())?;
+    if let Some(rejected) = parsed.rejected.first() {
+        return Err(rejected.to_string());
+    }
+    let mut announcements = parsed.announcements.into_iter();
+    match (announcements.next(), announcements.next()) {
+        (Some(announcement), None) => Ok(StoredVersion { source: source.to_owned(), first_seen, announcement }),
+        _ => Err("expected exactly one announcement".into()),
+    }
+}
+
+fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
+    let path = path.to_owned();
+    match error.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Corrupt { path, detail: error.to_string() }
+        }
+        _ => StoreError::Other { path, detail: error.to_string() },
+    }
+}
+
+/// Replays stored versions into `ledger` in journal order. `rank_of` gives each source's
+/// conflict rank from the current configuration.
+pub fn replay(ledger: &mut Ledger, stored: Vec<StoredVersion>, rank_of: impl Fn(&str) -> usize) {
+    for version in stored {
+        let origin = Origin { rank: rank_of(&version.source), source: version.source };
+        ledger.merge(&origin, version.announcement, version.first_seen);
+    }
+}
+
+#[cfg(test)]
+mod tests;
