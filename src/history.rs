@@ -82,14 +82,14 @@ fn write_versions(out: &mut String, entry: &Entry) {
             marks.push(format!("published {date}"));
         }
         let marks = if marks.is_empty() { String::new() } else { format!("  ({})", marks.join(", ")) };
-        let _ = writeln!(
-            out,
-            "  v{}  {}  first seen {}  revision {}{marks}",
-            i + 1,
-            version.origin.source,
-            version.first_seen.format("%Y-%m-%d %H:%M:%S UTC"),
-            a.revision
-        );
+        // The bundled history is read afresh each run: its "first seen" would only say when
+        // this command started.
+        let seen = if version.origin.source == crate::bundled::SOURCE_NAME {
+            "shipped with quotawatch".to_owned()
+        } else {
+            format!("first seen {}", version.first_seen.format("%Y-%m-%d %H:%M:%S UTC"))
+        };
+        let _ = writeln!(out, "  v{}  {}  {seen}  revision {}{marks}", i + 1, version.origin.source, a.revision);
         if let Some(before) = previous {
             for change in changes(before, a) {
                 let show = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), thousands);

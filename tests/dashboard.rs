@@ -394,3 +394,80 @@ fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
     arrive(&mut state, 2026);
     assert_eq!(state.year, Some(2023), "browsing history is not interrupted");
 }
+
+#[test]
+fn revised_figures_are_marked_with_the_earlier_value() {
+    use quotawatch::sources::SourceEvent;
+    let mut state = live_state();
+    // The desk's feed carries 2024 batch 1 once as bundled, then as revision 1 with 2,000 t
+    // more for China Northern Rare Earth Group.
+    let document = |revision: u32, northern: u32| {
+        format!(
+            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
+             \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
+             {{\"stage\": \"mining\", \"tonnes\": {}}},\
+             {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Northern Rare Earth Group\", \"tonnes\": {northern}}},\
+             {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 30280}},\
+             {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
+            northern + 30_280 + 10_140
+        )
+    };
+    for (revision, northern) in [(0, 94_580), (1, 96_580)] {
+        let parsed = quotawatch::feed::parse(
+            "desk",
+            quotawatch::feed::Format::Json,
+            document(revision, northern).as_bytes(),
+            1 << 20,
+        )
+        .expect("valid feed");
+        let at = fixed_now();
+        let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
+        update(&mut state, Msg::Source(event));
+    }
+    let overview = screen(&state, 160, 48);
+    assert!(overview.contains("batch 1 137,000 (rev 1, was 135,000)"), "{overview}");
+
+    // Stages → mining → light → China Northern Rare Earth Group → its history.
+    press(&mut state, "2\n\n");
+    let table = current_table(&state).expect("holders");
+    let northern = table.rows.iter().position(|r| r.key == "China Northern Rare Earth Group").expect("row");
+    for _ in 0..northern {
+        press(&mut state, "v");
+    }
+    press(&mut state, "\n");
+    let history = current_table(&state).expect("history");
+    let row = history.rows.iter().find(|r| r.key == "2024-1").expect("2024 batch 1");
+    assert_eq!(row.cells[2].0, "96,580");
+    assert_eq!(row.cells[4].0, "rev 1, was 94,580");
+}
+
+#[test]
+fn e_exports_the_current_table_as_csv_and_says_where() {
+    use quotawatch::app::effects::{Alerter, Effects};
+    use quotawatch::app::state::Effect;
+    let mut state = state();
+    press(&mut state, "e");
+    assert!(state.effects.is_empty(), "the overview has no table");
+    assert!(state.popup.take().is_some_and(|p| p.contains("no table to export")));
+
+    press(&mut state, "2\n");
+    press(&mut state, "e");
+    let exports: [Effect; 1] = state.effects.clone().try_into().expect("one export");
+    let [Effect::Export { name, csv, rows }] = exports else { panic!("{:?}", state.effects) };
+    assert_eq!(name, "quotawatch-categories-20261129-093000.csv");
+    assert_eq!(rows, 3);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Category,Tonnes,Share,YoY,Basis");
+    assert!(lines.iter().any(|l| l.starts_with("all categories,270000,100.0%,+5.9%,")), "{csv}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let alerter = Alerter::start(&quotawatch::config::AlertsConfig::default(), tx);
+    let mut effects = Effects::new(Vec::new(), alerter, None, dir.path().join("exports"));
+    for note in effects.carry_out(&mut state).notes {
+        update(&mut state, note);
+    }
+    let written = dir.path().join("exports").join("quotawatch-categories-20261129-093000.csv");
+    assert_eq!(std::fs::read_to_string(&written).expect("written"), csv);
+    assert_eq!(state.popup, Some(format!("Exported 3 rows to {}", written.display())));
+}

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::derived::stage_index;
 use super::state::{Level, SourceState, State, View, category_filter};
-use crate::analytics::{Growth, YearPoint};
+use crate::analytics::{Growth, Measure, YearPoint};
 use crate::format::{pct_signed, thousands};
-use crate::model::{Stage, TOTAL_CATEGORY, batch_label};
+use crate::model::{AnnouncementKey, Stage, Status, TOTAL_CATEGORY, batch_label};
 
 /// How a cell should look; the theme decides the colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,31 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     }
 }
 
+/// "rev 1, was 135,000" for a batch whose figures a revision replaced: how many times, and
+/// the value of `measure` in the version it replaced (when that differs). `None` for a
+/// batch never revised.
+pub fn revision_note(state: &State, year: u16, batch: u8, measure: &Measure) -> Option<String> {
+    let commodity = state.current_commodity()?.clone();
+    let entry = state.ledger.entry(&AnnouncementKey { commodity, year, batch })?;
+    if !entry.is_revised() {
+        return None;
+    }
+    let mut note = format!("rev {}", entry.revisions());
+    let now = measure.value(&entry.current().announcement);
+    if let Some(previous) = entry.previous() {
+        let was = measure.value(&previous.announcement);
+        if was != now {
+            let was = match (was, previous.announcement.status) {
+                (Some(t), _) => thousands(t),
+                (None, Status::Unpublished) => "unpublished".into(),
+                (None, Status::Published) => "-".into(),
+            };
+            note.push_str(&format!(", was {was}"));
+        }
+    }
+    Some(note)
+}
+
 /// The table of the current view (none for the overview), with the row filter applied.
 pub fn current_table(state: &State) -> Option<TableModel> {
     let mut table = match state.view {
@@ -165,9 +190,17 @@ fn stages(state: &State) -> TableModel {
         let batches = state
             .derived
             .batches_used(stage, year)
-            .map(|b| match (b.tonnes, point.tonnes) {
-                (Some(t), Some(total)) if total > 0.0 => format!("{} {:.0}%", short_batch(b.batch), t / total * 100.0),
-                _ => format!("{} unpublished", short_batch(b.batch)),
+            .map(|b| {
+                let text = match (b.tonnes, point.tonnes) {
+                    (Some(t), Some(total)) if total > 0.0 => {
+                        format!("{} {:.0}%", short_batch(b.batch), t / total * 100.0)
+                    }
+                    _ => format!("{} unpublished", short_batch(b.batch)),
+                };
+                match revision_note(state, year, b.batch, &Measure::Stage(stage)) {
+                    Some(note) => format!("{text} ({note})"),
+                    None => text,
+                }
             })
             .collect::<Vec<_>>()
             .join(" · ");
@@ -255,10 +288,17 @@ fn holders(state: &State, stage: Stage, category: &str) -> TableModel {
 }
 
 fn history(state: &State, stage: Stage, category: &str, holder: &str) -> TableModel {
-    let columns = [("Year", 6, true), ("Batch", 10, false), ("Tonnes", 10, true), ("vs same batch", 14, true)];
+    let columns = [
+        ("Year", 6, true),
+        ("Batch", 10, false),
+        ("Tonnes", 10, true),
+        ("vs same batch", 14, true),
+        ("Revised", 0, false),
+    ];
     let shown = if category == TOTAL_CATEGORY { "all categories" } else { category };
     let title = format!("{} · {} · {shown} · {holder} · {}", commodity_name(state), stage.slug(), unit(state));
     let mut table = TableModel::new(title, &columns, "No figures for this holder.");
+    let measure = Measure::Holder { stage, category: category_filter(category), holder };
     if let Level::History { points, .. } = state.level() {
         for p in points.iter().rev() {
             table.push(
@@ -268,6 +308,8 @@ fn history(state: &State, stage: Stage, category: &str, holder: &str) -> TableMo
                     plain(batch_label(p.batch)),
                     tonnes(p.tonnes),
                     growth_cell(p.growth.as_ref()),
+                    revision_note(state, p.year, p.batch, &measure)
+                        .map_or_else(|| ("-".into(), Tone::Muted), |note| (note, Tone::Warning)),
                 ],
             );
         }

@@ -10,9 +10,10 @@ use ratatui::widgets::{Block, Paragraph};
 use super::chart::{Column, StackedBars};
 use super::table::render_table;
 use super::theme::Theme;
+use crate::analytics::Measure;
 use crate::app::derived::stage_index;
 use crate::app::state::State;
-use crate::app::tables::{TableModel, TableRow, Tone, growth_cell};
+use crate::app::tables::{TableModel, TableRow, Tone, growth_cell, revision_note};
 use crate::format::thousands;
 use crate::model::{Stage, Status, batch_label};
 
@@ -75,9 +76,15 @@ fn render_stage_box(frame: &mut Frame<'_>, area: Rect, state: &State, stage: Sta
             let batches = state
                 .derived
                 .batches_used(stage, year)
-                .map(|b| match b.tonnes {
-                    Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
-                    None => format!("{} unpublished", batch_label(b.batch)),
+                .map(|b| {
+                    let text = match b.tonnes {
+                        Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
+                        None => format!("{} unpublished", batch_label(b.batch)),
+                    };
+                    match revision_note(state, year, b.batch, &Measure::Stage(stage)) {
+                        Some(note) => format!("{text} ({note})"),
+                        None => text,
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(" · ");
