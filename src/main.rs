@@ -10,7 +10,7 @@ use quotawatch::history::{self, HistoryFilter};
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::report::{self, Filter};
 use quotawatch::sources::{self, LoadOptions, Loaded};
-use quotawatch::store::Store;
+use quotawatch::store::{Store, StoreError};
 
 /// Exit status when output was printed but a source failed.
 const EXIT_SOURCE_FAILED: u8 = 2;
@@ -151,8 +151,9 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     };
     let options = LoadOptions { bundled: !cli.no_bundled, network: false, sources: true };
     let loaded = sources::load(&config, &options, store.as_mut(), chrono::Utc::now());
-    if !loaded.store_errors.is_empty() {
-        // Unreadable or unwritable now: do not try to write to it for the rest of the run.
+    if loaded.store_errors.iter().any(|e| !matches!(e, StoreError::Locked { .. })) {
+        // Unreadable or unwritable: not written to for the rest of the run. (A store that was
+        // only busy is tried again with the next change.)
         store = None;
     }
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
