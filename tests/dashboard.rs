@@ -471,3 +471,18 @@ fn e_exports_the_current_table_as_csv_and_says_where() {
     assert_eq!(std::fs::read_to_string(&written).expect("written"), csv);
     assert_eq!(state.popup, Some(format!("Exported 3 rows to {}", written.display())));
 }
+
+#[test]
+fn a_store_that_cannot_be_read_is_announced_and_the_bundled_data_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(quotawatch::store::FILE_NAME), b"SQLite format 3\0 but not really".repeat(64))
+        .expect("write");
+    let error = quotawatch::store::Store::open(dir.path()).expect_err("refused");
+    let config = quotawatch::config::load(None).expect("built-in config");
+    let mut loaded = quotawatch::sources::load_local(&config, true, fixed_now());
+    loaded.store_errors.push(error);
+    let state = State::new(loaded, fixed_now());
+    let banner = state.banner.clone().expect("a banner");
+    assert!(banner.contains("left untouched") && banner.ends_with("history is not being saved"), "{banner}");
+    assert!(screen(&state, 160, 48).contains("270,000 t REO"));
+}
