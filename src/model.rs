@@ -219,6 +219,26 @@ fn sorted_rows(rows: &[QuotaRow]) -> Vec<(Stage, &str, &str, u64)> {
     keyed
 }
 
+/// A published one-row mining announcement for rare earths, for unit tests elsewhere.
+#[cfg(test)]
+pub(crate) fn sample_mining(year: u16, batch: u8, revision: u32, tonnes: f64) -> Announcement {
+    Announcement {
+        key: AnnouncementKey { commodity: Commodity(String::from("rare-earths")), year, batch },
+        published: None,
+        status: Status::Published,
+        title: None,
+        url: None,
+        revision,
+        id: None,
+        quotas: vec![QuotaRow {
+            stage: Stage::Mining,
+            category: TOTAL_CATEGORY.into(),
+            holder: ALL_HOLDERS.into(),
+            tonnes,
+        }],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,6 +213,16 @@ async fn run_until(
     }
 }
 
+/// What the dashboard starts with, minus the terminal: its state, pollers and alerter.
+fn dashboard(config: &config::Config) -> (State, mpsc::UnboundedReceiver<Msg>, Effects) {
+    let state = State::new(load_local(config, false, Utc::now()), Utc::now());
+    let (tx, rx) = mpsc::unbounded_channel();
+    let source_tx = tx.clone();
+    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+    let alerter = Alerter::start(&config.alerts, tx);
+    (state, rx, Effects::new(pollers, alerter, None, ".".into()))
+}
+
 /// Waits (with a deadline) until `path` holds `lines` lines, and returns them.
 async fn lines_of(path: &std::path::Path, lines: usize) -> Vec<String> {
     let deadline = std::time::Instant::now() + DEADLINE;
@@ -240,12 +250,7 @@ async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
         out = out.display().to_string(),
     );
     let config = config_with(&server.url(), "1s", "", &alerts);
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let source_tx = tx.clone();
-    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
-    let alerter = Alerter::start(&config.alerts, tx);
-    let mut effects = Effects::new(pollers, alerter, None, ".".into());
+    let (mut state, mut rx, mut effects) = dashboard(&config);
 
     run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
     let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
@@ -283,12 +288,7 @@ async fn a_failing_alert_command_and_webhook_are_logged_never_fatal() {
         hook.port
     );
     let config = config_with(&server.url(), "1s", "", &alerts);
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let source_tx = tx.clone();
-    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
-    let alerter = Alerter::start(&config.alerts, tx);
-    let mut effects = Effects::new(pollers, alerter, None, ".".into());
+    let (mut state, mut rx, mut effects) = dashboard(&config);
     run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
     server.set(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v2\""));
     let warnings = |s: &State| -> Vec<String> {

@@ -10,7 +10,7 @@ use chrono::Utc;
 use quotawatch::app::state::{LogKind, SourceState};
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
-use quotawatch::sources::{SourceEvent, load_once, spawn_pollers};
+use quotawatch::sources::{Poller, SourceEvent, load_once, spawn_pollers};
 use tokio::sync::mpsc;
 
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -87,17 +87,23 @@ async fn the_poller_reports_changes_and_retries_a_broken_file() {
     drop(pollers);
 }
 
-#[tokio::test]
-async fn the_file_watch_reads_a_replaced_file_long_before_the_interval() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("desk.json");
+/// A file source with one announcement, checked only hourly by the interval (so only the
+/// watch or a refresh reads it sooner), its poller started and its first read done.
+async fn watched(dir: &Path) -> (std::path::PathBuf, Vec<Poller>, mpsc::UnboundedReceiver<SourceEvent>) {
+    let path = dir.join("desk.json");
     write(&path, &feed(&mining(2024, 1, 0, 135_000)));
-    // An hour between interval checks: only the watch can see the change in time.
-    let config = config_with_interval(dir.path(), "1h");
+    let config = config_with_interval(dir, "1h");
     let (tx, mut rx) = mpsc::unbounded_channel();
     let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     let first = next_news(&mut rx).await;
     assert_eq!(first.result.expect("read").expect("parsed").announcements.len(), 1);
+    (path, pollers, rx)
+}
+
+#[tokio::test]
+async fn the_file_watch_reads_a_replaced_file_long_before_the_interval() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, pollers, mut rx) = watched(dir.path()).await;
 
     // Replaced atomically, as careful writers do: written aside, then renamed over it.
     let aside = dir.path().join(".desk.json.tmp");
@@ -125,12 +131,7 @@ async fn the_file_watch_reads_a_replaced_file_long_before_the_interval() {
 #[tokio::test]
 async fn refresh_rereads_a_file_now() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("desk.json");
-    write(&path, &feed(&mining(2024, 1, 0, 135_000)));
-    let config = config_with_interval(dir.path(), "1h");
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
-    next_news(&mut rx).await;
+    let (_, pollers, mut rx) = watched(dir.path()).await;
 
     quotawatch::sources::refresh(&pollers, Some("desk"));
     let again = next_event(&mut rx).await;

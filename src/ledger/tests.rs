@@ -1,19 +1,10 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::model::{Commodity, QuotaRow, Stage, Status};
+use crate::model::{Status, sample_mining};
 
 fn announcement(revision: u32, tonnes: f64) -> Announcement {
-    Announcement {
-        key: AnnouncementKey { commodity: Commodity::parse("rare-earths").expect("slug"), year: 2024, batch: 1 },
-        published: None,
-        status: Status::Published,
-        title: None,
-        url: None,
-        revision,
-        id: None,
-        quotas: vec![QuotaRow { stage: Stage::Mining, category: "total".into(), holder: "*".into(), tonnes }],
-    }
+    sample_mining(2024, 1, revision, tonnes)
 }
 
 fn origin(source: &str, rank: usize) -> Origin {

@@ -1,23 +1,14 @@
 use chrono::TimeZone;
 
 use super::*;
-use crate::model::{Commodity, QuotaRow, Stage, Status};
+use crate::model::sample_mining;
 
 fn at(second: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, second).single().expect("valid time")
 }
 
 fn mining(year: u16, batch: u8, revision: u32, tonnes: f64) -> Announcement {
-    Announcement {
-        key: AnnouncementKey { commodity: Commodity::parse("rare-earths").expect("slug"), year, batch },
-        published: None,
-        status: Status::Published,
-        title: Some("First batch".into()),
-        url: None,
-        revision,
-        id: None,
-        quotas: vec![QuotaRow { stage: Stage::Mining, category: "total".into(), holder: "*".into(), tonnes }],
-    }
+    Announcement { title: Some("First batch".into()), ..sample_mining(year, batch, revision, tonnes) }
 }
 
 fn origin(source: &str, rank: usize) -> Origin {
