@@ -2,7 +2,7 @@
 //! store keeps. Reading a written document gives back the same announcements (figures,
 //! dates, text, revision), so an export re-imported as a file source reports the same.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use crate::model::{ALL_HOLDERS, Announcement, QuotaRow, Status, TOTAL_CATEGORY};
 
@@ -11,53 +11,86 @@ pub const FORMAT_ID: &str = "quota-feed/1";
 
 /// A JSON document holding `announcements`, pretty-printed, fields in the order of the spec.
 pub fn to_json<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) -> String {
-    let list: Vec<Value> = announcements.into_iter().map(announcement_json).collect();
-    let mut text = serde_json::to_string_pretty(&json!({"format": FORMAT_ID, "announcements": list}))
-        .unwrap_or_else(|_| String::new());
+    let announcements: Vec<Out<'_>> = announcements.into_iter().map(Out::from).collect();
+    let mut text = serde_json::to_string_pretty(&Document { format: FORMAT_ID, announcements }).unwrap_or_default();
     text.push('\n');
     text
 }
 
 /// One announcement as a compact single-announcement JSON document (the store's form).
 pub fn to_compact_json(announcement: &Announcement) -> String {
-    json!({"format": FORMAT_ID, "announcements": [announcement_json(announcement)]}).to_string()
+    serde_json::to_string(&Document { format: FORMAT_ID, announcements: [Out::from(announcement)] }).unwrap_or_default()
 }
 
-fn announcement_json(a: &Announcement) -> Value {
-    let mut object = Map::new();
-    object.insert("commodity".into(), a.key.commodity.as_str().into());
-    object.insert("year".into(), a.key.year.into());
-    object.insert("batch".into(), a.key.batch.into());
-    if let Some(date) = a.published {
-        object.insert("published".into(), date.format("%Y-%m-%d").to_string().into());
-    }
-    object.insert("status".into(), a.status.slug().into());
-    for (field, value) in [("title", &a.title), ("url", &a.url)] {
-        if let Some(text) = value {
-            object.insert(field.into(), text.as_str().into());
-        }
-    }
-    object.insert("revision".into(), a.revision.into());
-    if let Some(id) = &a.id {
-        object.insert("id".into(), id.as_str().into());
-    }
-    let rows: Vec<Value> = a
-        .quotas
-        .iter()
-        .map(|row| {
-            json!({"stage": row.stage.slug(), "category": row.category, "holder": row.holder, "tonnes": number(row.tonnes)})
-        })
-        .collect();
-    object.insert("quotas".into(), rows.into());
-    Value::Object(object)
+#[derive(Serialize)]
+struct Document<A> {
+    format: &'static str,
+    announcements: A,
+}
+
+/// An announcement as quota-feed/1 writes it, borrowing from the model.
+#[derive(Serialize)]
+struct Out<'a> {
+    commodity: &'a str,
+    year: u16,
+    batch: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    revision: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    quotas: Vec<OutRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutRow<'a> {
+    stage: &'static str,
+    category: &'a str,
+    holder: &'a str,
+    tonnes: Tonnes,
 }
 
 /// Whole tonnes as integers (`135000`, not `135000.0`); others as the shortest exact decimal.
-fn number(tonnes: f64) -> Value {
-    if tonnes.fract() == 0.0 && tonnes.abs() < 9e15 {
-        Value::from(tonnes as i64)
-    } else {
-        serde_json::Number::from_f64(tonnes).map_or(Value::Null, Value::Number)
+struct Tonnes(f64);
+
+impl Serialize for Tonnes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9e15 {
+            serializer.serialize_i64(self.0 as i64)
+        } else {
+            serializer.serialize_f64(self.0)
+        }
+    }
+}
+
+impl<'a> From<&'a Announcement> for Out<'a> {
+    fn from(a: &'a Announcement) -> Self {
+        Out {
+            commodity: a.key.commodity.as_str(),
+            year: a.key.year,
+            batch: a.key.batch,
+            published: a.published.map(|d| d.format("%Y-%m-%d").to_string()),
+            status: a.status.slug(),
+            title: a.title.as_deref(),
+            url: a.url.as_deref(),
+            revision: a.revision,
+            id: a.id.as_deref(),
+            quotas: a
+                .quotas
+                .iter()
+                .map(|r| OutRow {
+                    stage: r.stage.slug(),
+                    category: &r.category,
+                    holder: &r.holder,
+                    tonnes: Tonnes(r.tonnes),
+                })
+                .collect(),
+        }
     }
 }
 

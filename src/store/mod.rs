@@ -12,12 +12,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
-use crate::feed::{self, Format};
+use crate::feed;
 use crate::ledger::{Ledger, Origin};
-use crate::model::{Announcement, AnnouncementKey};
+use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, Stage, Status};
 
 /// The store's file name inside the data dir.
 pub const FILE_NAME: &str = "quotawatch.db";
@@ -234,16 +234,73 @@ fn read_version(source: &str, first_seen: &str, document: &str) -> Result<Stored
     let first_seen = DateTime::parse_from_rfc3339(first_seen)
         .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
         .with_timezone(&Utc);
-    let parsed =
-        feed::parse("history store", Format::Json, document.as_bytes(), usize::MAX).map_err(|e| e.to_string())?;
-    if let Some(rejected) = parsed.rejected.first() {
-        return Err(rejected.to_string());
+    let announcement = decode(document)?;
+    Ok(StoredVersion { source: source.to_owned(), first_seen, announcement })
+}
+
+/// A stored document as written by [`feed::write::to_compact_json`], read straight into the
+/// model. It was validated and sanitised when its source delivered it, so only what a
+/// damaged row could break is checked here: this is the hot path of every start-up.
+#[derive(serde::Deserialize)]
+struct Document {
+    format: String,
+    announcements: [Stored1; 1],
+}
+
+#[derive(serde::Deserialize)]
+struct Stored1 {
+    commodity: String,
+    year: u16,
+    batch: u8,
+    published: Option<String>,
+    status: String,
+    title: Option<String>,
+    url: Option<String>,
+    revision: u32,
+    id: Option<String>,
+    quotas: Vec<StoredRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredRow {
+    stage: String,
+    category: String,
+    holder: String,
+    tonnes: f64,
+}
+
+fn decode(document: &str) -> Result<Announcement, String> {
+    let Document { format, announcements: [a] } =
+        serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;
+    if format != feed::write::FORMAT_ID {
+        return Err(format!("format {format:?}"));
     }
-    let mut announcements = parsed.announcements.into_iter();
-    match (announcements.next(), announcements.next()) {
-        (Some(announcement), None) => Ok(StoredVersion { source: source.to_owned(), first_seen, announcement }),
-        _ => Err("expected exactly one announcement".into()),
-    }
+    let commodity = Commodity::parse(&a.commodity).ok_or_else(|| format!("commodity {:?}", a.commodity))?;
+    let status = Status::parse(&a.status).ok_or_else(|| format!("status {:?}", a.status))?;
+    let quotas = a
+        .quotas
+        .into_iter()
+        .map(|row| {
+            let stage = Stage::parse(&row.stage).ok_or_else(|| format!("stage {:?}", row.stage))?;
+            if !row.tonnes.is_finite() || row.tonnes < 0.0 {
+                return Err(format!("tonnes {}", row.tonnes));
+            }
+            Ok(QuotaRow { stage, category: row.category, holder: row.holder, tonnes: row.tonnes })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Announcement {
+        key: AnnouncementKey { commodity, year: a.year, batch: a.batch },
+        published: a
+            .published
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("published {d:?}")))
+            .transpose()?,
+        status,
+        title: a.title,
+        url: a.url,
+        revision: a.revision,
+        id: a.id,
+        quotas,
+    })
 }
 
 fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
