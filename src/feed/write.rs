@@ -144,3 +144,53 @@ pub fn to_csv<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) -> 
     }
     writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::{Format, parse};
+    use crate::model::{Stage, sample_mining};
+
+    fn samples() -> Vec<Announcement> {
+        let mut detailed = sample_mining(2024, 1, 2, 135_000.0);
+        detailed.published = chrono::NaiveDate::from_ymd_opt(2024, 2, 6);
+        detailed.title = Some("First batch, \"quoted\", with commas".into());
+        detailed.url = Some("https://example.org/notice?a=1&b=2".into());
+        detailed.id = Some("miit-2024-1".into());
+        detailed.quotas.push(QuotaRow {
+            stage: Stage::SmeltingSeparation,
+            category: "light".into(),
+            holder: "China Northern Rare Earth Group".into(),
+            tonnes: 0.1 + 0.2,
+        });
+        let mut withheld = sample_mining(2025, 1, 0, 0.0);
+        withheld.status = Status::Unpublished;
+        withheld.quotas.clear();
+        vec![detailed, withheld, sample_mining(2008, 0, 0, 118_900.0)]
+    }
+
+    #[test]
+    fn written_documents_read_back_the_same_in_both_encodings() {
+        let announcements = samples();
+        for (format, text) in [
+            (Format::Json, to_json(&announcements)),
+            (Format::Csv, to_csv(&announcements)),
+            (Format::Json, to_compact_json(&announcements[0])),
+        ] {
+            let parsed = parse("export", format, text.as_bytes(), 1 << 20).expect("parses");
+            assert!(parsed.rejected.is_empty(), "{format}: {:?}", parsed.rejected);
+            let expected = if text.starts_with("{\"format\"") { &announcements[..1] } else { &announcements[..] };
+            let mut got = parsed.announcements;
+            got.sort_by(|a, b| a.key.cmp(&b.key));
+            let mut want = expected.to_vec();
+            want.sort_by(|a, b| a.key.cmp(&b.key));
+            assert_eq!(got, want, "{format}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn whole_tonnes_are_written_as_integers() {
+        let text = to_compact_json(&sample_mining(2024, 1, 0, 135_000.0));
+        assert!(text.contains("\"tonnes\":135000}"), "{text}");
+    }
+}
