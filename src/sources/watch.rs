@@ -136,8 +136,9 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool) {
             Err(error) => {
                 failures = failures.saturating_add(1);
                 let backoff = backoff(source.interval, failures);
+                // A short Retry-After on every answer must not undo the backoff.
                 match error {
-                    SourceError::Http { retry_after: Some(wait), .. } => (*wait).max(source.interval),
+                    SourceError::Http { retry_after: Some(wait), .. } => (*wait).max(backoff),
                     _ => backoff,
                 }
             }
