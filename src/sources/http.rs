@@ -112,10 +112,16 @@ impl HttpSource {
             .ok_or_else(|| {
                 SourceError::Network("cannot tell json or csv from the Content-Type or the URL; set format".into())
             })?;
-        let parsed = feed::parse(&self.name, format, &body, usize::MAX)?;
+        let bytes = body.len() as u64;
+        // Parsing a large document takes a while: off the runtime's thread, which is also
+        // the one that answers keys and draws.
+        let name = self.name.clone();
+        let parsed = tokio::task::spawn_blocking(move || feed::parse(&name, format, &body, usize::MAX))
+            .await
+            .map_err(|e| SourceError::Network(format!("the parser stopped: {e}")))??;
         self.etag = response.headers().get(header::ETAG).cloned();
         self.last_modified = response.headers().get(header::LAST_MODIFIED).cloned();
-        Ok(Fetched { status: status.as_u16(), bytes: body.len() as u64, parsed: Some(parsed) })
+        Ok(Fetched { status: status.as_u16(), bytes, parsed: Some(parsed) })
     }
 
     fn network_error(&self, error: &reqwest::Error) -> SourceError {
