@@ -89,6 +89,9 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     let log_note = start_log(&data_dir);
     let loaded = sources::load_local(&config, !cli.no_bundled, chrono::Utc::now());
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
+    for entry in &state.log {
+        tracing::info!("{} {}", entry.kind.label(), entry.text);
+    }
     if let Err(note) = log_note {
         state.push_log(quotawatch::app::state::LogKind::SourceError, note);
     }
