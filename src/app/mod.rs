@@ -51,6 +51,7 @@ async fn event_loop(
         if dirty {
             terminal.draw(|frame| ui::render(frame, &state, theme))?;
             dirty = false;
+            panic_if_a_test_asks();
         }
         let msg = tokio::select! {
             msg = rx.recv() => match msg {
@@ -70,6 +71,15 @@ async fn event_loop(
     }
     tracing::info!("dashboard closed");
     Ok(())
+}
+
+/// A panic inside the loop, once the terminal is set up, when `QUOTAWATCH_TEST_PANIC` is set:
+/// how the tests check that a panic hands the terminal back. Debug builds only.
+fn panic_if_a_test_asks() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("QUOTAWATCH_TEST_PANIC").is_some() {
+        panic!("QUOTAWATCH_TEST_PANIC is set: panicking inside the event loop");
+    }
 }
 
 /// Terminal input on its own thread: crossterm's `read` blocks, and it must never block
