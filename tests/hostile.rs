@@ -530,3 +530,27 @@ async fn header_secrets_never_appear_and_never_follow_a_redirect_elsewhere() {
     assert!(!screens.contains(secret));
     assert!(state.log.iter().all(|e| !e.text.contains(secret)));
 }
+
+#[tokio::test]
+async fn ten_thousand_rejections_neither_flood_the_log_nor_repeat() {
+    let server = HostileServer::start();
+    let bad: Vec<Value> = (0..10_000u32).map(|i| mining(1700, (i % 100) as u8, 1.0)).collect();
+    server.route("/bad.json", Behaviour::json(doc(&bad)));
+    let config = config(&server, &[("bad", "/bad.json", "")]);
+    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    // The same document twice (the feed has no validators, so it is fetched whole again).
+    for _ in 0..2 {
+        update(&mut state, Msg::Source(next_event(&mut rx).await));
+    }
+    let rejected: Vec<&str> = state
+        .log
+        .iter()
+        .filter(|e| e.kind == quotawatch::app::state::LogKind::Rejected)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(rejected.len(), 21, "twenty listed and one count, once: {rejected:#?}");
+    assert_eq!(rejected[20], "bad: 9980 more announcements rejected");
+    assert_eq!(state.sources[0].rejected, 10_000, "the Sources view counts them all");
+}

@@ -75,12 +75,15 @@ struct Counters {
     body_bytes: AtomicU64,
 }
 
+/// A request's headers, as (name, value) in arrival order.
+pub type Headers = Vec<(String, String)>;
+
 #[derive(Debug, Default)]
 struct Shared {
     routes: Mutex<HashMap<String, Behaviour>>,
     counters: Mutex<HashMap<String, Arc<Counters>>>,
     /// Every request line and header block, to check what clients sent.
-    requests: Mutex<Vec<(String, Vec<(String, String)>)>>,
+    requests: Mutex<Vec<(String, Headers)>>,
 }
 
 /// The server; it lives until the test process ends.
@@ -134,7 +137,7 @@ impl HostileServer {
     }
 
     /// The headers of every request for `path`, in arrival order.
-    pub fn headers_seen(&self, path: &str) -> Vec<Vec<(String, String)>> {
+    pub fn headers_seen(&self, path: &str) -> Vec<Headers> {
         let requests = self.shared.requests.lock().expect("requests");
         requests.iter().filter(|(p, _)| p == path).map(|(_, h)| h.clone()).collect()
     }
