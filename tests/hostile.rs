@@ -290,6 +290,17 @@ async fn two_gib_body_is_cut_off_at_the_cap() {
 }
 
 #[tokio::test]
+async fn endless_headers_are_refused() {
+    let server = HostileServer::start();
+    server.route("/headers", Behaviour::EndlessHeaders);
+    let error = failure(&server, "/headers", "format = \"json\"").await;
+    assert!(error.starts_with("request failed"), "{error}");
+    assert!(error.contains("message head is too large"), "{error}");
+    let sent = server.body_bytes("/headers");
+    assert!(sent < 64 << 20, "the server wrote {sent} bytes of headers");
+}
+
+#[tokio::test]
 async fn drip_one_byte_a_second_times_out() {
     let server = HostileServer::start();
     let body = doc(&[mining(2024, 1, 1.0)]).into_bytes();

@@ -32,6 +32,9 @@ pub enum Behaviour {
     Drip { body: Vec<u8>, every: Duration },
     /// Accepts, reads the request, never answers.
     Silent,
+    /// A status line, then one header line after another, without end (until the client
+    /// hangs up, or 2 GiB).
+    EndlessHeaders,
 }
 
 impl Behaviour {
@@ -251,6 +254,17 @@ fn serve(stream: TcpStream, shared: &Shared) {
                 }
                 written(1);
                 std::thread::sleep(every);
+            }
+        }
+        Behaviour::EndlessHeaders => {
+            let line = format!("X-Pad: {}\r\n", "a".repeat(1_000));
+            let mut sent = 0u64;
+            if stream.write_all(b"HTTP/1.1 200 OK\r\n").is_err() {
+                return;
+            }
+            while sent < 2 << 30 && stream.write_all(line.as_bytes()).is_ok() {
+                sent += line.len() as u64;
+                written(line.len());
             }
         }
         Behaviour::Silent => {
