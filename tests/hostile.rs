@@ -565,3 +565,33 @@ async fn ten_thousand_rejections_neither_flood_the_log_nor_repeat() {
     assert_eq!(rejected[20], "bad: 9980 more announcements rejected");
     assert_eq!(state.sources[0].rejected, 10_000, "the Sources view counts them all");
 }
+
+// ---------------------------------------------------------------- file sources
+
+#[test]
+fn a_fifo_or_device_as_a_file_source_fails_instead_of_blocking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("feed.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
+    assert!(made.success());
+    let text = format!(
+        "[[sources]]\nname = \"fifo\"\nkind = \"file\"\npath = {:?}\n\n\
+         [[sources]]\nname = \"device\"\nkind = \"file\"\npath = \"/dev/zero\"\nformat = \"json\"\n",
+        fifo.display().to_string()
+    );
+    let config = config::parse(&text, ConfigOrigin::BuiltIn, dir.path()).expect("valid config");
+    // Nobody writes to the FIFO: opening it for reading would block for ever.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let loaded = quotawatch::sources::load_once(&config, false, Utc::now());
+        let failures: Vec<String> = loaded.failures().map(|(name, e)| format!("{name}: {e}")).collect();
+        let _ = tx.send(failures);
+    });
+    let failures = rx.recv_timeout(DEADLINE).expect("the load returns");
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(
+        failures[0].starts_with("fifo: cannot read") && failures[0].ends_with("not a regular file"),
+        "{failures:?}"
+    );
+    assert_eq!(failures[1], "device: cannot read /dev/zero: not a regular file");
+}
