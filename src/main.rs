@@ -157,6 +157,9 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
         store = None;
     }
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
+    for entry in &state.log {
+        tracing::info!("{} {}", entry.kind.label(), entry.text);
+    }
     if let Err(note) = log_note {
         state.push_log(LogKind::SourceError, note);
     }

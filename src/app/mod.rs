@@ -57,6 +57,7 @@ async fn event_loop(
         if dirty {
             terminal.draw(|frame| ui::render(frame, &state, theme))?;
             dirty = false;
+            panic_if_a_test_asks();
         }
         let msg = tokio::select! {
             msg = rx.recv() => match msg {
@@ -91,6 +92,15 @@ fn ring_bell(terminal: &mut ratatui::DefaultTerminal) {
     let backend = terminal.backend_mut();
     if let Err(error) = backend.write_all(b"\x07").and_then(|()| backend.flush()) {
         tracing::warn!("cannot ring the bell: {error}");
+    }
+}
+
+/// A panic inside the loop, once the terminal is set up, when `QUOTAWATCH_TEST_PANIC` is set:
+/// how the tests check that a panic hands the terminal back. Debug builds only.
+fn panic_if_a_test_asks() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("QUOTAWATCH_TEST_PANIC").is_some() {
+        panic!("QUOTAWATCH_TEST_PANIC is set: panicking inside the event loop");
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::derived::{Derived, holder_history};
 use crate::analytics::BatchPoint;
+use crate::feed::AnnouncementError;
 use crate::ledger::{Ledger, MergeOutcome};
 use crate::model::{Commodity, Stage};
 use crate::sources::{Loaded, SourceReport};
@@ -132,6 +133,9 @@ pub struct SourceView {
     /// HTTP sources: the last status and body size, and how many polls were answered 304.
     pub http: Option<(u16, u64)>,
     pub not_modified: u32,
+    /// Fingerprint of the last document's rejections: the same ones polled again are not
+    /// logged again.
+    pub rejections_seen: Option<u64>,
     /// Whether a document from this source has been merged yet; its first one is history,
     /// not news, so it raises no alert.
     pub loaded: bool,
@@ -312,7 +316,9 @@ impl State {
         }
     }
 
+    /// Adds a line to the Log view, and to the log file (text from sources is already cleaned).
     pub fn push_log(&mut self, kind: LogKind, text: String) {
+        tracing::info!("{} {text}", kind.label());
         self.log.push(LogEntry { at: self.now, kind, text });
         if self.log.len() > LOG_LIMIT {
             self.log.drain(..self.log.len() - LOG_LIMIT);
@@ -329,10 +335,31 @@ pub fn category_filter(category: &str) -> Option<&str> {
     (category != crate::model::TOTAL_CATEGORY).then_some(category)
 }
 
+/// Rejections listed one by one per document; the rest are counted in one line, so a
+/// document of 10,000 bad announcements cannot flush the log (or fill the log file).
+pub const REJECTIONS_LISTED: usize = 20;
+
+/// The log lines for one document's rejections: the first [`REJECTIONS_LISTED`], then a count.
+pub fn rejection_lines(source: &str, rejected: &[AnnouncementError]) -> Vec<String> {
+    let mut lines: Vec<String> = rejected.iter().take(REJECTIONS_LISTED).map(ToString::to_string).collect();
+    if rejected.len() > REJECTIONS_LISTED {
+        lines.push(format!("{source}: {} more announcements rejected", rejected.len() - REJECTIONS_LISTED));
+    }
+    lines
+}
+
+/// A fingerprint of a document's rejections, to tell the same ones polled again.
+pub fn rejections_fingerprint(rejected: &[AnnouncementError]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    rejected.hash(&mut hasher);
+    hasher.finish()
+}
+
 fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry>) -> SourceView {
     let mut entry = |kind, text| log.push(LogEntry { at: now, kind, text });
-    for rejected in &report.rejected {
-        entry(LogKind::Rejected, rejected.to_string());
+    for line in rejection_lines(&report.name, &report.rejected) {
+        entry(LogKind::Rejected, line);
     }
     let new = report.outcomes.iter().filter(|o| **o == MergeOutcome::New).count();
     let revised = report.outcomes.iter().filter(|o| **o == MergeOutcome::Revised).count();
@@ -372,6 +399,7 @@ fn source_view(report: &SourceReport, now: DateTime<Utc>, log: &mut Vec<LogEntry
         rejected: report.rejected.len(),
         http: None,
         not_modified: 0,
+        rejections_seen: Some(rejections_fingerprint(&report.rejected)),
         loaded: report.enabled && !report.pending && report.failure.is_none(),
     }
 }

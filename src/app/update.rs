@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::{Action, action_for};
 use super::alerts::alert;
 use super::derived::holder_history;
-use super::state::{Effect, LogKind, SourceState};
+use super::state::{Effect, LogKind, SourceState, rejection_lines, rejections_fingerprint};
 use super::state::{Level, State, View, category_filter};
 use super::tables::current_table;
 use crate::ledger::{MergeOutcome, Origin};
@@ -124,8 +124,12 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         view.accepted = parsed.announcements.len();
         view.rejected = parsed.rejected.len();
     }
-    for rejected in &parsed.rejected {
-        state.push_log(LogKind::Rejected, rejected.to_string());
+    // The same rejections polled again (a feed without validators) are not news.
+    let fingerprint = Some(rejections_fingerprint(&parsed.rejected));
+    if std::mem::replace(&mut state.sources[index].rejections_seen, fingerprint) != fingerprint {
+        for line in rejection_lines(&event.source, &parsed.rejected) {
+            state.push_log(LogKind::Rejected, line);
+        }
     }
     let origin = Origin { source: event.source.clone(), rank };
     let mut alerts = Vec::new();

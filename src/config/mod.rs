@@ -3,6 +3,7 @@
 //! Errors name the key and the value (`sources[1].format = "xml": ...`) and the file.
 
 mod raw;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -186,7 +187,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
 /// Validates config text; relative source paths are resolved against `base_dir`.
 pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config, ConfigError> {
     let raw: raw::RawConfig =
-        toml::from_str(text).map_err(|e| ConfigError::Syntax { origin: origin.clone(), message: e.to_string() })?;
+        syntax::read(text).map_err(|message| ConfigError::Syntax { origin: origin.clone(), message })?;
     raw.validate(base_dir)
         .map(|(sources, alerts, export_dir)| Config { origin: origin.clone(), sources, alerts, export_dir })
         .map_err(|problems| ConfigError::Invalid { origin, problems })

@@ -48,16 +48,43 @@ struct RawSource {
     headers: Option<BTreeMap<String, String>>,
 }
 
+/// The largest `max_bytes`: memory use is bounded by it, whatever a source sends.
+const MAX_BYTES_LIMIT: u64 = 1 << 30;
+
 fn enabled_by_default() -> bool {
     true
 }
 
 /// `max_bytes` as a number of bytes or a size such as "8MiB".
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum RawSize {
     Bytes(u64),
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawSize {
+    // By hand, so a wrong value says what is expected (an untagged enum says only "did not match").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawSize;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number of bytes or a size such as \"8MiB\"")
+            }
+            fn visit_u64<E>(self, bytes: u64) -> Result<RawSize, E> {
+                Ok(RawSize::Bytes(bytes))
+            }
+            fn visit_i64<E: serde::de::Error>(self, bytes: i64) -> Result<RawSize, E> {
+                u64::try_from(bytes)
+                    .map(RawSize::Bytes)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(bytes), &self))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<RawSize, E> {
+                Ok(RawSize::Text(text.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// Collects every problem of one table (a source, `[alerts]`), each naming its key.
@@ -140,6 +167,13 @@ impl RawConfig {
             };
             if max_bytes == 0 {
                 check.problem("max_bytes", " = 0: must be more than zero".into());
+            } else if max_bytes > MAX_BYTES_LIMIT {
+                // A document is held whole in memory while it is read and parsed.
+                let given = match &raw.max_bytes {
+                    Some(RawSize::Text(text)) => format!("{text:?}"),
+                    _ => max_bytes.to_string(),
+                };
+                check.problem("max_bytes", format!(" = {given}: at most 1GiB (a document is held in memory whole)"));
             }
             let interval = check.duration("interval", raw.interval.as_deref(), defaults.interval);
             let kind = match raw.kind.as_str() {

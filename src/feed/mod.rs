@@ -61,7 +61,7 @@ pub struct ParsedFeed {
 }
 
 /// One announcement rejected whole, with where the problem is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{source_name}: {announcement}: {location}: {message}")]
 pub struct AnnouncementError {
     /// The configured source name.

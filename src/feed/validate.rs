@@ -72,12 +72,19 @@ pub fn tonnes(value: f64) -> Result<f64, String> {
     if !value.is_finite() {
         Err("tonnes must be a finite number".to_owned())
     } else if value < 0.0 {
-        Err(format!("tonnes {value} is negative"))
+        Err(format!("tonnes {} is negative", brief(value)))
     } else if value > MAX_TONNES {
-        Err(format!("tonnes {value} is implausibly large (limit {MAX_TONNES:e})"))
+        Err(format!("tonnes {} is implausibly large (limit {MAX_TONNES:e})", brief(value)))
     } else {
         Ok(value)
     }
+}
+
+/// A number for an error message: plain when short, else in scientific notation, so 1e308
+/// does not become a 309-digit message.
+fn brief(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() <= 16 { plain } else { format!("{value:e}") }
 }
 
 /// An untrusted value for an error message: `{:?}`-escaped, so no control or bidi

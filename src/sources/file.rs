@@ -17,6 +17,11 @@ pub fn read_file(
 ) -> Result<ParsedFeed, SourceError> {
     let shown = path.display().to_string();
     let io = |error| SourceError::Io { path: shown.clone(), error };
+    // A FIFO or a device would block the read (at start-up, before the terminal is set up).
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;

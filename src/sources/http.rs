@@ -58,7 +58,7 @@ impl HttpSource {
         let client = reqwest::Client::builder()
             .connect_timeout((*timeout).min(Duration::from_secs(10)))
             .timeout(*timeout)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+            .redirect(redirect_policy(!map.is_empty()))
             .user_agent(concat!("quotawatch/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SourceError::Network(format!("cannot build an HTTP client: {e}")));
@@ -112,31 +112,64 @@ impl HttpSource {
             .ok_or_else(|| {
                 SourceError::Network("cannot tell json or csv from the Content-Type or the URL; set format".into())
             })?;
-        let parsed = feed::parse(&self.name, format, &body, usize::MAX)?;
+        let bytes = body.len() as u64;
+        // Parsing a large document takes a while: off the runtime's thread, which is also
+        // the one that answers keys and draws.
+        let name = self.name.clone();
+        let parsed = tokio::task::spawn_blocking(move || feed::parse(&name, format, &body, usize::MAX))
+            .await
+            .map_err(|e| SourceError::Network(format!("the parser stopped: {e}")))??;
         self.etag = response.headers().get(header::ETAG).cloned();
         self.last_modified = response.headers().get(header::LAST_MODIFIED).cloned();
-        Ok(Fetched { status: status.as_u16(), bytes: body.len() as u64, parsed: Some(parsed) })
+        Ok(Fetched { status: status.as_u16(), bytes, parsed: Some(parsed) })
     }
 
     fn network_error(&self, error: &reqwest::Error) -> SourceError {
-        let what = if error.is_timeout() {
-            format!("no complete answer within {}", humantime::format_duration(self.timeout))
-        } else if error.is_connect() {
-            "cannot connect".to_owned()
-        } else if error.is_redirect() {
-            format!("more than {MAX_REDIRECTS} redirects")
-        } else {
-            "request failed".to_owned()
-        };
         let mut detail = String::new();
         let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(error);
         while let Some(inner) = cause {
             detail = inner.to_string();
             cause = inner.source();
         }
+        // The innermost cause may quote the server (a URL it redirected to, say): cleaned.
         let detail = crate::feed::clean_text(&detail, 200);
+        let what = if error.is_timeout() {
+            format!("no complete answer within {}", humantime::format_duration(self.timeout))
+        } else if error.is_connect() {
+            "cannot connect".to_owned()
+        } else if error.is_redirect() {
+            // The redirect policy's own message says it all.
+            return SourceError::Network(detail);
+        } else if error.is_body() || error.is_decode() {
+            // A connection closed early, or a body that does not decompress.
+            "reading the body failed".to_owned()
+        } else {
+            "request failed".to_owned()
+        };
         SourceError::Network(if detail.is_empty() { what } else { format!("{what}: {detail}") })
     }
+}
+
+/// At most [`MAX_REDIRECTS`] redirects; a source that sends headers (which may hold secrets
+/// from `${VAR}`) follows none to another origin, since reqwest strips only the standard
+/// credential headers there, not an `X-Api-Key`.
+fn redirect_policy(has_headers: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        if attempt.previous().len() > MAX_REDIRECTS {
+            let message = format!("more than {MAX_REDIRECTS} redirects");
+            attempt.error(message)
+        } else if has_headers && first.is_some_and(|origin| origin != attempt.url().origin()) {
+            let message = format!(
+                "redirected to another origin ({}), which would receive the source's headers; \
+                 set url to the final address",
+                attempt.url().origin().ascii_serialization()
+            );
+            attempt.error(message)
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn format_from_content_type(headers: &HeaderMap) -> Option<Format> {

@@ -239,10 +239,11 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wak
             Err(error) => {
                 failures = failures.saturating_add(1);
                 let backoff = backoff(source.interval, failures);
+                // A short Retry-After on every answer must not undo the backoff.
                 match error {
                     SourceError::Http { retry_after: Some(wait), .. } => {
                         retry_after = Some(*wait);
-                        (*wait).max(source.interval)
+                        (*wait).max(backoff)
                     }
                     _ => backoff,
                 }
