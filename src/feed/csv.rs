@@ -163,15 +163,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
             // Split directly: the same records the csv reader would give, without its
             // state machine or a copy of every cell.
             let mut cells: Vec<&str> = Vec::with_capacity(header.len());
-            let mut line = 2;
-            for text in body.split_inclusive('\n') {
+            // The header is line 1.
+            for (line, text) in (2..).zip(body.split_inclusive('\n')) {
                 let text = text.strip_suffix('\n').unwrap_or(text);
                 let text = text.strip_suffix('\r').unwrap_or(text);
                 if !text.is_empty() {
                     split_cells(text, &mut cells);
                     parser.record(&cells, line);
                 }
-                line += 1;
             }
         }
         None => {
