@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::format::thousands;
 use crate::ledger::{Entry, Ledger};
-use crate::model::{Announcement, Commodity, Stage, Status};
+use crate::model::{Announcement, Commodity, Name, Stage, Status};
 
 /// Which announcements to list; `None` means all.
 #[derive(Debug, Clone, Default)]
@@ -20,8 +20,8 @@ pub struct HistoryFilter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub stage: Stage,
-    pub category: String,
-    pub holder: String,
+    pub category: Name,
+    pub holder: Name,
     pub before: Option<f64>,
     pub after: Option<f64>,
 }
@@ -29,7 +29,7 @@ pub struct Change {
 /// The rows of `after` that differ from `before`, added and removed ones included, in
 /// stage, category, holder order.
 pub fn changes(before: &Announcement, after: &Announcement) -> Vec<Change> {
-    let rows = |a: &Announcement| -> BTreeMap<(Stage, String, String), f64> {
+    let rows = |a: &Announcement| -> BTreeMap<(Stage, Name, Name), f64> {
         a.quotas.iter().map(|r| ((r.stage, r.category.clone(), r.holder.clone()), r.tonnes)).collect()
     };
     let (old, new) = (rows(before), rows(after));

@@ -73,6 +73,9 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     let config = load_config(cli)?;
     let (loaded, failed) = headless_load(cli, &config, true);
     print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
+    // The process ends here: freeing every row of a large feed one by one would only add
+    // to the run time (about 10 ms a million rows), so the memory goes back with the process.
+    std::mem::forget(loaded);
     Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
 }
 

@@ -3,7 +3,10 @@
 //! Everything here is plain validated data; parsing lives in [`crate::feed`] and the
 //! arithmetic in [`crate::analytics`].
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -71,11 +74,8 @@ impl Stage {
     pub const ALL: [Stage; 2] = [Stage::Mining, Stage::SmeltingSeparation];
 
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "mining" => Some(Stage::Mining),
-            "smelting-separation" => Some(Stage::SmeltingSeparation),
-            _ => None,
-        }
+        let text = text.trim();
+        Stage::ALL.into_iter().find(|stage| stage.slug().eq_ignore_ascii_case(text))
     }
 
     pub fn slug(self) -> &'static str {
@@ -112,11 +112,8 @@ pub enum Status {
 
 impl Status {
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "published" => Some(Status::Published),
-            "unpublished" => Some(Status::Unpublished),
-            _ => None,
-        }
+        let text = text.trim();
+        [Status::Published, Status::Unpublished].into_iter().find(|status| status.slug().eq_ignore_ascii_case(text))
     }
 
     pub fn slug(self) -> &'static str {
@@ -146,14 +143,82 @@ pub fn batch_label(batch: u8) -> String {
     if batch == 0 { "full year".to_owned() } else { format!("batch {batch}") }
 }
 
+/// A category slug or a holder name, shared: a feed repeats the same few names on every
+/// row, and a million rows should hold each name once, not a million copies. Compares,
+/// orders and hashes as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Self {
+        Name(Arc::from(text))
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Self {
+        Name(Arc::from(text))
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 /// One quota allocation: `tonnes` for a holder in a category of a stage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotaRow {
     pub stage: Stage,
     /// Category slug; [`TOTAL_CATEGORY`] for the whole stage.
-    pub category: String,
+    pub category: Name,
     /// Holder name; [`ALL_HOLDERS`] for all holders together.
-    pub holder: String,
+    pub holder: Name,
     pub tonnes: f64,
 }
 

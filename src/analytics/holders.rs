@@ -3,9 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use foldhash::HashMap;
+
 use serde::Serialize;
 
-use super::{CommodityHistory, Growth, Measure, YearPoint, year_series};
+use super::series::year_series_of;
+use super::{CommodityHistory, Growth, Measure, YearPoint};
 use crate::model::{ALL_HOLDERS, Announcement, Stage, Status};
 
 /// A holder's figure for one year.
@@ -43,6 +46,28 @@ pub fn holders_of<'a>(h: &CommodityHistory<'a>, stage: Stage, category: Option<&
         .collect()
 }
 
+/// Every holder's figure in one announcement, as [`Measure::Holder`] values it (in
+/// `category`, else the holder's `total` row, else the sum of its category rows), in one
+/// pass over the rows instead of one pass per holder.
+fn holder_values<'a>(a: &'a Announcement, stage: Stage, category: Option<&str>) -> HashMap<&'a str, f64> {
+    // (first `total` row, sum of the other rows in scope)
+    let mut found: HashMap<&str, (Option<f64>, Option<f64>)> = HashMap::default();
+    for r in a.quotas.iter().filter(|r| r.stage == stage && r.holder != ALL_HOLDERS) {
+        let (total, parts) = match category {
+            Some(c) if r.category != c => continue,
+            Some(_) => (None, Some(r.tonnes)),
+            None if r.is_total_category() => (Some(r.tonnes), None),
+            None => (None, Some(r.tonnes)),
+        };
+        let slot = found.entry(r.holder.as_str()).or_default();
+        slot.0 = slot.0.or(total);
+        if let Some(t) = parts {
+            *slot.1.get_or_insert(0.0) += t;
+        }
+    }
+    found.into_iter().filter_map(|(holder, (total, parts))| Some((holder, total.or(parts)?))).collect()
+}
+
 /// Each holder's year totals with share and growth, ordered by year then holder.
 ///
 /// Shares compare like with like: a holder's figure and the stage (or category) total
@@ -53,26 +78,36 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
         Some(category) => Measure::Category(stage, category),
         None => Measure::Stage(stage),
     };
-    let names = holders_of(h, stage, category);
+    // Every announcement's holder figures, computed once: each holder's series below then
+    // looks its figures up instead of scanning every row again.
+    let values: HashMap<(u16, u8), HashMap<&str, f64>> = h
+        .years
+        .values()
+        .flat_map(|batches| batches.values())
+        .map(|a| ((a.key.year, a.key.batch), holder_values(a, stage, category)))
+        .collect();
+    let value = |a: &Announcement, holder: &str| values.get(&(a.key.year, a.key.batch))?.get(holder).copied();
+    let names: BTreeSet<&str> = values.values().flat_map(|v| v.keys().copied()).collect();
     let growth: BTreeMap<&str, Vec<YearPoint>> =
-        names.iter().map(|holder| (*holder, year_series(h, &Measure::Holder { stage, category, holder }))).collect();
+        names.iter().map(|holder| (*holder, year_series_of(h, &|a| value(a, holder)))).collect();
     let mut rows = Vec::new();
     for &year in h.years.keys() {
-        let used = h.batches_in_total(year).into_iter().map(|(_, a)| a);
-        let listed = |a: &&Announcement| {
-            a.status == Status::Published
-                && a.quotas
-                    .iter()
-                    .any(|r| r.stage == stage && r.holder != ALL_HOLDERS && category.is_none_or(|c| r.category == c))
-        };
-        let covered: Vec<&Announcement> = used.filter(listed).collect();
+        // The batches of the year's total that list holders of this scope.
+        let covered: Vec<&Announcement> = h
+            .batches_in_total(year)
+            .into_iter()
+            .map(|(_, a)| a)
+            .filter(|a| {
+                a.status == Status::Published && values.get(&(a.key.year, a.key.batch)).is_some_and(|v| !v.is_empty())
+            })
+            .collect();
         if covered.is_empty() {
             continue;
         }
         let scope_total: f64 = covered.iter().filter_map(|a| scope.value(a)).sum();
+        let batches: Vec<u8> = covered.iter().map(|a| a.key.batch).collect();
         for holder in &names {
-            let measure = Measure::Holder { stage, category, holder };
-            let Some(tonnes) = covered.iter().filter_map(|a| measure.value(a)).reduce(|x, y| x + y) else { continue };
+            let Some(tonnes) = covered.iter().filter_map(|a| value(a, holder)).reduce(|x, y| x + y) else { continue };
             let point = growth.get(holder).and_then(|points| points.iter().find(|p| p.year == year));
             rows.push(HolderYear {
                 year,
@@ -80,7 +115,7 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
                 tonnes,
                 share_pct: (scope_total > 0.0).then(|| tonnes / scope_total * 100.0),
                 growth: point.and_then(|p| p.growth),
-                batches: covered.iter().map(|a| a.key.batch).collect(),
+                batches: batches.clone(),
             });
         }
     }
@@ -99,7 +134,11 @@ pub fn share_of_stage(h: &CommodityHistory<'_>, stage: Stage, year: u16, batches
 
 /// Holder count and HHI per year of a stage, for the years with holder allocations.
 pub fn concentration(h: &CommodityHistory<'_>, stage: Stage) -> Vec<Concentration> {
-    let rows = holder_years(h, stage, None);
+    concentration_of(&holder_years(h, stage, None))
+}
+
+/// [`concentration`] from a stage's [`holder_years`] (category `None`) already computed.
+pub fn concentration_of(rows: &[HolderYear]) -> Vec<Concentration> {
     let years: BTreeSet<u16> = rows.iter().map(|r| r.year).collect();
     years
         .into_iter()

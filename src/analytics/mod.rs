@@ -12,7 +12,9 @@ mod values;
 
 use std::collections::BTreeMap;
 
-pub use holders::{Concentration, HolderYear, concentration, holder_years, holders_of, share_of_stage};
+pub use holders::{
+    Concentration, HolderYear, concentration, concentration_of, holder_years, holders_of, share_of_stage,
+};
 pub use quality::{QualityFlag, quality_flags};
 pub use series::{Basis, BatchPoint, Growth, YearPoint, batch_series, growth_pct, year_series};
 pub use values::{Measure, categories, category_value, holder_value, stage_total};

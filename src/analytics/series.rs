@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::{CommodityHistory, Measure};
-use crate::model::Status;
+use crate::model::{Announcement, Status};
 
 /// What a growth figure compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,7 +97,10 @@ struct YearTotal {
     conflict: bool,
 }
 
-fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Option<YearTotal> {
+/// The value of a measure in one announcement: [`Measure::value`], or a lookup in figures computed ahead.
+type ValueOf<'f> = dyn Fn(&Announcement) -> Option<f64> + 'f;
+
+fn year_total(h: &CommodityHistory<'_>, year: u16, value_of: &ValueOf<'_>) -> Option<YearTotal> {
     let batches = h.years.get(&year)?;
     let used = h.batches_in_total(year);
     let mut total = YearTotal {
@@ -113,7 +116,7 @@ fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Opt
             continue;
         }
         published_batches += 1;
-        if let Some(value) = measure.value(a) {
+        if let Some(value) = value_of(a) {
             *total.tonnes.get_or_insert(0.0) += value;
             total.batches.push(batch);
         }
@@ -131,7 +134,7 @@ fn year_total(h: &CommodityHistory<'_>, year: u16, measure: &Measure<'_>) -> Opt
 }
 
 /// Sum of batches `1..=through` of `year`, only when every one of them is there and published.
-fn year_to_date(h: &CommodityHistory<'_>, year: u16, through: u8, measure: &Measure<'_>) -> Option<f64> {
+fn year_to_date(h: &CommodityHistory<'_>, year: u16, through: u8, value_of: &ValueOf<'_>) -> Option<f64> {
     let batches = h.years.get(&year)?;
     if batches.contains_key(&0) {
         return None;
@@ -139,7 +142,7 @@ fn year_to_date(h: &CommodityHistory<'_>, year: u16, through: u8, measure: &Meas
     let mut sum = None;
     for batch in 1..=through {
         let a = batches.get(&batch).filter(|a| a.status == Status::Published)?;
-        if let Some(value) = measure.value(a) {
+        if let Some(value) = value_of(a) {
             *sum.get_or_insert(0.0) += value;
         }
     }
@@ -148,26 +151,31 @@ fn year_to_date(h: &CommodityHistory<'_>, year: u16, through: u8, measure: &Meas
 
 /// Every year of the commodity with its total of `measure` and its growth.
 pub fn year_series(h: &CommodityHistory<'_>, measure: &Measure<'_>) -> Vec<YearPoint> {
+    year_series_of(h, &|a| measure.value(a))
+}
+
+/// [`year_series`] of a measure whose value in each announcement `value_of` gives.
+pub(super) fn year_series_of(h: &CommodityHistory<'_>, value_of: &ValueOf<'_>) -> Vec<YearPoint> {
     h.years
         .keys()
         .filter_map(|&year| {
-            let total = year_total(h, year, measure)?;
+            let total = year_total(h, year, value_of)?;
             let complete = h.is_complete(year);
             let growth = total.tonnes.and_then(|tonnes| {
                 let previous_year = year.checked_sub(1)?;
                 let (basis, current, previous) = if complete {
-                    let previous = year_total(h, previous_year, measure)?;
+                    let previous = year_total(h, previous_year, value_of)?;
                     if total.partial || previous.partial {
                         return None;
                     }
                     (Basis::FullYear, tonnes, previous.tonnes?)
                 } else {
                     let through = *total.batches.iter().max()?;
-                    let current = year_to_date(h, year, through, measure)?;
+                    let current = year_to_date(h, year, through, value_of)?;
                     (
                         Basis::YearToDate { through_batch: through },
                         current,
-                        year_to_date(h, previous_year, through, measure)?,
+                        year_to_date(h, previous_year, through, value_of)?,
                     )
                 };
                 Some(Growth {

@@ -71,8 +71,9 @@ impl Derived {
             let i = stage_index(stage);
             derived.stage_years[i] = analytics::year_series(h, &Measure::Stage(stage));
             derived.stage_batches[i] = analytics::batch_series(h, &Measure::Stage(stage));
-            derived.concentration[i] = analytics::concentration(h, stage);
-            derived.holders.insert((stage, None), analytics::holder_years(h, stage, None));
+            let holders = analytics::holder_years(h, stage, None);
+            derived.concentration[i] = analytics::concentration_of(&holders);
+            derived.holders.insert((stage, None), holders);
             let names: std::collections::BTreeSet<String> = h
                 .years
                 .values()

@@ -1,6 +1,8 @@
 //! The rows of each table view, built from state: what `update` selects and drills into,
 //! and what the UI draws, from one definition.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::derived::stage_index;
@@ -329,14 +331,18 @@ fn producers(state: &State) -> TableModel {
     columns.extend(years.iter().map(|_| ("", 9, true)));
     let title = format!("{} · {} · holder shares by year", commodity_name(state), state.stage.slug());
     let mut table = TableModel::new(title, &columns, "No holder allocations published for this stage.");
-    let mut names: Vec<&str> =
-        holder_rows.iter().filter(|r| years.contains(&r.year)).map(|r| r.holder.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for name in names {
+    // Each holder's share per shown year, gathered in one pass over the rows (a lookup per
+    // holder and year was quadratic in holders).
+    let mut shares: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
+    for r in holder_rows {
+        if let Some(column) = years.iter().position(|y| *y == r.year) {
+            // One row per holder and year: holder_years makes them so.
+            shares.entry(r.holder.as_str()).or_insert_with(|| vec![None; years.len()])[column] = r.share_pct;
+        }
+    }
+    for (name, by_year) in shares {
         let mut cells = vec![plain(name)];
-        for year in &years {
-            let share = holder_rows.iter().find(|r| r.year == *year && r.holder == name).and_then(|r| r.share_pct);
+        for share in by_year {
             cells.push(share.map_or_else(|| ("·".into(), Tone::Muted), |s| plain(format!("{s:.1}%"))));
         }
         table.push(name, cells);

@@ -3,22 +3,68 @@
 //! (all of that announcement's rows), never the rest of the document.
 
 use std::collections::HashMap;
+use std::fmt;
 
-use csv::{ReaderBuilder, StringRecord, Trim};
+use csv::{ReaderBuilder, StringRecord};
 
-use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta};
+use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta, Names};
 use super::{AnnouncementError, DocumentError, ParsedFeed};
 use crate::model::{AnnouncementKey, QuotaRow};
 
 /// Columns without which no row can be read.
 const REQUIRED: [&str; 5] = ["commodity", "year", "batch", "stage", "tonnes"];
 
-/// Column positions found in the header (matched case-insensitively).
-struct Columns(HashMap<String, usize>);
+/// Every column the reader knows; the position in this list names the column in [`Columns`].
+const KNOWN: [&str; 13] = [
+    "commodity",
+    "year",
+    "batch",
+    "stage",
+    "tonnes",
+    "category",
+    "holder",
+    "published",
+    "status",
+    "revision",
+    "title",
+    "url",
+    "id",
+];
+const COMMODITY: usize = 0;
+const YEAR: usize = 1;
+const BATCH: usize = 2;
+const STAGE: usize = 3;
+const TONNES: usize = 4;
+const CATEGORY: usize = 5;
+const HOLDER: usize = 6;
+/// The announcement-level columns, in the order they are checked.
+const META: [usize; 6] = [7, 8, 9, 10, 11, 12];
+
+/// Column positions found in the header (matched case-insensitively), looked up once.
+struct Columns([Option<usize>; KNOWN.len()]);
 
 impl Columns {
-    fn get<'r>(&self, record: &'r StringRecord, name: &str) -> &'r str {
-        self.0.get(name).and_then(|&i| record.get(i)).unwrap_or("")
+    /// A cell with surrounding white space trimmed; "" when the column or the cell is missing.
+    fn get<'r, R: Cells>(&self, record: &'r R, column: usize) -> &'r str {
+        self.0[column].and_then(|i| record.cell(i)).map_or("", trim)
+    }
+}
+
+/// `str::trim`, skipping the scan for the usual cell that starts and ends with a visible ASCII character.
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// A CSV line, shown as "row N" only when an error names it.
+#[derive(Debug, Clone, Copy)]
+struct Line(u64);
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {}", self.0)
     }
 }
 
@@ -29,109 +75,312 @@ struct Group {
     meta: Meta,
     /// Where each announcement-level value was first given, to name both rows on a clash.
     meta_lines: HashMap<&'static str, (String, u64)>,
-    rows: Vec<(QuotaRow, String)>,
+    /// The text of each announcement-level cell as last accepted (by [`META`] position): a
+    /// later row repeating it, as exports do on every row, needs no parsing again.
+    meta_raw: [String; META.len()],
+    rows: Vec<QuotaRow>,
+    /// Where each of `rows` is.
+    lines: Vec<Line>,
     problem: Option<(String, String)>,
 }
 
-pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError> {
-    let mut reader = ReaderBuilder::new().flexible(true).trim(Trim::All).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| DocumentError::Csv(e.to_string()))?.clone();
-    let columns = Columns(header.iter().enumerate().map(|(i, name)| (name.trim().to_ascii_lowercase(), i)).collect());
-    if let Some(missing) = REQUIRED.into_iter().find(|name| !columns.0.contains_key(*name)) {
-        return Err(DocumentError::MissingColumn(missing));
+/// The key cells of the previous row and the group they lead to: rows of one announcement
+/// usually come together, so most rows need no key parsing and no lookup.
+#[derive(Default)]
+struct LastKey {
+    cells: [String; 3],
+    slot: Option<usize>,
+}
+
+impl LastKey {
+    fn matches(&self, cells: [&str; 3]) -> Option<usize> {
+        self.slot.filter(|_| self.cells.iter().zip(cells).all(|(held, cell)| validate::same(held, cell)))
     }
 
-    let mut parsed = ParsedFeed::default();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<AnnouncementKey, usize> = HashMap::new();
-    let reject = |announcement: String, location: String, message: String| AnnouncementError {
-        source_name: source_name.to_owned(),
-        announcement,
-        location,
-        message,
-    };
-
-    for record in reader.records() {
-        let record = record.map_err(|e| DocumentError::Csv(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
+    fn remember(&mut self, cells: [&str; 3], slot: usize) {
+        for (held, cell) in self.cells.iter_mut().zip(cells) {
+            held.clear();
+            held.push_str(cell);
         }
-        let key = match read_key(&columns, &record) {
-            Ok(key) => key,
-            Err((column, message)) => {
-                parsed.rejected.push(reject(format!("row {line}"), format!("row {line}, column {column}"), message));
-                continue;
+        self.slot = Some(slot);
+    }
+}
+
+/// A record's cells, whichever reader split them.
+trait Cells {
+    fn cell(&self, index: usize) -> Option<&str>;
+    fn count(&self) -> usize;
+}
+
+impl Cells for StringRecord {
+    fn cell(&self, index: usize) -> Option<&str> {
+        self.get(index)
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Cells for Vec<&str> {
+    fn cell(&self, index: usize) -> Option<&str> {
+        self.get(index).copied()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError> {
+    // Cells are trimmed where they are read ([`Columns::get`]), which is cheaper than
+    // trimming every field of every record up front.
+    let mut reader = ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| DocumentError::Csv(e.to_string()))?.clone();
+    let mut columns = Columns([None; KNOWN.len()]);
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        if let Some(known) = KNOWN.iter().position(|k| k.eq_ignore_ascii_case(name)) {
+            columns.0[known] = Some(i);
+        }
+    }
+    if let Some(missing) = REQUIRED.into_iter().find(|name| !header.iter().any(|h| h.trim().eq_ignore_ascii_case(name)))
+    {
+        return Err(DocumentError::MissingColumn(missing));
+    }
+    let mut parser = Parser {
+        source_name,
+        columns,
+        header_len: header.len(),
+        parsed: ParsedFeed::default(),
+        groups: Vec::new(),
+        index: Default::default(),
+        last_key: LastKey::default(),
+        names: Names::default(),
+    };
+    match plain_body(text) {
+        Some(body) => {
+            // Split directly: the same records the csv reader would give, without its
+            // state machine or a copy of every cell.
+            let mut cells: Vec<&str> = Vec::with_capacity(header.len());
+            // The header is line 1.
+            for (line, text) in (2..).zip(body.split_inclusive('\n')) {
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                let text = text.strip_suffix('\r').unwrap_or(text);
+                if !text.is_empty() {
+                    split_cells(text, &mut cells);
+                    parser.record(&cells, line);
+                }
+            }
+        }
+        None => {
+            let mut record = StringRecord::new();
+            while reader.read_record(&mut record).map_err(|e| DocumentError::Csv(e.to_string()))? {
+                let line = record.position().map_or(0, |p| p.line());
+                parser.record(&record, line);
+            }
+        }
+    }
+    Ok(parser.finish())
+}
+
+/// The document after its header line when it has no quotes and ends lines with `\n` or
+/// `\r\n`: then every line is one record and every comma separates two cells. Otherwise
+/// (quoted cells, lone `\r`) the csv reader does the work.
+fn plain_body(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    if bytes.contains(&b'"') {
+        return None;
+    }
+    let lone_cr = text.match_indices('\r').any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
+    if lone_cr {
+        return None;
+    }
+    Some(text.split_once('\n').map_or("", |(_, body)| body))
+}
+
+/// Splits a line at every comma, in one pass over its bytes (faster than a search per cell
+/// for cells this short).
+fn split_cells<'t>(line: &'t str, cells: &mut Vec<&'t str>) {
+    cells.clear();
+    let mut start = 0;
+    for (i, byte) in line.bytes().enumerate() {
+        if byte == b',' {
+            cells.push(&line[start..i]);
+            start = i + 1;
+        }
+    }
+    cells.push(&line[start..]);
+}
+
+/// The state of one document's parse: groups of rows by announcement, in order of first appearance.
+struct Parser<'s> {
+    source_name: &'s str,
+    columns: Columns,
+    header_len: usize,
+    parsed: ParsedFeed,
+    groups: Vec<Group>,
+    index: foldhash::HashMap<AnnouncementKey, usize>,
+    last_key: LastKey,
+    names: Names,
+}
+
+impl Parser<'_> {
+    fn reject(&self, announcement: String, location: String, message: String) -> AnnouncementError {
+        AnnouncementError { source_name: self.source_name.to_owned(), announcement, location, message }
+    }
+
+    /// Adds one record, found on `line`, to its announcement.
+    fn record<R: Cells>(&mut self, record: &R, line: u64) {
+        if (0..record.count()).all(|i| record.cell(i).is_none_or(|c| trim(c).is_empty())) {
+            return;
+        }
+        let columns = &self.columns;
+        let key_cells = [COMMODITY, YEAR, BATCH].map(|column| columns.get(record, column));
+        let slot = match self.last_key.matches(key_cells) {
+            Some(slot) => slot,
+            None => {
+                let key = match read_key(columns, record) {
+                    Ok(key) => key,
+                    Err((column, message)) => {
+                        let rejected =
+                            self.reject(format!("row {line}"), format!("row {line}, column {column}"), message);
+                        self.parsed.rejected.push(rejected);
+                        return;
+                    }
+                };
+                let groups = &mut self.groups;
+                // Announcements of one document tend to be alike in size: room for as many
+                // rows as the last one had saves growing (and copying) the list row by row.
+                let expected_rows = groups.last().map_or(0, |g| g.rows.len());
+                let slot = *self.index.entry(key.clone()).or_insert_with(|| {
+                    groups.push(Group {
+                        key,
+                        first_line: line,
+                        meta: Meta::default(),
+                        meta_lines: HashMap::new(),
+                        meta_raw: Default::default(),
+                        rows: Vec::with_capacity(expected_rows),
+                        lines: Vec::with_capacity(expected_rows),
+                        problem: None,
+                    });
+                    groups.len() - 1
+                });
+                self.last_key.remember(key_cells, slot);
+                slot
             }
         };
-        let slot = *index.entry(key.clone()).or_insert_with(|| {
-            groups.push(Group {
-                key,
-                first_line: line,
-                meta: Meta::default(),
-                meta_lines: HashMap::new(),
-                rows: Vec::new(),
-                problem: None,
-            });
-            groups.len() - 1
-        });
-        let group = &mut groups[slot];
-        if group.problem.is_none() && record.len() < header.len() {
+        let group = &mut self.groups[slot];
+        if group.problem.is_none() && record.count() < self.header_len {
             // A short row is a cut-off document (or a broken export), not a row of defaults.
-            let message = format!("row {line} has {} fields, the header has {}", record.len(), header.len());
+            let message = format!("row {line} has {} fields, the header has {}", record.count(), self.header_len);
             group.problem = Some((format!("row {line}"), message));
         }
         if group.problem.is_none() {
-            group.problem = read_row(&columns, &record, line, group).err();
+            group.problem = read_row(&self.columns, record, line, group, &mut self.names).err();
         }
     }
 
-    for group in groups {
-        let label = format!("{} (first at row {})", group.key, group.first_line);
-        let result = match group.problem {
-            Some(problem) => Err(problem),
-            None => validate::finish(group.key, group.meta, group.rows, &format!("row {}", group.first_line)),
-        };
-        match result {
-            Ok(announcement) => parsed.announcements.push(announcement),
-            Err((location, message)) => parsed.rejected.push(reject(label, location, message)),
+    fn finish(mut self) -> ParsedFeed {
+        for group in std::mem::take(&mut self.groups) {
+            let label = format!("{} (first at row {})", group.key, group.first_line);
+            let result = match group.problem {
+                Some(problem) => Err(problem),
+                None => validate::finish(
+                    group.key,
+                    group.meta,
+                    group.rows,
+                    &group.lines,
+                    &format!("row {}", group.first_line),
+                ),
+            };
+            match result {
+                Ok(announcement) => self.parsed.announcements.push(announcement),
+                Err((location, message)) => {
+                    let rejected = self.reject(label, location, message);
+                    self.parsed.rejected.push(rejected);
+                }
+            }
         }
+        self.parsed
     }
-    Ok(parsed)
 }
 
-fn read_key(columns: &Columns, record: &StringRecord) -> Result<AnnouncementKey, (&'static str, String)> {
+fn read_key<R: Cells>(columns: &Columns, record: &R) -> Result<AnnouncementKey, (&'static str, String)> {
     Ok(AnnouncementKey {
-        commodity: validate::commodity(columns.get(record, "commodity")).map_err(|m| ("commodity", m))?,
-        year: validate::year(integer(columns.get(record, "year")).map_err(|m| ("year", m))?)
-            .map_err(|m| ("year", m))?,
-        batch: validate::batch(integer(columns.get(record, "batch")).map_err(|m| ("batch", m))?)
+        commodity: validate::commodity(columns.get(record, COMMODITY)).map_err(|m| ("commodity", m))?,
+        year: validate::year(integer(columns.get(record, YEAR)).map_err(|m| ("year", m))?).map_err(|m| ("year", m))?,
+        batch: validate::batch(integer(columns.get(record, BATCH)).map_err(|m| ("batch", m))?)
             .map_err(|m| ("batch", m))?,
     })
 }
 
 /// Adds one row's quota and announcement-level values to its group.
-fn read_row(columns: &Columns, record: &StringRecord, line: u64, group: &mut Group) -> Result<(), (String, String)> {
+fn read_row<R: Cells>(
+    columns: &Columns,
+    record: &R,
+    line: u64,
+    group: &mut Group,
+    names: &mut Names,
+) -> Result<(), (String, String)> {
     let at = |column: &str| format!("row {line}, column {column}");
-    let cell = |name: &str| columns.get(record, name);
+    let cell = |column: usize| columns.get(record, column);
 
-    let published = match cell("published") {
+    let raw = META.map(cell);
+    let fresh: [bool; META.len()] = std::array::from_fn(|i| !validate::same(raw[i], &group.meta_raw[i]));
+    if fresh.iter().any(|f| *f) {
+        read_meta(&raw, &fresh, line, group)?;
+        for (held, (text, fresh)) in group.meta_raw.iter_mut().zip(raw.iter().zip(fresh)) {
+            if fresh {
+                held.clear();
+                held.push_str(text);
+            }
+        }
+    }
+
+    let (stage, tonnes) = (cell(STAGE), cell(TONNES));
+    if stage.is_empty() && tonnes.is_empty() {
+        // An announcement-only row, as an unpublished batch is written.
+        return Ok(());
+    }
+    let row = QuotaRow {
+        stage: validate::stage(stage).map_err(|m| (at("stage"), m))?,
+        category: names.category(cell(CATEGORY)).map_err(|m| (at("category"), m))?,
+        holder: names.holder(cell(HOLDER)),
+        tonnes: validate::tonnes(number(tonnes).map_err(|m| (at("tonnes"), m))?).map_err(|m| (at("tonnes"), m))?,
+    };
+    group.rows.push(row);
+    group.lines.push(Line(line));
+    Ok(())
+}
+
+/// Checks the announcement-level cells that differ from what the group last accepted:
+/// each must be valid, then agree with the value first given for the announcement.
+fn read_meta(
+    raw: &[&str; META.len()],
+    fresh: &[bool; META.len()],
+    line: u64,
+    group: &mut Group,
+) -> Result<(), (String, String)> {
+    let at = |column: &str| format!("row {line}, column {column}");
+    let [published, status, revision, title, url, id] = std::array::from_fn(|i| Some(raw[i]).filter(|_| fresh[i]));
+    let published = match published.unwrap_or("") {
         "" => None,
         text => Some(validate::published(text).map_err(|m| (at("published"), m))?),
     };
-    let status = match cell("status") {
+    let status = match status.unwrap_or("") {
         "" => None,
         text => Some(validate::status(text).map_err(|m| (at("status"), m))?),
     };
-    let revision = match cell("revision") {
+    let revision = match revision.unwrap_or("") {
         "" => None,
         text => {
             Some(validate::revision(integer(text).map_err(|m| (at("revision"), m))?).map_err(|m| (at("revision"), m))?)
         }
     };
-    let title = validate::text(cell("title"), MAX_TITLE_CHARS);
-    let url = validate::text(cell("url"), MAX_URL_CHARS);
-    let id = validate::text(cell("id"), MAX_ID_CHARS);
+    let title = title.and_then(|t| validate::text(t, MAX_TITLE_CHARS));
+    let url = url.and_then(|t| validate::text(t, MAX_URL_CHARS));
+    let id = id.and_then(|t| validate::text(t, MAX_ID_CHARS));
 
     let lines = &mut group.meta_lines;
     let meta = &mut group.meta;
@@ -157,19 +406,6 @@ fn read_row(columns: &Columns, record: &StringRecord, line: u64, group: &mut Gro
     if agree(lines, "id", id.clone(), line)? {
         meta.id = id;
     }
-
-    let (stage, tonnes) = (cell("stage"), cell("tonnes"));
-    if stage.is_empty() && tonnes.is_empty() {
-        // An announcement-only row, as an unpublished batch is written.
-        return Ok(());
-    }
-    let row = QuotaRow {
-        stage: validate::stage(stage).map_err(|m| (at("stage"), m))?,
-        category: validate::category(cell("category")).map_err(|m| (at("category"), m))?,
-        holder: validate::holder(cell("holder")),
-        tonnes: validate::tonnes(number(tonnes).map_err(|m| (at("tonnes"), m))?).map_err(|m| (at("tonnes"), m))?,
-    };
-    group.rows.push((row, format!("row {line}")));
     Ok(())
 }
 
@@ -204,5 +440,31 @@ fn number(text: &str) -> Result<f64, String> {
         Ok(value) if value.is_finite() => Ok(value),
         _ if text.is_empty() => Err("required value is missing".to_owned()),
         _ => Err(format!("{} is not a finite number", validate::quoted(text))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    /// The quote-free fast path and the csv reader must read a document the same way,
+    /// row numbers in errors included.
+    #[test]
+    fn plain_and_quoted_documents_read_alike() {
+        let plain = "commodity,year,batch,stage,category,holder,tonnes\n\
+                     tungsten,2023,1,mining,total,*,62000\r\n\
+                     \n\
+                     tungsten, 2023 ,1,mining,light,A Co,100\n\
+                     tungsten,2023,2,mining,total,*,-1\n\
+                     tungsten,1700,1,mining,total,*,1\n\
+                     tungsten,2024,1,mining,total,*,5";
+        let quoted = plain.replace("A Co", "\"A Co\"");
+        assert!(super::plain_body(plain).is_some() && super::plain_body(&quoted).is_none());
+        let (a, b) = (parse("s", plain).expect("plain"), parse("s", &quoted).expect("quoted"));
+        assert_eq!(a.announcements, b.announcements);
+        assert_eq!(a.rejected, b.rejected);
+        assert_eq!(a.announcements.len(), 2);
+        let locations: Vec<&str> = a.rejected.iter().map(|r| r.location.as_str()).collect();
+        assert_eq!(locations, ["row 6, column year", "row 5, column tonnes"]);
     }
 }

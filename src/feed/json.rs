@@ -2,11 +2,13 @@
 //! `serde_json::Value`, so one bad announcement costs only itself and its error can
 //! name the exact JSON path.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
-use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta};
+use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta, Names};
 use super::{AnnouncementError, DocumentError, ParsedFeed};
-use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, TOTAL_CATEGORY, batch_label};
+use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, batch_label};
 
 pub const FORMAT_TAG: &str = "quota-feed/1";
 
@@ -27,9 +29,10 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
         return Err(DocumentError::Shape("`announcements` is missing or not an array".into()));
     };
     let mut parsed = ParsedFeed::default();
+    let mut names = Names::default();
     for (index, item) in items.iter().enumerate() {
         let path = format!("announcements[{index}]");
-        match announcement(item, &path) {
+        match announcement(item, &path, &mut names) {
             Ok(a) => parsed.announcements.push(a),
             Err((location, message)) => parsed.rejected.push(AnnouncementError {
                 source_name: source_name.to_owned(),
@@ -60,7 +63,7 @@ fn label(item: &Value, path: &str) -> String {
     }
 }
 
-fn announcement(item: &Value, path: &str) -> Result<Announcement, Problem> {
+fn announcement(item: &Value, path: &str, names: &mut Names) -> Result<Announcement, Problem> {
     let obj = item.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(item))))?;
     let field = |name: &str| format!("{path}.{name}");
     let key = AnnouncementKey {
@@ -88,26 +91,33 @@ fn announcement(item: &Value, path: &str) -> Result<Announcement, Problem> {
         None | Some(Value::Null) => return Err((field("quotas"), "required field is missing".into())),
         Some(other) => return Err((field("quotas"), format!("expected an array, got {}", short(other)))),
     };
-    let rows = rows
-        .iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let row_path = format!("{path}.quotas[{index}]");
-            quota_row(row, &row_path).map(|r| (r, row_path))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    validate::finish(key, meta, rows, &field("quotas"))
+    let locations: Vec<RowPath<'_>> = (0..rows.len()).map(|index| RowPath { announcement: path, index }).collect();
+    let rows = rows.iter().zip(&locations).map(|(row, at)| quota_row(row, at, names)).collect::<Result<Vec<_>, _>>()?;
+    validate::finish(key, meta, rows, &locations, &field("quotas"))
 }
 
-fn quota_row(row: &Value, path: &str) -> Result<QuotaRow, Problem> {
-    let obj = row.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(row))))?;
-    let field = |name: &str| format!("{path}.{name}");
+/// Where a quota row is (`announcements[3].quotas[17]`), written out only for an error.
+#[derive(Debug, Clone, Copy)]
+struct RowPath<'p> {
+    announcement: &'p str,
+    index: usize,
+}
+
+impl fmt::Display for RowPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.quotas[{}]", self.announcement, self.index)
+    }
+}
+
+fn quota_row(row: &Value, at: &RowPath<'_>, names: &mut Names) -> Result<QuotaRow, Problem> {
+    let obj = row.as_object().ok_or_else(|| (at.to_string(), format!("expected an object, got {}", short(row))))?;
+    let field = |name: &str| format!("{at}.{name}");
+    let path = at;
     let stage = validate::stage(required_str(obj, "stage", path)?).map_err(|m| (field("stage"), m))?;
-    let category = match optional_str(obj, "category", path)? {
-        Some(text) => validate::category(text).map_err(|m| (field("category"), m))?,
-        None => TOTAL_CATEGORY.to_owned(),
-    };
-    let holder = validate::holder(optional_str(obj, "holder", path)?.unwrap_or(""));
+    // An absent category is the whole stage, as an empty one is.
+    let category =
+        names.category(optional_str(obj, "category", path)?.unwrap_or("")).map_err(|m| (field("category"), m))?;
+    let holder = names.holder(optional_str(obj, "holder", path)?.unwrap_or(""));
     let tonnes = match obj.get("tonnes") {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::INFINITY),
         None | Some(Value::Null) => return Err((field("tonnes"), "required field is missing".into())),
@@ -117,12 +127,20 @@ fn quota_row(row: &Value, path: &str) -> Result<QuotaRow, Problem> {
     Ok(QuotaRow { stage, category, holder, tonnes })
 }
 
-fn required_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Result<&'a str, Problem> {
+fn required_str<'a, P: fmt::Display + ?Sized>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    path: &P,
+) -> Result<&'a str, Problem> {
     optional_str(obj, name, path)?.ok_or_else(|| (format!("{path}.{name}"), "required field is missing".into()))
 }
 
 /// A string field; `null` counts as absent.
-fn optional_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Result<Option<&'a str>, Problem> {
+fn optional_str<'a, P: fmt::Display + ?Sized>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    path: &P,
+) -> Result<Option<&'a str>, Problem> {
     match obj.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),

@@ -10,6 +10,9 @@ const BIDI_CONTROLS: &[char] = &[
 /// Removes terminal escape sequences, control and bidi characters, folds white space,
 /// and cuts the text to `max_chars` characters (ending in `…` when cut).
 pub fn clean_text(text: &str, max_chars: usize) -> String {
+    if is_clean(text, max_chars) {
+        return text.to_owned();
+    }
     let stripped = strip_ansi_escapes::strip_str(text);
     let visible = stripped
         .split(char::is_whitespace)
@@ -34,6 +37,18 @@ pub fn clean_text(text: &str, max_chars: usize) -> String {
     cut
 }
 
+/// True when `clean_text` would return `text` unchanged: printable ASCII only (so no escape
+/// sequence, control or bidi character), single spaces between words, short enough.
+/// Nearly all feed text is like this, and checking is far cheaper than cleaning.
+fn is_clean(text: &str, max_chars: usize) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() <= max_chars
+        && bytes.first().is_some_and(|b| *b != b' ')
+        && bytes.last().is_some_and(|b| *b != b' ')
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && !bytes.windows(2).any(|pair| pair == b"  ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean_text;
@@ -47,6 +62,16 @@ mod tests {
     #[test]
     fn whitespace_is_folded() {
         assert_eq!(clean_text("  a\n\tb  c ", 100), "a b c");
+    }
+
+    #[test]
+    fn clean_text_passes_through_unchanged() {
+        for text in ["China Northern Rare Earth Group", "a", "x-y (z) 1,000 t"] {
+            assert_eq!(clean_text(text, 100), text);
+        }
+        assert_eq!(clean_text("", 100), "");
+        assert_eq!(clean_text(" a  b ", 100), "a b");
+        assert_eq!(clean_text("abcdef", 4).chars().count(), 4);
     }
 
     #[test]

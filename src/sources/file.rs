@@ -23,7 +23,9 @@ pub fn read_file(
         return Err(io(std::io::Error::other("not a regular file")));
     }
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length up front, so a large file is not copied as the buffer grows.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(max_bytes).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > max_bytes {
         return Err(SourceError::TooLarge { path: shown, limit: max_bytes });

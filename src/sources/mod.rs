@@ -73,7 +73,7 @@ pub struct SourceReport {
 }
 
 /// The ledger after one pass over the bundled history and every enabled source.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Loaded {
     pub ledger: Ledger,
     /// The bundled history first (when included), then the sources in configuration order.

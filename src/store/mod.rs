@@ -17,7 +17,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::feed;
 use crate::ledger::{Ledger, Origin};
-use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, Stage, Status};
+use crate::model::{Announcement, AnnouncementKey, Commodity, Name, QuotaRow, Stage, Status};
 
 /// The store's file name inside the data dir.
 pub const FILE_NAME: &str = "quotawatch.db";
@@ -154,9 +154,10 @@ impl Store {
             })
             .map_err(fail)?;
         let mut stored = Stored::default();
+        let mut names = Names::default();
         for row in rows {
             let (id, source, first_seen, document) = row.map_err(fail)?;
-            match read_version(&source, &first_seen, &document) {
+            match read_version(&source, &first_seen, &document, &mut names) {
                 Ok(version) => stored.versions.push(version),
                 Err(problem) => stored.unreadable.push(format!("history store row {id}: {problem}")),
             }
@@ -230,11 +231,11 @@ impl Store {
     }
 }
 
-fn read_version(source: &str, first_seen: &str, document: &str) -> Result<StoredVersion, String> {
+fn read_version(source: &str, first_seen: &str, document: &str, names: &mut Names) -> Result<StoredVersion, String> {
     let first_seen = DateTime::parse_from_rfc3339(first_seen)
         .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
         .with_timezone(&Utc);
-    let announcement = decode(document)?;
+    let announcement = decode(document, names)?;
     Ok(StoredVersion { source: source.to_owned(), first_seen, announcement })
 }
 
@@ -269,7 +270,22 @@ struct StoredRow {
     tonnes: f64,
 }
 
-fn decode(document: &str) -> Result<Announcement, String> {
+/// One shared copy of each category and holder name across the whole store.
+#[derive(Default)]
+struct Names(std::collections::HashSet<Name>);
+
+impl Names {
+    fn get(&mut self, text: String) -> Name {
+        if let Some(name) = self.0.get(text.as_str()) {
+            return name.clone();
+        }
+        let name = Name::from(text);
+        self.0.insert(name.clone());
+        name
+    }
+}
+
+fn decode(document: &str, names: &mut Names) -> Result<Announcement, String> {
     let Document { format, announcements: [a] } =
         serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;
     if format != feed::write::FORMAT_ID {
@@ -285,7 +301,7 @@ fn decode(document: &str) -> Result<Announcement, String> {
             if !row.tonnes.is_finite() || row.tonnes < 0.0 {
                 return Err(format!("tonnes {}", row.tonnes));
             }
-            Ok(QuotaRow { stage, category: row.category, holder: row.holder, tonnes: row.tonnes })
+            Ok(QuotaRow { stage, category: names.get(row.category), holder: names.get(row.holder), tonnes: row.tonnes })
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Announcement {
