@@ -151,6 +151,11 @@ fn keys_are_answered_within_100ms_while_sources_misbehave() {
 
     let raw = String::from_utf8_lossy(&dash.raw()).into_owned();
     assert!(!raw.contains(SECRET), "the secret reached the terminal");
+    // What the dashboard itself writes has no OSC (title), no bidi override, no C1 CSI: any
+    // of those in the stream came from a source.
+    for forbidden in ["\x1b]", "\u{202E}", "\u{9b}", "\x1bc"] {
+        assert!(!raw.contains(forbidden), "{forbidden:?} reached the terminal");
+    }
     let log = dash.log_file();
     assert!(!log.contains(SECRET), "the secret reached the log file");
     assert!(log.contains("malformed: document rejected"), "source errors reach the log file:\n{log}");
