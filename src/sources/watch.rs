@@ -217,7 +217,11 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// hit a publisher in lockstep); after failures it backs off exponentially (capped, reset
 /// on success) and waits at least what a `Retry-After` asks.
 async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wake: Arc<Notify>) {
-    let mut client = match HttpSource::new(&source) {
+    // Building a client loads the TLS root store: off the thread that answers keys.
+    let config = source.clone();
+    let built = tokio::task::spawn_blocking(move || HttpSource::new(&config)).await;
+    let built = built.unwrap_or_else(|e| Some(Err(SourceError::Network(format!("cannot build an HTTP client: {e}")))));
+    let mut client = match built {
         Some(Ok(client)) => client,
         Some(Err(error)) => {
             let at = Utc::now();
