@@ -302,14 +302,14 @@ fn main() {
     let (mut marker_ms, mut done_ms) = (Vec::new(), Vec::new());
     for run in 1..=runs {
         let mut dash = Dashboard::start(&bin, &args, &marker);
-        let (marker, done) = dash.first_frame();
+        let (seen_at, done) = dash.first_frame();
         let status = dash.quit();
         println!(
             "  run {run:>2}: {marker:?} after {:6.2} ms, first frame done {:6.2} ms, exit: {status}",
-            ms(marker),
+            ms(seen_at),
             ms(done)
         );
-        marker_ms.push(ms(marker));
+        marker_ms.push(ms(seen_at));
         done_ms.push(ms(done));
     }
     let (min, max) =
