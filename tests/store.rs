@@ -188,7 +188,7 @@ fn a_dashboard_holding_the_store_and_a_report_work_at_once() {
     for announcement in parsed.announcements {
         ledger.merge(&origin, announcement, chrono::Utc::now());
     }
-    dashboard.record(&ledger, &ledger.clone().take_journal()).expect("the dashboard saves while a report ran");
+    dashboard.record(&ledger, &ledger.clone().take_journal(), None).expect("the dashboard saves while a report ran");
     assert_eq!(dashboard.count().expect("count"), 2);
 }
 
@@ -278,4 +278,22 @@ fn sigkill_during_heavy_ingestion_leaves_a_sound_store_of_whole_documents() {
         return;
     }
     panic!("ingestion always finished before it could be killed");
+}
+
+#[test]
+fn an_unchanged_file_is_not_parsed_again_but_rejections_are_reported_every_time() {
+    let sandbox = Sandbox::new();
+    let desk = sandbox
+        .write("config/desk.toml", "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"../feeds/desk.json\"\n");
+    sandbox.write("feeds/desk.json", &feed(&[mining(2025, 1, 0, 140_000), mining(2025, 2, 0, 130_000)]));
+    let first = report(&sandbox, &desk, &["--by", "batch", "--format", "csv"]);
+    assert_eq!(report(&sandbox, &desk, &["--by", "batch", "--format", "csv"]), first);
+
+    // One bad announcement beside a good one: named on stderr on every run.
+    sandbox.write("feeds/desk.json", &feed(&[mining(2025, 1, 0, 140_000), mining(1700, 1, 0, 1)]));
+    for _ in 0..2 {
+        let output = run(sandbox.with_config(&desk).args(["--no-bundled", "report", "--format", "csv"]));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(stderr(&output).contains("rejected announcement"), "{}", stderr(&output));
+    }
 }

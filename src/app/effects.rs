@@ -72,7 +72,7 @@ impl Effects {
         if self.unsaved.is_empty() {
             return None;
         }
-        match store.record(ledger, &self.unsaved) {
+        match store.record(ledger, &self.unsaved, None) {
             Ok(_) => {
                 self.unsaved.clear();
                 self.store_failure.take().map(|_| Msg::Note(LogKind::Loaded, "history store: saving again".into()))

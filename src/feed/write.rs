@@ -22,6 +22,13 @@ pub fn to_compact_json(announcement: &Announcement) -> String {
     serde_json::to_string(&Document { format: FORMAT_ID, announcements: [Out::from(announcement)] }).unwrap_or_default()
 }
 
+/// The same without its quota rows: the history store keeps those packed beside it.
+pub fn to_compact_json_without_rows(announcement: &Announcement) -> String {
+    let mut out = Out::from(announcement);
+    out.quotas.clear();
+    serde_json::to_string(&Document { format: FORMAT_ID, announcements: [out] }).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct Document<A> {
     format: &'static str,

@@ -15,6 +15,12 @@ pub fn read_file(
     format: Option<Format>,
     max_bytes: u64,
 ) -> Result<ParsedFeed, SourceError> {
+    let (format, bytes) = read_bytes(path, format, max_bytes)?;
+    Ok(feed::parse(source_name, format, &bytes, usize::MAX)?)
+}
+
+/// Reads a file whole (at most `max_bytes`) and settles its format, without parsing it.
+pub fn read_bytes(path: &Path, format: Option<Format>, max_bytes: u64) -> Result<(Format, Vec<u8>), SourceError> {
     let shown = path.display().to_string();
     let io = |error| SourceError::Io { path: shown.clone(), error };
     // A FIFO or a device would block the read (at start-up, before the terminal is set up).
@@ -33,5 +39,5 @@ pub fn read_file(
     let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
         SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
     })?;
-    Ok(feed::parse(source_name, format, &bytes, usize::MAX)?)
+    Ok((format, bytes))
 }

@@ -9,15 +9,16 @@ mod watch;
 
 use chrono::{DateTime, Utc};
 
-pub use file::read_file;
+pub use file::{read_bytes, read_file};
 pub use http::{Fetched, HttpSource, retry_after};
 pub use watch::{Poller, SourceEvent, refresh, spawn_pollers};
 
 use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
+use crate::feed;
 use crate::feed::{AnnouncementError, DocumentError, ParsedFeed};
 use crate::ledger::{Ledger, MergeOutcome, Origin};
-use crate::store::{Store, StoreError};
+use crate::store::{DocumentSeen, Store, StoreError};
 
 /// Why a source yielded nothing this time.
 #[derive(Debug, thiserror::Error)]
@@ -167,10 +168,45 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
     for (rank, source) in read.iter().enumerate() {
         let origin = Origin { source: source.name.clone(), rank };
         let is_network = matches!(source.kind, SourceKind::Http { .. });
-        let result = if source.enabled && (options.network || !is_network) {
-            read_once(source)
-        } else {
-            Ok(ParsedFeed::default())
+        let wanted = source.enabled && (options.network || !is_network);
+        let mut document = None;
+        let result = match (&source.kind, store.as_deref()) {
+            (SourceKind::File { path }, Some(store)) if wanted => {
+                match read_bytes(path, source.format, source.max_bytes) {
+                    Err(error) => Err(error),
+                    Ok((format, bytes)) => {
+                        let fingerprint = crate::store::document_fingerprint(format, &bytes);
+                        if let Some(accepted) = store.unchanged_document(&source.name, fingerprint) {
+                            // The same bytes as the last document merged from this source,
+                            // with nothing merged from it since: merging again would change
+                            // nothing, so it is not parsed again.
+                            let mut report = merge(
+                                &mut ledger,
+                                &origin,
+                                source.kind_name(),
+                                source.location(),
+                                true,
+                                Ok(ParsedFeed::default()),
+                                now,
+                            );
+                            report.accepted = accepted;
+                            report.interval = Some(source.interval);
+                            reports.push(report);
+                            continue;
+                        }
+                        let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
+                        document = parsed.as_ref().ok().map(|p| DocumentSeen {
+                            source: source.name.clone(),
+                            fingerprint,
+                            accepted: p.announcements.len(),
+                            reusable: p.rejected.is_empty(),
+                        });
+                        parsed
+                    }
+                }
+            }
+            _ if wanted => read_once(source),
+            _ => Ok(ParsedFeed::default()),
         };
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
@@ -179,7 +215,7 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
         reports.push(report);
         if let Some(store) = store.as_deref_mut() {
             let applied = ledger.take_journal();
-            if let Err(error) = store.record(&ledger, &applied) {
+            if let Err(error) = store.record(&ledger, &applied, document.as_ref()) {
                 store_errors.push(error);
             }
         }

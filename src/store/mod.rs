@@ -29,7 +29,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Migrations from schema N-1 to N, applied in order in one transaction each.
 const MIGRATIONS: [&str; 1] = [
     // 1: versions of announcements. `document` is the version as a one-announcement
-    // quota-feed/1 JSON document, read back through the same parser as any source.
+    // quota-feed/1 JSON document without its quota rows (readable with any SQLite tool);
+    // the rows are in `rows`, packed (see `encode_rows`), since a desk's history can hold
+    // millions of them and every start-up reads them all.
     // `applied` orders the journal: the last time the ledger applied the version.
     "CREATE TABLE versions (
         id INTEGER PRIMARY KEY,
@@ -42,10 +44,37 @@ const MIGRATIONS: [&str; 1] = [
         first_seen TEXT NOT NULL,
         applied INTEGER NOT NULL,
         document TEXT NOT NULL,
+        rows BLOB NOT NULL,
         UNIQUE (commodity, year, batch, source, revision, fingerprint)
     );
-    CREATE INDEX versions_by_applied ON versions (applied);",
+    CREATE INDEX versions_by_applied ON versions (applied);
+    -- The last document merged from each source, when merging it again would change
+    -- nothing: a headless run that finds the same bytes skips parsing them.
+    CREATE TABLE documents (
+        source TEXT PRIMARY KEY,
+        fingerprint INTEGER NOT NULL,
+        accepted INTEGER NOT NULL
+    );",
 ];
+
+/// A source document whose announcements were all merged: when the source later holds the
+/// same bytes, they need not be parsed again (merging them would change nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSeen {
+    pub source: String,
+    /// [`document_fingerprint`] of its bytes.
+    pub fingerprint: u64,
+    pub accepted: usize,
+    /// False when some announcements were rejected: those must be reported again, so the
+    /// document is parsed again next time.
+    pub reusable: bool,
+}
+
+/// A fingerprint of a document's bytes and format; stable for a given build.
+pub fn document_fingerprint(format: crate::feed::Format, bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x7175_6f74_6177_6174).hash_one((format.slug(), bytes))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -141,7 +170,7 @@ impl Store {
         let fail = |error: rusqlite::Error| classify(&self.path, error);
         let mut statement = self
             .conn
-            .prepare("SELECT id, source, first_seen, document FROM versions ORDER BY applied, id")
+            .prepare("SELECT id, source, first_seen, document, rows FROM versions ORDER BY applied, id")
             .map_err(fail)?;
         let rows = statement
             .query_map([], |row| {
@@ -150,14 +179,15 @@ impl Store {
                     row.get::<_, String>(1)?,
                     row.get::<_, String>(2)?,
                     row.get::<_, String>(3)?,
+                    row.get::<_, Vec<u8>>(4)?,
                 ))
             })
             .map_err(fail)?;
         let mut stored = Stored::default();
         let mut names = Names::default();
         for row in rows {
-            let (id, source, first_seen, document) = row.map_err(fail)?;
-            match read_version(&source, &first_seen, &document, &mut names) {
+            let (id, source, first_seen, document, rows) = row.map_err(fail)?;
+            match read_version(&source, &first_seen, &document, &rows, &mut names) {
                 Ok(version) => stored.versions.push(version),
                 Err(problem) => stored.unreadable.push(format!("history store row {id}: {problem}")),
             }
@@ -165,20 +195,43 @@ impl Store {
         Ok(stored)
     }
 
+    /// The number of announcements of `source`'s last document if it had `fingerprint` and
+    /// nothing was merged from the source since: reading the same bytes again changes nothing.
+    pub fn unchanged_document(&self, source: &str, fingerprint: u64) -> Option<usize> {
+        self.conn
+            .query_row(
+                "SELECT accepted FROM documents WHERE source = ?1 AND fingerprint = ?2",
+                params![source, fingerprint.cast_signed()],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+            .and_then(|n| usize::try_from(n).ok())
+    }
+
     /// Writes the versions the ledger applied (from [`Ledger::take_journal`]) in one
-    /// transaction. The bundled history is not stored: it ships with every build.
-    pub fn record(&mut self, ledger: &Ledger, applied: &[(AnnouncementKey, usize)]) -> Result<usize, StoreError> {
+    /// transaction, with the document they came from when there is one. Any other source
+    /// with versions here forgets its last document (its figures moved on from it). The
+    /// bundled history is not stored: it ships with every build.
+    pub fn record(
+        &mut self,
+        ledger: &Ledger,
+        applied: &[(AnnouncementKey, usize)],
+        document: Option<&DocumentSeen>,
+    ) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let fail = |error: rusqlite::Error| classify(&path, error);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
         let mut next: i64 =
             tx.query_row("SELECT COALESCE(MAX(applied), 0) + 1 FROM versions", [], |r| r.get(0)).map_err(fail)?;
         let mut written = 0;
+        let mut moved_on = std::collections::BTreeSet::new();
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO versions (commodity, year, batch, source, revision, fingerprint, first_seen, applied, document)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO versions (commodity, year, batch, source, revision, fingerprint, first_seen, applied, document, rows)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT (commodity, year, batch, source, revision, fingerprint)
                      DO UPDATE SET applied = excluded.applied",
                 )
@@ -188,6 +241,7 @@ impl Store {
                 if version.origin.source == crate::bundled::SOURCE_NAME {
                     continue;
                 }
+                moved_on.insert(version.origin.source.as_str());
                 let a = &version.announcement;
                 insert
                     .execute(params![
@@ -200,11 +254,27 @@ impl Store {
                         a.figures_fingerprint().cast_signed(),
                         version.first_seen.to_rfc3339(),
                         next,
-                        feed::write::to_compact_json(a),
+                        feed::write::to_compact_json_without_rows(a),
+                        encode_rows(&a.quotas),
                     ])
                     .map_err(fail)?;
                 next += 1;
                 written += 1;
+            }
+            let mut forget = tx.prepare_cached("DELETE FROM documents WHERE source = ?1").map_err(fail)?;
+            for source in document.map(|d| d.source.as_str()).into_iter().chain(moved_on) {
+                forget.execute([source]).map_err(fail)?;
+            }
+            if let Some(seen) = document.filter(|d| d.reusable) {
+                tx.execute(
+                    "INSERT INTO documents (source, fingerprint, accepted) VALUES (?1, ?2, ?3)",
+                    params![
+                        seen.source,
+                        seen.fingerprint.cast_signed(),
+                        i64::try_from(seen.accepted).unwrap_or(i64::MAX)
+                    ],
+                )
+                .map_err(fail)?;
             }
         }
         tx.commit().map_err(fail)?;
@@ -231,11 +301,18 @@ impl Store {
     }
 }
 
-fn read_version(source: &str, first_seen: &str, document: &str, names: &mut Names) -> Result<StoredVersion, String> {
+fn read_version(
+    source: &str,
+    first_seen: &str,
+    document: &str,
+    rows: &[u8],
+    names: &mut Names,
+) -> Result<StoredVersion, String> {
     let first_seen = DateTime::parse_from_rfc3339(first_seen)
         .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
         .with_timezone(&Utc);
-    let announcement = decode(document, names)?;
+    let mut announcement = decode(document)?;
+    announcement.quotas = decode_rows(rows, names)?;
     Ok(StoredVersion { source: source.to_owned(), first_seen, announcement })
 }
 
@@ -259,15 +336,6 @@ struct Stored1 {
     url: Option<String>,
     revision: u32,
     id: Option<String>,
-    quotas: Vec<StoredRow>,
-}
-
-#[derive(serde::Deserialize)]
-struct StoredRow {
-    stage: String,
-    category: String,
-    holder: String,
-    tonnes: f64,
 }
 
 /// One shared copy of each category and holder name across the whole store.
@@ -275,8 +343,8 @@ struct StoredRow {
 struct Names(std::collections::HashSet<Name>);
 
 impl Names {
-    fn get(&mut self, text: String) -> Name {
-        if let Some(name) = self.0.get(text.as_str()) {
+    fn get(&mut self, text: &str) -> Name {
+        if let Some(name) = self.0.get(text) {
             return name.clone();
         }
         let name = Name::from(text);
@@ -285,7 +353,98 @@ impl Names {
     }
 }
 
-fn decode(document: &str, names: &mut Names) -> Result<Announcement, String> {
+/// Quota rows packed: the distinct names first (`u32` count, then each as `u32` length and
+/// UTF-8), then `u32` row count and per row the stage (`u8`: 0 mining, 1 smelting-separation),
+/// the category's and the holder's name index (`u32` each) and the tonnes (`f64`), all
+/// little-endian. A feed repeats a few names on every row: 17 bytes a row.
+pub fn encode_rows(rows: &[QuotaRow]) -> Vec<u8> {
+    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut packed: Vec<(u8, u32, u32, f64)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut ids = [0u32; 2];
+        for (slot, text) in ids.iter_mut().zip([row.category.as_str(), row.holder.as_str()]) {
+            *slot = *index.entry(text).or_insert_with(|| {
+                names.push(text);
+                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+            });
+        }
+        packed.push((u8::from(row.stage == Stage::SmeltingSeparation), ids[0], ids[1], row.tonnes));
+    }
+    let length = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+    let mut out = Vec::with_capacity(8 + names.iter().map(|n| n.len() + 4).sum::<usize>() + packed.len() * 17);
+    out.extend(length(names.len()));
+    for name in &names {
+        out.extend(length(name.len()));
+        out.extend(name.as_bytes());
+    }
+    out.extend(length(packed.len()));
+    for (stage, category, holder, tonnes) in packed {
+        out.push(stage);
+        out.extend(category.to_le_bytes());
+        out.extend(holder.to_le_bytes());
+        out.extend(tonnes.to_le_bytes());
+    }
+    out
+}
+
+/// A cursor over a packed rows blob.
+struct Cursor<'b>(&'b [u8]);
+
+impl<'b> Cursor<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
+        if self.0.len() < n {
+            return Err("rows cut short".into());
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> Result<usize, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    }
+}
+
+/// Reads what [`encode_rows`] wrote; a damaged blob is an error, never a panic.
+fn decode_rows(bytes: &[u8], names: &mut Names) -> Result<Vec<QuotaRow>, String> {
+    let mut cursor = Cursor(bytes);
+    let count = cursor.u32()?;
+    let mut local = Vec::with_capacity(count.min(bytes.len() / 4));
+    for _ in 0..count {
+        let length = cursor.u32()?;
+        let text = std::str::from_utf8(cursor.take(length)?).map_err(|_| "a name is not UTF-8".to_owned())?;
+        local.push(names.get(text));
+    }
+    let rows = cursor.u32()?;
+    let mut out = Vec::with_capacity(rows.min(bytes.len() / 17 + 1));
+    for _ in 0..rows {
+        let stage = match cursor.take(1)?[0] {
+            0 => Stage::Mining,
+            1 => Stage::SmeltingSeparation,
+            other => return Err(format!("stage code {other}")),
+        };
+        let mut name = || -> Result<Name, String> {
+            let index = cursor.u32()?;
+            local.get(index).cloned().ok_or_else(|| "a name index is out of range".to_owned())
+        };
+        let (category, holder) = (name()?, name()?);
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(cursor.take(8)?);
+        let tonnes = f64::from_le_bytes(raw);
+        if !tonnes.is_finite() || tonnes < 0.0 {
+            return Err(format!("tonnes {tonnes}"));
+        }
+        out.push(QuotaRow { stage, category, holder, tonnes });
+    }
+    if !cursor.0.is_empty() {
+        return Err("bytes after the last row".into());
+    }
+    Ok(out)
+}
+
+fn decode(document: &str) -> Result<Announcement, String> {
     let Document { format, announcements: [a] } =
         serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;
     if format != feed::write::FORMAT_ID {
@@ -293,17 +452,6 @@ fn decode(document: &str, names: &mut Names) -> Result<Announcement, String> {
     }
     let commodity = Commodity::parse(&a.commodity).ok_or_else(|| format!("commodity {:?}", a.commodity))?;
     let status = Status::parse(&a.status).ok_or_else(|| format!("status {:?}", a.status))?;
-    let quotas = a
-        .quotas
-        .into_iter()
-        .map(|row| {
-            let stage = Stage::parse(&row.stage).ok_or_else(|| format!("stage {:?}", row.stage))?;
-            if !row.tonnes.is_finite() || row.tonnes < 0.0 {
-                return Err(format!("tonnes {}", row.tonnes));
-            }
-            Ok(QuotaRow { stage, category: names.get(row.category), holder: names.get(row.holder), tonnes: row.tonnes })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
     Ok(Announcement {
         key: AnnouncementKey { commodity, year: a.year, batch: a.batch },
         published: a
@@ -315,7 +463,7 @@ fn decode(document: &str, names: &mut Names) -> Result<Announcement, String> {
         url: a.url,
         revision: a.revision,
         id: a.id,
-        quotas,
+        quotas: Vec::new(),
     })
 }
 

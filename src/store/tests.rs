@@ -19,7 +19,7 @@ fn origin(source: &str, rank: usize) -> Origin {
 fn merge_and_record(store: &mut Store, ledger: &mut Ledger, origin: &Origin, a: Announcement, seen: DateTime<Utc>) {
     ledger.merge(origin, a, seen);
     let applied = ledger.take_journal();
-    store.record(ledger, &applied).expect("recorded");
+    store.record(ledger, &applied, None).expect("recorded");
 }
 
 fn rebuilt(store: &Store) -> Ledger {
@@ -129,4 +129,57 @@ fn an_unreadable_row_is_reported_and_the_rest_loads() {
     assert_eq!(stored.versions.len(), 1);
     assert_eq!(stored.unreadable.len(), 1);
     assert!(stored.unreadable[0].starts_with("history store row 1: "), "{:?}", stored.unreadable);
+}
+
+#[test]
+fn a_document_is_reusable_until_its_source_moves_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(dir.path()).expect("opens");
+    let mut ledger = Ledger::new();
+    ledger.start_journal();
+    let seen = |reusable| DocumentSeen { source: "desk".into(), fingerprint: 42, accepted: 1, reusable };
+    ledger.merge(&origin("desk", 0), mining(2024, 1, 0, 1.0), at(1));
+    let applied = ledger.take_journal();
+    store.record(&ledger, &applied, Some(&seen(true))).expect("recorded");
+    assert_eq!(store.unchanged_document("desk", 42), Some(1));
+    assert_eq!(store.unchanged_document("desk", 43), None);
+    assert_eq!(store.unchanged_document("wire", 42), None);
+
+    // Another source's news leaves desk's document alone; desk's own news (the dashboard's
+    // file poller, say) means its last document is no longer what the store reflects.
+    ledger.merge(&origin("wire", 1), mining(2024, 2, 0, 2.0), at(2));
+    let applied = ledger.take_journal();
+    store.record(&ledger, &applied, None).expect("recorded");
+    assert_eq!(store.unchanged_document("desk", 42), Some(1));
+    ledger.merge(&origin("desk", 0), mining(2024, 1, 0, 3.0), at(3));
+    let applied = ledger.take_journal();
+    store.record(&ledger, &applied, None).expect("recorded");
+    assert_eq!(store.unchanged_document("desk", 42), None);
+
+    // A document with rejected announcements is never reused: they must be reported again.
+    store.record(&ledger, &[], Some(&seen(false))).expect("recorded");
+    assert_eq!(store.unchanged_document("desk", 42), None);
+}
+
+#[test]
+fn packed_rows_read_back_and_a_damaged_blob_is_an_error_not_a_panic() {
+    let mut a = mining(2024, 1, 0, 135_000.5);
+    a.quotas.push(crate::model::QuotaRow {
+        stage: crate::model::Stage::SmeltingSeparation,
+        category: "light".into(),
+        holder: "China Northern Rare Earth Group".into(),
+        tonnes: 0.1 + 0.2,
+    });
+    let blob = encode_rows(&a.quotas);
+    let mut names = Names::default();
+    assert_eq!(decode_rows(&blob, &mut names).expect("reads"), a.quotas);
+    for cut in 0..blob.len() {
+        assert!(decode_rows(&blob[..cut], &mut names).is_err(), "cut at {cut}");
+    }
+    let mut flipped = blob.clone();
+    for i in 0..flipped.len() {
+        flipped[i] ^= 0xff;
+        let _ = decode_rows(&flipped, &mut names);
+        flipped[i] ^= 0xff;
+    }
 }
