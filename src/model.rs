@@ -254,26 +254,20 @@ impl Announcement {
 
 impl Announcement {
     /// A hash of what [`Announcement::same_figures`] compares (status and rows in any order),
-    /// stable across runs and platforms (FNV-1a): the history store's key for "a version".
+    /// stable across runs and platforms: the history store's key for "a version". Each row
+    /// is hashed on its own and the hashes added, so the order does not matter and nothing
+    /// needs sorting (a version can have thousands of rows).
     pub fn figures_fingerprint(&self) -> u64 {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut feed = |bytes: &[u8]| {
-            for byte in bytes {
-                hash ^= u64::from(*byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        feed(self.status.slug().as_bytes());
-        for (stage, category, holder, tonnes) in sorted_rows(&self.quotas) {
-            feed(&[0]);
-            feed(stage.slug().as_bytes());
-            feed(&[0]);
-            feed(category.as_bytes());
-            feed(&[0]);
-            feed(holder.as_bytes());
-            feed(&tonnes.to_le_bytes());
-        }
-        hash
+        use std::hash::BuildHasher;
+        let state = foldhash::quality::FixedState::with_seed(0x6669_6775_7265_7321);
+        self.quotas.iter().fold(state.hash_one(self.status.slug()), |sum, row| {
+            sum.wrapping_add(state.hash_one((
+                row.stage.slug(),
+                row.category.as_str(),
+                row.holder.as_str(),
+                row.tonnes.to_bits(),
+            )))
+        })
     }
 }
 

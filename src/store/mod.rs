@@ -340,7 +340,7 @@ struct Stored1 {
 
 /// One shared copy of each category and holder name across the whole store.
 #[derive(Default)]
-struct Names(std::collections::HashSet<Name>);
+struct Names(foldhash::HashSet<Name>);
 
 impl Names {
     fn get(&mut self, text: &str) -> Name {
@@ -358,7 +358,7 @@ impl Names {
 /// the category's and the holder's name index (`u32` each) and the tonnes (`f64`), all
 /// little-endian. A feed repeats a few names on every row: 17 bytes a row.
 pub fn encode_rows(rows: &[QuotaRow]) -> Vec<u8> {
-    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut index: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let mut names: Vec<&str> = Vec::new();
     let mut packed: Vec<(u8, u32, u32, f64)> = Vec::with_capacity(rows.len());
     for row in rows {
