@@ -26,10 +26,21 @@ use effects::{Alerter, Effects};
 pub use state::State;
 pub use update::{Msg, update};
 
+/// Threads for parsing documents and reading files, beside the loop's own thread.
+const BLOCKING_THREADS: usize = 2;
+
 /// Runs the dashboard until the user quits or a signal arrives; the terminal is restored
 /// on every way out (ratatui's panic hook covers panics).
 pub fn run(state: State, config: &Config, store: Option<Store>) -> io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // Documents are parsed on the blocking pool. A few threads are enough on any desk
+    // machine, and each thread that allocates gets its own malloc arena that keeps its peak:
+    // with tokio's default (up to 512 threads), a dozen sources polled every second held
+    // 400 MB, with this limit under 100 MB.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_keep_alive(Duration::from_secs(60))
+        .build()?;
     let mut terminal = ratatui::try_init()?;
     let result = runtime.block_on(event_loop(&mut terminal, state, config, store));
     ratatui::restore();
