@@ -186,9 +186,14 @@ impl Dashboard {
     }
 
     pub fn resize(&mut self, rows: u16, cols: u16) {
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
         let size = |n| NonZeroU16::new(n).expect("non-zero terminal size");
-        self.output().parser.set_size(size(rows), size(cols));
+        // The parser takes the new size before the dashboard can draw for it: holding the
+        // output lock across the resize keeps the reader from parsing a frame drawn for the
+        // new size at the old one (clipped), which a real terminal never does.
+        let mut output = self.output.lock().unwrap_or_else(|e| e.into_inner());
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
+        output.parser.set_size(size(rows), size(cols));
+        drop(output);
         self.rows = rows;
         self.cols = cols;
     }
