@@ -120,3 +120,32 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
     alert.text = format!("{prefix}{key}: {}", parts.join("; "));
     alert
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::Origin;
+
+    #[test]
+    fn nothing_a_source_wrote_reaches_the_alert_text_or_environment() {
+        // Through the feed parser, as a hostile source would send it.
+        let hostile = "\\u001b]0;pwned\\u0007Quota\\u001b[2J\\u202egpj.exe";
+        let text = format!(
+            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"Rare-Earths\", \"year\": 2026, \
+             \"batch\": 1, \"title\": \"{hostile}\", \"id\": \"{hostile}\", \"url\": \"https://x/{hostile}\", \
+             \"quotas\": [{{\"stage\": \"mining\", \"holder\": \"{hostile}\", \"tonnes\": 1}}]}}]}}"
+        );
+        let parsed = crate::feed::parse("desk", crate::feed::Format::Json, text.as_bytes(), 1 << 20).expect("parses");
+        let mut ledger = Ledger::new();
+        for a in parsed.announcements {
+            ledger.merge(&Origin { source: "desk".into(), rank: 0 }, a, chrono::Utc::now());
+        }
+        let key = ledger.entries().next().map(|(k, _)| k.clone()).expect("merged");
+        let alert = alert(&ledger, &key, false);
+        assert_eq!(alert.text, "rare-earths 2026 batch 1: mining 1 t REO");
+        let dangerous = |s: &str| s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c));
+        assert!(!dangerous(&alert.text));
+        assert!(alert.env().iter().all(|(_, value)| !dangerous(value)), "{:?}", alert.env());
+        assert!(!dangerous(&alert.webhook_body().to_string()));
+    }
+}
