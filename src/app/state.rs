@@ -245,7 +245,9 @@ impl State {
             quit: false,
             effects: Vec::new(),
         };
-        state.refresh();
+        // Rare earths first, when there are any: chosen before the one computation of the
+        // figures, so they are computed once, for it.
+        state.commodities = commodities_of(&state.ledger);
         state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
         state.refresh();
         state.log_start_up_notes();
