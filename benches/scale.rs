@@ -5,8 +5,9 @@
 //!   CSV and JSON; and the dashboard's figures (`Derived::compute`) with 1,000,000 rows held.
 //! - `recompute_100k`: with 100,000 rows held, one new announcement of the selected
 //!   commodity arrives: `app::update` merges it, recomputes the figures and writes the alert
-//!   (budget 5 ms); also `Derived::compute` alone, and a file source delivering its whole
-//!   document again with the one new announcement in it.
+//!   (budget 5 ms), on the overview and with the Producers view (a holder table) on screen;
+//!   also `Derived::compute` alone, and a file source delivering its whole document again
+//!   with the one new announcement in it.
 //! - `frame_100k`: each view drawn into a 200x60 `TestBackend` with 100,000 rows held
 //!   (budget 2 ms a frame); the terminal is cleared first, so every cell is written.
 //!
@@ -137,6 +138,21 @@ fn recompute_100k(c: &mut Criterion) {
     group.bench_function("new_announcement_update", |b| {
         b.iter_batched(
             || (State::new(loaded(ledger.clone(), count - 1), now()), event(vec![new.clone()])),
+            |(mut state, msg)| {
+                assert!(update(&mut state, msg));
+                state
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    // The same with the Producers view on screen: its holder table (one scope) is recomputed too.
+    group.bench_function("new_announcement_update_producers", |b| {
+        b.iter_batched(
+            || {
+                let mut state = State::new(loaded(ledger.clone(), count - 1), now());
+                apply(&mut state, Action::ShowView(View::Producers));
+                (state, event(vec![new.clone()]))
+            },
             |(mut state, msg)| {
                 assert!(update(&mut state, msg));
                 state

@@ -395,34 +395,32 @@ fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
     assert_eq!(state.year, Some(2023), "browsing history is not interrupted");
 }
 
+/// The desk's feed with rare earths' 2024 batch 1 at `revision`, China Northern Rare Earth
+/// Group's mining (light) figure `northern` (94,580 t as bundled).
+fn desk_batch_1(revision: u32, northern: u32) -> Msg {
+    use quotawatch::sources::SourceEvent;
+    let document = format!(
+        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
+         \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
+         {{\"stage\": \"mining\", \"tonnes\": {}}},\
+         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Northern Rare Earth Group\", \"tonnes\": {northern}}},\
+         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 30280}},\
+         {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
+        northern + 30_280 + 10_140
+    );
+    let parsed = quotawatch::feed::parse("desk", quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
+        .expect("valid feed");
+    let at = fixed_now();
+    Msg::Source(SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at })
+}
+
 #[test]
 fn revised_figures_are_marked_with_the_earlier_value() {
-    use quotawatch::sources::SourceEvent;
     let mut state = live_state();
     // The desk's feed carries 2024 batch 1 once as bundled, then as revision 1 with 2,000 t
     // more for China Northern Rare Earth Group.
-    let document = |revision: u32, northern: u32| {
-        format!(
-            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
-             \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
-             {{\"stage\": \"mining\", \"tonnes\": {}}},\
-             {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Northern Rare Earth Group\", \"tonnes\": {northern}}},\
-             {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 30280}},\
-             {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
-            northern + 30_280 + 10_140
-        )
-    };
     for (revision, northern) in [(0, 94_580), (1, 96_580)] {
-        let parsed = quotawatch::feed::parse(
-            "desk",
-            quotawatch::feed::Format::Json,
-            document(revision, northern).as_bytes(),
-            1 << 20,
-        )
-        .expect("valid feed");
-        let at = fixed_now();
-        let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
-        update(&mut state, Msg::Source(event));
+        update(&mut state, desk_batch_1(revision, northern));
     }
     let overview = screen(&state, 160, 48);
     assert!(overview.contains("batch 1 137,000 (rev 1, was 135,000)"), "{overview}");
@@ -485,4 +483,31 @@ fn a_store_that_cannot_be_read_is_announced_and_the_bundled_data_shown() {
     let banner = state.banner.clone().expect("a banner");
     assert!(banner.contains("left untouched") && banner.ends_with("history is not being saved"), "{banner}");
     assert!(screen(&state, 160, 48).contains("270,000 t REO"));
+}
+
+#[test]
+fn holder_figures_are_computed_when_a_view_shows_them_and_again_when_the_data_changes() {
+    let mut state = live_state();
+    assert!(state.derived.holders.is_empty(), "the overview shows no holder figures");
+    press(&mut state, "3");
+    assert_eq!(state.derived.holders.keys().collect::<Vec<_>>(), [&(Stage::Mining, None)]);
+    let before = current_table(&state).expect("producers");
+    // A revision lands while the Producers view is on screen: its figures follow.
+    for (revision, northern) in [(0, 94_580), (1, 96_580)] {
+        update(&mut state, desk_batch_1(revision, northern));
+    }
+    let after = current_table(&state).expect("producers");
+    assert_ne!(before, after, "2024's shares moved");
+    // The same as the view computed afresh from the same data.
+    let mut fresh = live_state();
+    for (revision, northern) in [(0, 94_580), (1, 96_580)] {
+        update(&mut fresh, desk_batch_1(revision, northern));
+    }
+    assert!(fresh.derived.holders.is_empty());
+    press(&mut fresh, "3");
+    assert_eq!(current_table(&fresh), Some(after));
+    // Toggling the stage reaches the other stage's figures; the drill-down's holder level its own.
+    press(&mut state, "s2\n\n");
+    assert!(state.derived.holders.contains_key(&(Stage::SmeltingSeparation, None)));
+    assert!(state.derived.holders.contains_key(&(Stage::Mining, Some("light".into()))));
 }

@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use hostile_server::{Behaviour, HostileServer, refused_port};
+use quotawatch::app::action::Action;
 use quotawatch::app::state::{SourceState, View};
+use quotawatch::app::update::apply;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
 use quotawatch::feed::ParsedFeed;
@@ -86,11 +88,13 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<SourceEvent>) -> SourceEven
 /// Every cell of every view (and the Sources popup) at 120x40, as text.
 fn all_screens(state: &mut State) -> String {
     let mut text = String::new();
+    // Views are shown through the actions their keys send: that is when a view's figures
+    // (holder tables) are computed.
     for view in View::ALL {
-        state.view = view;
+        apply(state, Action::ShowView(view));
         text.push_str(&screen(state, 120, 40));
     }
-    state.view = View::Sources;
+    apply(state, Action::ShowView(View::Sources));
     update(state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
     text.push_str(&screen(state, 120, 40));
     state.popup = None;

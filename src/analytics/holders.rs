@@ -7,7 +7,7 @@ use foldhash::HashMap;
 
 use serde::Serialize;
 
-use super::series::year_series_of;
+use super::series::{ValueOf, year_series_of};
 use super::{CommodityHistory, Growth, Measure, YearPoint};
 use crate::model::{ALL_HOLDERS, Announcement, Stage, Status};
 
@@ -126,9 +126,20 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
 /// `tonnes` as a percentage of the stage total over the same `batches` of `year`, so a
 /// figure published for some batches is compared with those batches only.
 pub fn share_of_stage(h: &CommodityHistory<'_>, stage: Stage, year: u16, batches: &[u8], tonnes: f64) -> Option<f64> {
+    share_of_stage_by(h, &|a| super::stage_total(a, stage), year, batches, tonnes)
+}
+
+/// [`share_of_stage`] with each announcement's stage total given by `stage_total_of`
+/// (figures computed ahead, say).
+pub fn share_of_stage_by(
+    h: &CommodityHistory<'_>,
+    stage_total_of: &ValueOf<'_>,
+    year: u16,
+    batches: &[u8],
+    tonnes: f64,
+) -> Option<f64> {
     let year_batches = h.years.get(&year)?;
-    let total: f64 =
-        batches.iter().filter_map(|b| year_batches.get(b)).filter_map(|a| super::stage_total(a, stage)).sum();
+    let total: f64 = batches.iter().filter_map(|b| year_batches.get(b)).filter_map(|a| stage_total_of(a)).sum();
     (total > 0.0).then(|| tonnes / total * 100.0)
 }
 

@@ -14,10 +14,14 @@ use std::collections::BTreeMap;
 
 pub use holders::{
     Concentration, HolderYear, concentration, concentration_of, holder_years, holders_of, share_of_stage,
+    share_of_stage_by,
 };
 pub use quality::{QualityFlag, quality_flags};
-pub use series::{Basis, BatchPoint, Growth, YearPoint, batch_series, growth_pct, year_series};
-pub use values::{Measure, categories, category_value, holder_value, stage_total};
+pub use series::{
+    Basis, BatchPoint, Growth, ValueOf, YearPoint, batch_series, batch_series_of, growth_pct, year_series,
+    year_series_of,
+};
+pub use values::{Measure, StageFigures, categories, category_value, holder_value, stage_figures, stage_total};
 
 use crate::model::{Announcement, Commodity, Status};
 

@@ -98,7 +98,7 @@ struct YearTotal {
 }
 
 /// The value of a measure in one announcement: [`Measure::value`], or a lookup in figures computed ahead.
-type ValueOf<'f> = dyn Fn(&Announcement) -> Option<f64> + 'f;
+pub type ValueOf<'f> = dyn Fn(&Announcement) -> Option<f64> + 'f;
 
 fn year_total(h: &CommodityHistory<'_>, year: u16, value_of: &ValueOf<'_>) -> Option<YearTotal> {
     let batches = h.years.get(&year)?;
@@ -154,8 +154,9 @@ pub fn year_series(h: &CommodityHistory<'_>, measure: &Measure<'_>) -> Vec<YearP
     year_series_of(h, &|a| measure.value(a))
 }
 
-/// [`year_series`] of a measure whose value in each announcement `value_of` gives.
-pub(super) fn year_series_of(h: &CommodityHistory<'_>, value_of: &ValueOf<'_>) -> Vec<YearPoint> {
+/// [`year_series`] of a measure whose value in each announcement `value_of` gives (a lookup
+/// in figures computed ahead, say, instead of reading the rows again).
+pub fn year_series_of(h: &CommodityHistory<'_>, value_of: &ValueOf<'_>) -> Vec<YearPoint> {
     h.years
         .keys()
         .filter_map(|&year| {
@@ -200,8 +201,13 @@ pub(super) fn year_series_of(h: &CommodityHistory<'_>, value_of: &ValueOf<'_>) -
 
 /// Every batch of the commodity with `measure`, each compared with the same batch a year earlier.
 pub fn batch_series(h: &CommodityHistory<'_>, measure: &Measure<'_>) -> Vec<BatchPoint> {
+    batch_series_of(h, &|a| measure.value(a))
+}
+
+/// [`batch_series`] of a measure whose value in each announcement `value_of` gives.
+pub fn batch_series_of(h: &CommodityHistory<'_>, value_of: &ValueOf<'_>) -> Vec<BatchPoint> {
     let value = |year: u16, batch: u8| {
-        h.years.get(&year)?.get(&batch).filter(|a| a.status == Status::Published).and_then(|a| measure.value(a))
+        h.years.get(&year)?.get(&batch).filter(|a| a.status == Status::Published).and_then(|a| value_of(a))
     };
     h.years
         .iter()

@@ -65,6 +65,36 @@ fn category_value_prefers_the_all_holders_row() {
 }
 
 #[test]
+fn stage_figures_read_once_equal_the_figures_read_per_category() {
+    let split = ann(
+        2024,
+        1,
+        &[
+            (Stage::Mining, "light", "A", 0.1),
+            (Stage::Mining, "medium-heavy", "A", 4_000.3),
+            (Stage::Mining, "light", "*", 124_900.7),
+            (Stage::Mining, "light", "B", 0.2),
+            (Stage::Mining, "medium-heavy", "B", 6_100.1),
+            (Stage::SmeltingSeparation, "total", "A", 0.7),
+            (Stage::SmeltingSeparation, "total", "B", 0.1),
+            (Stage::SmeltingSeparation, "light", "A", 9.0),
+        ],
+    );
+    for a in [split, mining(2023, 2, 135_000.0), unpublished(2022, 1)] {
+        for stage in Stage::ALL {
+            let figures = stage_figures(&a, stage);
+            // Exactly equal, to the bit: summed in the same order.
+            assert_eq!(figures.total.map(f64::to_bits), stage_total(&a, stage).map(f64::to_bits), "{stage:?}");
+            let names: Vec<&str> = figures.categories.keys().copied().collect();
+            assert_eq!(names, categories(&a, stage).into_iter().collect::<Vec<_>>());
+            for (name, value) in &figures.categories {
+                assert_eq!(Some(value.to_bits()), category_value(&a, stage, name).map(f64::to_bits), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
 fn stage_total_prefers_the_published_total() {
     let a = ann(2024, 1, &[(Stage::Mining, "total", "*", 135_000.0), (Stage::Mining, "light", "*", 100.0)]);
     assert_eq!(stage_total(&a, Stage::Mining), Some(135_000.0));

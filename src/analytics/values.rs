@@ -1,6 +1,6 @@
 //! Figures of one announcement: rules 1 and 2 of "How figures combine".
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{ALL_HOLDERS, Announcement, Stage, TOTAL_CATEGORY};
 
@@ -40,6 +40,35 @@ pub fn holder_value(a: &Announcement, stage: Stage, category: Option<&str>, hold
 /// The categories of a stage other than `total`, sorted.
 pub fn categories(a: &Announcement, stage: Stage) -> BTreeSet<&str> {
     a.quotas.iter().filter(|r| r.stage == stage && !r.is_total_category()).map(|r| r.category.as_str()).collect()
+}
+
+/// One stage of one announcement, read in one pass over its rows: the stage total and each
+/// category's value, equal to [`stage_total`] and [`category_value`] (which read the rows
+/// again per category), summed in the same order so the figures are the same to the bit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StageFigures<'a> {
+    pub total: Option<f64>,
+    /// Every category of the stage other than `total`, sorted.
+    pub categories: BTreeMap<&'a str, f64>,
+}
+
+/// [`StageFigures`] of `stage` in `a`.
+pub fn stage_figures(a: &Announcement, stage: Stage) -> StageFigures<'_> {
+    // Per category: (the `*` row, the sum of the holder rows), as `category_value` keeps them.
+    let mut found: BTreeMap<&str, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for row in a.quotas.iter().filter(|r| r.stage == stage) {
+        let slot = found.entry(row.category.as_str()).or_default();
+        if row.is_all_holders() {
+            slot.0 = Some(row.tonnes);
+        } else {
+            *slot.1.get_or_insert(0.0) += row.tonnes;
+        }
+    }
+    let published_total = found.remove(TOTAL_CATEGORY).and_then(|(all, holders)| all.or(holders));
+    let categories: BTreeMap<&str, f64> =
+        found.into_iter().filter_map(|(name, (all, holders))| Some((name, all.or(holders)?))).collect();
+    let total = published_total.or_else(|| categories.values().copied().reduce(|x, y| x + y));
+    StageFigures { total, categories }
 }
 
 /// What a series is computed of.

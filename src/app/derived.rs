@@ -1,11 +1,16 @@
 //! Figures derived from the ledger for the selected commodity, recomputed only when the
-//! data or the commodity changes, so drawing a frame never recomputes analytics.
+//! data or the commodity changes (holder figures: when a view first shows them), so drawing
+//! a frame never recomputes analytics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analytics::{self, BatchPoint, CommodityHistory, Concentration, HolderYear, Measure, YearPoint};
+use foldhash::HashMap;
+
+use crate::analytics::{
+    self, BatchPoint, CommodityHistory, Concentration, HolderYear, Measure, StageFigures, YearPoint,
+};
 use crate::ledger::Ledger;
-use crate::model::{AnnouncementKey, Commodity, Stage, Status};
+use crate::model::{Announcement, AnnouncementKey, Commodity, Stage, Status};
 
 /// Per-stage figures; index with [`stage_index`].
 pub type PerStage<T> = [T; 2];
@@ -44,14 +49,18 @@ pub struct Derived {
     /// Each category of a stage with its year series.
     pub categories: PerStage<Vec<CategorySeries>>,
     /// Holder year figures per (stage, category); `None` category means across the stage.
+    /// Only the scopes a view has reached: see [`Derived::ensure_holders`].
     pub holders: BTreeMap<(Stage, Option<String>), Vec<HolderYear>>,
+    /// Filled with the stage's holder figures (category `None`).
     pub concentration: PerStage<Vec<Concentration>>,
     pub latest: Option<Latest>,
     pub latest_published_year: Option<u16>,
 }
 
 impl Derived {
-    /// Computes everything shown for `commodity` from the ledger's current figures.
+    /// Computes the year, batch and category figures of `commodity` from the ledger's
+    /// current figures. Holder figures, the dearest and shown by two views only, are left
+    /// to [`Derived::ensure_holders`].
     pub fn compute(ledger: &Ledger, commodity: &Commodity) -> Derived {
         let Some(history) = CommodityHistory::of(ledger.current(), commodity) else { return Derived::default() };
         let h = &history;
@@ -69,34 +78,49 @@ impl Derived {
         };
         for stage in Stage::ALL {
             let i = stage_index(stage);
-            derived.stage_years[i] = analytics::year_series(h, &Measure::Stage(stage));
-            derived.stage_batches[i] = analytics::batch_series(h, &Measure::Stage(stage));
-            let holders = analytics::holder_years(h, stage, None);
-            derived.concentration[i] = analytics::concentration_of(&holders);
-            derived.holders.insert((stage, None), holders);
-            let names: std::collections::BTreeSet<String> = h
+            // Every announcement's stage and category figures, read from its rows once: the
+            // series below look them up instead of reading the rows again per category,
+            // year and comparison.
+            let figures: HashMap<(u16, u8), StageFigures<'_>> = h
                 .years
                 .values()
-                .flat_map(|b| b.values())
-                .flat_map(|a| analytics::categories(a, stage))
-                .map(str::to_owned)
+                .flat_map(|batches| batches.values())
+                .map(|a| ((a.key.year, a.key.batch), analytics::stage_figures(a, stage)))
                 .collect();
+            let of = |a: &Announcement| figures.get(&(a.key.year, a.key.batch));
+            let stage_total = |a: &Announcement| of(a)?.total;
+            derived.stage_years[i] = analytics::year_series_of(h, &stage_total);
+            derived.stage_batches[i] = analytics::batch_series_of(h, &stage_total);
+            let names: BTreeSet<&str> = figures.values().flat_map(|f| f.categories.keys().copied()).collect();
             for category in names {
-                let series = analytics::year_series(h, &Measure::Category(stage, &category));
-                derived
-                    .holders
-                    .insert((stage, Some(category.clone())), analytics::holder_years(h, stage, Some(&category)));
+                let series = analytics::year_series_of(h, &|a| of(a)?.categories.get(category).copied());
                 let share_pct = series
                     .iter()
                     .filter_map(|p| {
-                        let share = analytics::share_of_stage(h, stage, p.year, &p.batches, p.tonnes?)?;
+                        let share = analytics::share_of_stage_by(h, &stage_total, p.year, &p.batches, p.tonnes?)?;
                         Some((p.year, share))
                     })
                     .collect();
-                derived.categories[i].push(CategorySeries { name: category, points: series, share_pct });
+                derived.categories[i].push(CategorySeries { name: category.to_owned(), points: series, share_pct });
             }
         }
         derived
+    }
+
+    /// Computes the holder figures of (`stage`, `category`) unless they are there already;
+    /// with category `None`, the stage's concentration too. A new `Derived` (after the data
+    /// or the commodity changed) starts without any.
+    pub fn ensure_holders(&mut self, ledger: &Ledger, commodity: &Commodity, stage: Stage, category: Option<&str>) {
+        let key = (stage, category.map(str::to_owned));
+        if self.holders.contains_key(&key) {
+            return;
+        }
+        let Some(history) = CommodityHistory::of(ledger.current(), commodity) else { return };
+        let rows = analytics::holder_years(&history, stage, category);
+        if category.is_none() {
+            self.concentration[stage_index(stage)] = analytics::concentration_of(&rows);
+        }
+        self.holders.insert(key, rows);
     }
 
     pub fn year_point(&self, stage: Stage, year: u16) -> Option<&YearPoint> {

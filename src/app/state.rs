@@ -147,6 +147,8 @@ pub struct State {
     pub ledger: Ledger,
     pub commodities: Vec<Commodity>,
     pub commodity: usize,
+    /// Kept up to date by `update`: holder figures are computed when a view reaches them
+    /// ([`State::prepare_view`]), so views change through `update` or `apply`.
     pub derived: Derived,
     pub sources: Vec<SourceView>,
     pub log: Vec<LogEntry>,
@@ -243,7 +245,9 @@ impl State {
             quit: false,
             effects: Vec::new(),
         };
-        state.refresh();
+        // Rare earths first, when there are any: chosen before the one computation of the
+        // figures, so they are computed once, for it.
+        state.commodities = commodities_of(&state.ledger);
         state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
         state.refresh();
         state.log_start_up_notes();
@@ -257,8 +261,7 @@ impl State {
     /// Recomputes derived figures after the data or the commodity changed, keeping the
     /// selected year when it still exists.
     pub fn refresh(&mut self) {
-        let mut commodities: Vec<Commodity> = self.ledger.current().map(|a| a.key.commodity.clone()).collect();
-        commodities.dedup();
+        let commodities = commodities_of(&self.ledger);
         // Keep the selected commodity itself, not its position: a new commodity arriving
         // must not switch what the trader is looking at.
         let selected = self.commodities.get(self.commodity).cloned();
@@ -286,6 +289,23 @@ impl State {
                 *points = holder_history(&self.ledger, &commodity, *stage, category_filter(category), holder);
             }
         }
+        self.prepare_view();
+    }
+
+    /// Computes the holder figures the current view shows, unless they are there already:
+    /// only the Producers view and the Holders level of the Stages drill-down show them, so
+    /// they are computed when one of those is reached (or refreshed while on screen), not
+    /// for every scope on every data change.
+    pub fn prepare_view(&mut self) {
+        let scope = match (self.view, self.level()) {
+            (View::Producers, _) => (self.stage, None),
+            (View::Stages, Level::Holders { stage, category, .. }) => {
+                (*stage, category_filter(category).map(str::to_owned))
+            }
+            _ => return,
+        };
+        let Some(commodity) = self.commodities.get(self.commodity) else { return };
+        self.derived.ensure_holders(&self.ledger, commodity, scope.0, scope.1.as_deref());
     }
 
     /// Data-quality flags, revisions and source conflicts of the loaded history go into the
@@ -328,6 +348,13 @@ impl State {
     pub fn level(&self) -> &Level {
         self.drill.last().unwrap_or(&Level::Stages { selected: 0 })
     }
+}
+
+/// The commodities in the ledger, in its order (by slug), each once.
+fn commodities_of(ledger: &Ledger) -> Vec<Commodity> {
+    let mut commodities: Vec<Commodity> = ledger.current().map(|a| a.key.commodity.clone()).collect();
+    commodities.dedup();
+    commodities
 }
 
 /// The drill-down's category "all" stands for the whole stage.

@@ -273,6 +273,8 @@ pub fn apply(state: &mut State, action: Action) {
         Action::Refresh => refresh(state),
         Action::Export => export(state),
     }
+    // The view, the stage or the drill-down level may have changed.
+    state.prepare_view();
 }
 
 /// `e`: the current table (as filtered) as CSV, named after the view and the time.
