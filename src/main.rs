@@ -117,7 +117,7 @@ fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, boo
             None
         }
     };
-    let options = LoadOptions { bundled: !cli.no_bundled, network: true, sources: read_sources };
+    let options = LoadOptions { bundled: !cli.no_bundled, network: true, files: true, sources: read_sources };
     let loaded = sources::load(config, &options, store.as_mut(), chrono::Utc::now());
     for problem in &loaded.unreadable {
         eprintln!("quotawatch: {problem} (left in the store)");
@@ -152,7 +152,9 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
             (None, Some(format!("{error}. Running on the bundled data and sources without saving history.")))
         }
     };
-    let options = LoadOptions { bundled: !cli.no_bundled, network: false, sources: true };
+    // The first frame shows the bundled and stored history at once; every source arrives
+    // through its poller a moment later (its first document is history, not news).
+    let options = LoadOptions { bundled: !cli.no_bundled, network: false, files: false, sources: true };
     let loaded = sources::load(&config, &options, store.as_mut(), chrono::Utc::now());
     if loaded.store_errors.iter().any(|e| !matches!(e, StoreError::Locked { .. })) {
         // Unreadable or unwritable: not written to for the rest of the run. (A store that was

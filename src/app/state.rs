@@ -248,7 +248,7 @@ impl State {
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
         state.commodities = commodities_of(&state.ledger);
-        state.commodity = state.commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0);
+        state.commodity = default_commodity(&state.commodities);
         state.refresh();
         state.log_start_up_notes();
         state
@@ -268,10 +268,13 @@ impl State {
         // A trader on the latest year follows a newer one when it lands; one browsing an
         // earlier year stays there. (`derived` is still that of `selected` here.)
         let on_latest = self.year.is_some() && self.year == self.derived.latest_published_year;
-        self.commodity = selected
-            .and_then(|c| commodities.iter().position(|x| *x == c))
-            .unwrap_or(self.commodity)
-            .min(commodities.len().saturating_sub(1));
+        self.commodity = match selected {
+            Some(c) => commodities.iter().position(|x| *x == c).unwrap_or(self.commodity),
+            // Nothing was on screen yet (the data arrives from the sources after start-up):
+            // the same choice as at start.
+            None => default_commodity(&commodities),
+        }
+        .min(commodities.len().saturating_sub(1));
         self.commodities = commodities;
         self.derived = match self.commodities.get(self.commodity) {
             Some(commodity) => Derived::compute(&self.ledger, commodity),
@@ -355,6 +358,11 @@ fn commodities_of(ledger: &Ledger) -> Vec<Commodity> {
     let mut commodities: Vec<Commodity> = ledger.current().map(|a| a.key.commodity.clone()).collect();
     commodities.dedup();
     commodities
+}
+
+/// Rare earths when there are any (what quotawatch is for), else the first commodity.
+fn default_commodity(commodities: &[Commodity]) -> usize {
+    commodities.iter().position(|c| c.as_str() == "rare-earths").unwrap_or(0)
 }
 
 /// The drill-down's category "all" stands for the whole stage.

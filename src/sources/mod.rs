@@ -67,7 +67,8 @@ pub struct SourceReport {
     pub failure: Option<SourceError>,
     /// How many merges changed, revised, outdated or conflicted (per [`MergeOutcome`]).
     pub outcomes: Vec<MergeOutcome>,
-    /// A network source left for the pollers: not read yet.
+    /// A source left for the pollers (network, or a file the dashboard reads in the
+    /// background): not read yet.
     pub pending: bool,
     /// How often the dashboard polls it; `None` for the bundled history.
     pub interval: Option<std::time::Duration>,
@@ -101,13 +102,13 @@ impl Loaded {
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
 pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled: include_bundled, network: true, sources: true }, None, now)
+    load(config, &LoadOptions { bundled: include_bundled, network: true, files: true, sources: true }, None, now)
 }
 
 /// The same pass without network sources: the dashboard starts from this at once and lets
 /// its pollers fetch the network sources, so nothing on screen waits on the network.
 pub fn load_local(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled: include_bundled, network: false, sources: true }, None, now)
+    load(config, &LoadOptions { bundled: include_bundled, network: false, files: true, sources: true }, None, now)
 }
 
 /// What a load reads besides the stored history.
@@ -117,6 +118,9 @@ pub struct LoadOptions {
     pub bundled: bool,
     /// HTTP sources too (`report`), or only local ones (the dashboard's start).
     pub network: bool,
+    /// File sources too, or left to the pollers (the dashboard: a desk's file can hold a
+    /// million rows, and the first frame should not wait for them).
+    pub files: bool,
     /// Whether to read the sources at all (`history` shows the record without them).
     pub sources: bool,
 }
@@ -168,7 +172,8 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
     for (rank, source) in read.iter().enumerate() {
         let origin = Origin { source: source.name.clone(), rank };
         let is_network = matches!(source.kind, SourceKind::Http { .. });
-        let wanted = source.enabled && (options.network || !is_network);
+        let deferred = if is_network { !options.network } else { !options.files };
+        let wanted = source.enabled && !deferred;
         let mut document = None;
         let result = match (&source.kind, store.as_deref()) {
             (SourceKind::File { path }, Some(store)) if wanted => {
@@ -210,7 +215,7 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
         };
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
-        report.pending = source.enabled && is_network && !options.network;
+        report.pending = source.enabled && deferred;
         report.interval = Some(source.interval);
         reports.push(report);
         if let Some(store) = store.as_deref_mut() {
