@@ -169,63 +169,98 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
         }
     }
     let read = if options.sources { config.sources.as_slice() } else { &[] };
-    for (rank, source) in read.iter().enumerate() {
+    let known = store.as_deref().map(Store::documents).unwrap_or_default();
+    // Every source is read at once, each on its own thread (a slow or silent server costs
+    // its own timeout, not everyone's), then merged in configuration order.
+    let fetched: Vec<SourceRead> = std::thread::scope(|scope| {
+        let handles: Vec<_> = read
+            .iter()
+            .map(|source| {
+                let wanted = source.enabled && !deferred(source, options);
+                let known = known.get(&source.name).copied();
+                let with_store = store.is_some();
+                scope.spawn(move || fetch(source, wanted, with_store, known))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    SourceRead::Read(Err(SourceError::Network("reading the source failed unexpectedly".into())), None)
+                })
+            })
+            .collect()
+    });
+    for ((rank, source), fetched) in read.iter().enumerate().zip(fetched) {
         let origin = Origin { source: source.name.clone(), rank };
-        let is_network = matches!(source.kind, SourceKind::Http { .. });
-        let deferred = if is_network { !options.network } else { !options.files };
-        let wanted = source.enabled && !deferred;
-        let mut document = None;
-        let result = match (&source.kind, store.as_deref()) {
-            (SourceKind::File { path }, Some(store)) if wanted => {
-                match read_bytes(path, source.format, source.max_bytes) {
-                    Err(error) => Err(error),
-                    Ok((format, bytes)) => {
-                        let fingerprint = crate::store::document_fingerprint(format, &bytes);
-                        if let Some(accepted) = store.unchanged_document(&source.name, fingerprint) {
-                            // The same bytes as the last document merged from this source,
-                            // with nothing merged from it since: merging again would change
-                            // nothing, so it is not parsed again.
-                            let mut report = merge(
-                                &mut ledger,
-                                &origin,
-                                source.kind_name(),
-                                source.location(),
-                                true,
-                                Ok(ParsedFeed::default()),
-                                now,
-                            );
-                            report.accepted = accepted;
-                            report.interval = Some(source.interval);
-                            reports.push(report);
-                            continue;
-                        }
-                        let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
-                        document = parsed.as_ref().ok().map(|p| DocumentSeen {
-                            source: source.name.clone(),
-                            fingerprint,
-                            accepted: p.announcements.len(),
-                            reusable: p.rejected.is_empty(),
-                        });
-                        parsed
-                    }
-                }
-            }
-            _ if wanted => read_once(source),
-            _ => Ok(ParsedFeed::default()),
+        let (result, document, unchanged) = match fetched {
+            SourceRead::Unchanged(accepted) => (Ok(ParsedFeed::default()), None, Some(accepted)),
+            SourceRead::Read(result, document) => (result, document, None),
         };
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
-        report.pending = source.enabled && deferred;
+        report.pending = source.enabled && deferred(source, options);
         report.interval = Some(source.interval);
+        if let Some(accepted) = unchanged {
+            report.accepted = accepted;
+        }
         reports.push(report);
         if let Some(store) = store.as_deref_mut() {
             let applied = ledger.take_journal();
-            if let Err(error) = store.record(&ledger, &applied, document.as_ref()) {
+            if unchanged.is_none()
+                && let Err(error) = store.record(&ledger, &applied, document.as_ref())
+            {
                 store_errors.push(error);
             }
         }
     }
     Loaded { ledger, sources: reports, from_store, unreadable, store_errors }
+}
+
+/// Whether a source is left to the pollers in this load.
+fn deferred(source: &SourceConfig, options: &LoadOptions) -> bool {
+    match source.kind {
+        SourceKind::Http { .. } => !options.network,
+        SourceKind::File { .. } => !options.files,
+    }
+}
+
+/// What reading one source gave, before it is merged.
+enum SourceRead {
+    /// The same bytes as the last document merged from this source, with nothing merged
+    /// from it since: merging again would change nothing, so it was not parsed. Holds how
+    /// many announcements that document had.
+    Unchanged(usize),
+    /// Read (or not wanted: an empty feed), with the document to remember when there is a store.
+    Read(Result<ParsedFeed, SourceError>, Option<DocumentSeen>),
+}
+
+/// Reads one source. `known` is the fingerprint and size of the last document the store
+/// holds for it.
+fn fetch(source: &SourceConfig, wanted: bool, with_store: bool, known: Option<(u64, usize)>) -> SourceRead {
+    if !wanted {
+        return SourceRead::Read(Ok(ParsedFeed::default()), None);
+    }
+    let SourceKind::File { path } = &source.kind else { return SourceRead::Read(read_once(source), None) };
+    if !with_store {
+        return SourceRead::Read(read_file(&source.name, path, source.format, source.max_bytes), None);
+    }
+    let (format, bytes) = match read_bytes(path, source.format, source.max_bytes) {
+        Ok(read) => read,
+        Err(error) => return SourceRead::Read(Err(error), None),
+    };
+    let fingerprint = crate::store::document_fingerprint(format, &bytes);
+    if let Some((_, accepted)) = known.filter(|(seen, _)| *seen == fingerprint) {
+        return SourceRead::Unchanged(accepted);
+    }
+    let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
+    let document = parsed.as_ref().ok().map(|p| DocumentSeen {
+        source: source.name.clone(),
+        fingerprint,
+        accepted: p.announcements.len(),
+        reusable: p.rejected.is_empty(),
+    });
+    SourceRead::Read(parsed, document)
 }
 
 fn merge(

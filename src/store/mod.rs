@@ -195,6 +195,20 @@ impl Store {
         Ok(stored)
     }
 
+    /// Every source's last reusable document: fingerprint and number of announcements
+    /// (empty when the table cannot be read: every document is then parsed, as without a store).
+    pub fn documents(&self) -> std::collections::HashMap<String, (u64, usize)> {
+        let read = || -> rusqlite::Result<std::collections::HashMap<String, (u64, usize)>> {
+            let mut statement = self.conn.prepare("SELECT source, fingerprint, accepted FROM documents")?;
+            let rows = statement.query_map([], |row| {
+                let (fingerprint, accepted): (i64, i64) = (row.get(1)?, row.get(2)?);
+                Ok((row.get::<_, String>(0)?, (fingerprint.cast_unsigned(), usize::try_from(accepted).unwrap_or(0))))
+            })?;
+            rows.collect()
+        };
+        read().unwrap_or_default()
+    }
+
     /// The number of announcements of `source`'s last document if it had `fingerprint` and
     /// nothing was merged from the source since: reading the same bytes again changes nothing.
     pub fn unchanged_document(&self, source: &str, fingerprint: u64) -> Option<usize> {
