@@ -10,61 +10,21 @@ mod pty;
 
 use std::time::Duration;
 
-use hostile_server::{Behaviour, HostileServer, refused_port};
+use hostile_server::{HostileServer, misbehaving_sources};
 use pty::{Dashboard, Options};
-use serde_json::{Value, json};
 
 /// Sent as a header from `${QUOTAWATCH_PTY_SECRET}`; must never be shown or logged.
 const SECRET: &str = "qw-pty-secret-4be1d7";
-
-const HOSTILE: &str = "\x1b]0;pwned\x07Quota\x1b[2J\x1b[31m red\x1b[0m \u{202E}gpj.exe\u{202C}\r\n\x08\u{9b}31m end";
 
 fn dangerous(c: char) -> bool {
     (c.is_control() && c != '\n')
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-fn mining(commodity: &str, year: u32, batch: u32, tonnes: u32, title: &str) -> Value {
-    json!({"commodity": commodity, "year": year, "batch": batch, "title": title, "holder": title,
-           "quotas": [{"stage": "mining", "holder": title, "tonnes": tonnes}]})
-}
-
-fn doc(announcements: &[Value]) -> String {
-    json!({"format": "quota-feed/1", "announcements": announcements}).to_string()
-}
-
-/// Every misbehaviour at once, each source polled every second.
+/// Every misbehaviour at once, each source polled every second, each sending a secret header.
 fn hostile_sources(server: &HostileServer) -> String {
-    let ten_thousand: Vec<Value> =
-        (0..10_000).map(|i| mining("tungsten", 1990 + i / 100, i % 100, i, "bulk")).collect();
-    let mut bad_stage = mining("rare-earths", 2029, 1, 1, HOSTILE);
-    bad_stage["quotas"][0]["stage"] = json!(HOSTILE);
-    server
-        .route("/ten-thousand.json", Behaviour::json(doc(&ten_thousand)))
-        .route("/escapes.json", Behaviour::json(doc(&[mining("rare-earths", 2029, 2, 5, HOSTILE), bad_stage])))
-        .route("/drip.json", Behaviour::Drip { body: doc(&[]).into_bytes(), every: Duration::from_secs(1) })
-        .route("/silent.json", Behaviour::Silent)
-        .route("/huge.json", Behaviour::Stream { total: 2 << 30, declare_length: false })
-        .route("/bomb.json", Behaviour::GzipBomb { inflated_mib: 2048 })
-        .route("/loop.json", Behaviour::redirect("/loop.json"))
-        .route("/500.json", Behaviour::status(500, &[]))
-        .route("/429.json", Behaviour::status(429, &[("Retry-After", "1")]))
-        .route("/malformed.json", Behaviour::json("{\"format\": \x1b[2J"));
-    let refused = format!("http://127.0.0.1:{}/feed.json", refused_port());
     let mut config = String::new();
-    for (name, url) in [
-        ("ten-thousand", server.url("/ten-thousand.json")),
-        ("escapes", server.url("/escapes.json")),
-        ("drip", server.url("/drip.json")),
-        ("silent", server.url("/silent.json")),
-        ("huge", server.url("/huge.json")),
-        ("bomb", server.url("/bomb.json")),
-        ("loop", server.url("/loop.json")),
-        ("s500", server.url("/500.json")),
-        ("s429", server.url("/429.json")),
-        ("malformed", server.url("/malformed.json")),
-        ("refused", refused),
-    ] {
+    for (name, url) in misbehaving_sources(server) {
         config.push_str(&format!(
             "[[sources]]\nname = \"{name}\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"1s\"\ntimeout = \"5s\"\n\
              max_bytes = \"4MiB\"\n[sources.headers]\nX-Api-Key = \"${{QUOTAWATCH_PTY_SECRET}}\"\n\n"

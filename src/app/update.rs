@@ -108,7 +108,10 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
             let view = &mut state.sources[index];
             view.state = SourceState::Ok;
             view.last_success = Some(event.at);
-            view.not_modified += 1;
+            // An HTTP 304; a file source's "checked, unchanged" is not one.
+            if event.http.is_some() {
+                view.not_modified += 1;
+            }
             return state.view == View::Sources;
         }
         Ok(Some(parsed)) => parsed,

@@ -43,10 +43,6 @@ pub struct Poller {
 }
 
 impl Poller {
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// Polls now instead of at the next interval. A `Retry-After` the server asked for is
     /// still honoured; a backoff after failures is not (someone asked).
     pub fn refresh(&self) {

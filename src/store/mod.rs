@@ -209,21 +209,6 @@ impl Store {
         read().unwrap_or_default()
     }
 
-    /// The number of announcements of `source`'s last document if it had `fingerprint` and
-    /// nothing was merged from the source since: reading the same bytes again changes nothing.
-    pub fn unchanged_document(&self, source: &str, fingerprint: u64) -> Option<usize> {
-        self.conn
-            .query_row(
-                "SELECT accepted FROM documents WHERE source = ?1 AND fingerprint = ?2",
-                params![source, fingerprint.cast_signed()],
-                |row| row.get::<_, i64>(0),
-            )
-            .optional()
-            .ok()
-            .flatten()
-            .and_then(|n| usize::try_from(n).ok())
-    }
-
     /// Writes the versions the ledger applied (from [`Ledger::take_journal`]) in one
     /// transaction, with the document they came from when there is one. Any other source
     /// with versions here forgets its last document (its figures moved on from it). The
@@ -330,7 +315,7 @@ fn read_version(
     Ok(StoredVersion { source: source.to_owned(), first_seen, announcement })
 }
 
-/// A stored document as written by [`feed::write::to_compact_json`], read straight into the
+/// A stored document as written by [`feed::write::to_compact_json_without_rows`], read straight into the
 /// model. It was validated and sanitised when its source delivered it, so only what a
 /// damaged row could break is checked here: this is the hot path of every start-up.
 #[derive(serde::Deserialize)]

@@ -141,24 +141,22 @@ fn a_document_is_reusable_until_its_source_moves_on() {
     ledger.merge(&origin("desk", 0), mining(2024, 1, 0, 1.0), at(1));
     let applied = ledger.take_journal();
     store.record(&ledger, &applied, Some(&seen(true))).expect("recorded");
-    assert_eq!(store.unchanged_document("desk", 42), Some(1));
-    assert_eq!(store.unchanged_document("desk", 43), None);
-    assert_eq!(store.unchanged_document("wire", 42), None);
+    assert_eq!(store.documents(), [("desk".to_owned(), (42, 1))].into());
 
     // Another source's news leaves desk's document alone; desk's own news (the dashboard's
     // file poller, say) means its last document is no longer what the store reflects.
     ledger.merge(&origin("wire", 1), mining(2024, 2, 0, 2.0), at(2));
     let applied = ledger.take_journal();
     store.record(&ledger, &applied, None).expect("recorded");
-    assert_eq!(store.unchanged_document("desk", 42), Some(1));
+    assert_eq!(store.documents().get("desk"), Some(&(42, 1)));
     ledger.merge(&origin("desk", 0), mining(2024, 1, 0, 3.0), at(3));
     let applied = ledger.take_journal();
     store.record(&ledger, &applied, None).expect("recorded");
-    assert_eq!(store.unchanged_document("desk", 42), None);
+    assert_eq!(store.documents().get("desk"), None);
 
     // A document with rejected announcements is never reused: they must be reported again.
     store.record(&ledger, &[], Some(&seen(false))).expect("recorded");
-    assert_eq!(store.unchanged_document("desk", 42), None);
+    assert_eq!(store.documents().get("desk"), None);
 }
 
 #[test]

@@ -301,3 +301,61 @@ fn deflated_mib_of_zeros() -> Vec<u8> {
         output.reserve(16 * 1024);
     }
 }
+
+/// Escape sequences (an OSC title change, clear screen, colours, a C1 CSI) and bidi
+/// overrides, as a hostile feed puts them in text fields.
+pub const HOSTILE_TEXT: &str =
+    "\x1b]0;pwned\x07Quota\x1b[2J\x1b[31m red\x1b[0m \u{202E}gpj.exe\u{202C}\r\n\x08\u{9b}31m end";
+
+fn mining(commodity: &str, year: u32, batch: u32, tonnes: u32, title: &str) -> serde_json::Value {
+    serde_json::json!({"commodity": commodity, "year": year, "batch": batch, "title": title, "holder": title,
+           "quotas": [{"stage": "mining", "holder": title, "tonnes": tonnes}]})
+}
+
+fn doc(announcements: &[serde_json::Value]) -> String {
+    serde_json::json!({"format": "quota-feed/1", "announcements": announcements}).to_string()
+}
+
+/// Routes every misbehaviour a feed can show on `server` and returns each as a source
+/// (name, URL), plus a refused port: 10,000 announcements, escape sequences in every text
+/// field, a one-byte-a-second drip, silence, a 2 GiB body, a gzip bomb, a redirect loop, 500,
+/// 429 with `Retry-After: 1`, malformed JSON, invalid UTF-8, a truncated body, `quota-feed/2`.
+/// Shared by the PTY test and `examples/hostile_server.rs`, so the trial by hand and the test
+/// face the same sources.
+pub fn misbehaving_sources(server: &HostileServer) -> Vec<(&'static str, String)> {
+    let ten_thousand: Vec<serde_json::Value> =
+        (0..10_000).map(|i| mining("tungsten", 1990 + i / 100, i % 100, i, "bulk")).collect();
+    let mut bad_stage = mining("rare-earths", 2029, 1, 1, HOSTILE_TEXT);
+    bad_stage["quotas"][0]["stage"] = serde_json::json!(HOSTILE_TEXT);
+    let cut = doc(&[mining("rare-earths", 2029, 1, 1, "cut")]);
+    let routes = [
+        ("ten-thousand", "/ten-thousand.json", Behaviour::json(doc(&ten_thousand))),
+        (
+            "escapes",
+            "/escapes.json",
+            Behaviour::json(doc(&[mining("rare-earths", 2029, 2, 5, HOSTILE_TEXT), bad_stage])),
+        ),
+        ("drip", "/drip.json", Behaviour::Drip { body: doc(&[]).into_bytes(), every: Duration::from_secs(1) }),
+        ("silent", "/silent.json", Behaviour::Silent),
+        ("huge", "/huge.json", Behaviour::Stream { total: 2 << 30, declare_length: false }),
+        ("bomb", "/bomb.json", Behaviour::GzipBomb { inflated_mib: 2048 }),
+        ("loop", "/loop.json", Behaviour::redirect("/loop.json")),
+        ("s500", "/500.json", Behaviour::status(500, &[])),
+        ("s429", "/429.json", Behaviour::status(429, &[("Retry-After", "1")])),
+        ("malformed", "/malformed.json", Behaviour::json("{\"format\": \x1b[2J")),
+        (
+            "not-utf8",
+            "/not-utf8.json",
+            Behaviour::json(b"{\"format\": \"quota-feed/1\", \"announcements\": [\xff\xfe]}".to_vec()),
+        ),
+        ("truncated", "/truncated.json", Behaviour::json(cut[..cut.len() / 2].to_owned())),
+        ("version-2", "/version-2.json", Behaviour::json("{\"format\": \"quota-feed/2\", \"announcements\": []}")),
+    ];
+    let mut sources = Vec::new();
+    for (name, path, behaviour) in routes {
+        server.route(path, behaviour);
+        sources.push((name, server.url(path)));
+    }
+    sources.push(("refused", format!("http://127.0.0.1:{}/feed.json", refused_port())));
+    sources
+}
