@@ -111,16 +111,11 @@ impl Alerter {
     /// Starts the workers the config asks for. Must be called inside a tokio runtime.
     pub fn start(config: &AlertsConfig, notes: UnboundedSender<Msg>) -> Alerter {
         let commands = (!config.command.is_empty()).then(|| {
-            let (tx, mut rx) = mpsc::unbounded_channel::<Alert>();
-            let (command, limit, notes) = (config.command.clone(), config.command_timeout, notes.clone());
-            tokio::spawn(async move {
-                while let Some(alert) = rx.recv().await {
-                    if let Err(problem) = run_command(&command, limit, &alert).await {
-                        let _ = notes.send(Msg::Note(LogKind::Warning, problem));
-                    }
-                }
-            });
-            tx
+            let (command, limit) = (config.command.clone(), config.command_timeout);
+            worker(notes.clone(), move |alert| {
+                let command = command.clone();
+                async move { run_command(&command, limit, &alert).await }
+            })
         });
         let webhooks = config.webhook.clone().and_then(|url| {
             let client = reqwest::Client::builder()
@@ -131,16 +126,10 @@ impl Alerter {
                     let _ = notes.send(Msg::Note(LogKind::Warning, format!("alert webhook not started: {error}")));
                 })
                 .ok()?;
-            let (tx, mut rx) = mpsc::unbounded_channel::<Alert>();
-            let notes = notes.clone();
-            tokio::spawn(async move {
-                while let Some(alert) = rx.recv().await {
-                    if let Err(problem) = post_webhook(&client, &url, &alert).await {
-                        let _ = notes.send(Msg::Note(LogKind::Warning, problem));
-                    }
-                }
-            });
-            Some(tx)
+            Some(worker(notes.clone(), move |alert| {
+                let (client, url) = (client.clone(), url.clone());
+                async move { post_webhook(&client, &url, &alert).await }
+            }))
         });
         Alerter { bell: config.bell, commands, webhooks }
     }
@@ -152,6 +141,24 @@ impl Alerter {
             let _ = worker.send(alert.clone());
         }
     }
+}
+
+/// A task that carries out `job` for each alert sent to it, one at a time, in order; a
+/// failure goes to the log through `notes`.
+fn worker<F, Fut>(notes: UnboundedSender<Msg>, job: F) -> UnboundedSender<Alert>
+where
+    F: Fn(Alert) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Alert>();
+    tokio::spawn(async move {
+        while let Some(alert) = rx.recv().await {
+            if let Err(problem) = job(alert).await {
+                let _ = notes.send(Msg::Note(LogKind::Warning, problem));
+            }
+        }
+    });
+    tx
 }
 
 /// Runs `command` with the alert text as its last argument and the figures in its
