@@ -8,18 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme::Theme;
+use crate::view::ChartColumn as Column;
 
 /// Glyphs per batch position, so segments stay distinguishable without colour.
 const GLYPHS: [&str; 4] = ["█", "▓", "▒", "░"];
-
-/// One column: a label under it and its stacked segments (batch label, tonnes) bottom up.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub label: String,
-    pub segments: Vec<(String, f64)>,
-    /// Marks a column whose figures are incomplete (withheld batches).
-    pub note: Option<&'static str>,
-}
 
 #[derive(Debug)]
 pub struct StackedBars<'a> {
