@@ -59,15 +59,29 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
 }
 
 /// The tabs, then the context (commodity, unit, stage, year) if it fits whole.
+/// On a narrow terminal the product's name gives way first, then the context shortens to
+/// commodity and year: what the figures are of matters more than whose tool it is.
 fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
-    let mut spans = vec![Span::styled(" quotawatch ", theme.title)];
-    for tab in &screen.tabs {
-        spans.push(Span::styled(format!(" {} ", tab.label), if tab.active { theme.tab_active } else { theme.tab }));
+    let tabs: Vec<Span> = screen
+        .tabs
+        .iter()
+        .map(|tab| Span::styled(format!(" {} ", tab.label), if tab.active { theme.tab_active } else { theme.tab }))
+        .collect();
+    let name = Span::styled(" quotawatch ", theme.title);
+    let tabs_width: usize = tabs.iter().map(Span::width).sum();
+    let room = usize::from(area.width);
+    let options = [(true, &screen.context), (false, &screen.context), (false, &screen.short_context)];
+    let chosen = options.iter().find(|(named, context)| {
+        let named = if *named { name.width() } else { 0 };
+        named + tabs_width + 2 + width(context) <= room
+    });
+    let mut spans = Vec::new();
+    if chosen.is_none_or(|(named, _)| *named) && name.width() + tabs_width <= room {
+        spans.push(name);
     }
-    let used: usize = spans.iter().map(Span::width).sum();
-    let context = format!("  {}", screen.context);
-    if used + width(&context) <= usize::from(area.width) {
-        spans.push(Span::styled(context, theme.muted));
+    spans.extend(tabs);
+    if let Some((_, context)) = chosen {
+        spans.push(Span::styled(format!("  {context}"), theme.muted));
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -20,12 +20,12 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::chart::StackedBars;
 use super::table::render_table;
-use super::text::{fit, line};
+use super::text::{self, fit, line};
 use super::theme::Theme;
 use crate::view::{Overview, StageBox};
 
 /// The growth table's width: year, tonnes, growth and basis read whole at this width.
-const GROWTH_WIDTH: u16 = 44;
+const GROWTH_WIDTH: u16 = 46;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Theme) {
     let events_height = if area.height >= 30 { 7 } else { 4 };
@@ -43,7 +43,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Th
     render_stage_box(frame, left, &overview.stages[0], theme);
     render_stage_box(frame, right, &overview.stages[1], theme);
     let [chart, growth] = Layout::horizontal([Constraint::Fill(3), Constraint::Length(GROWTH_WIDTH)]).areas(middle);
-    let title = fit(&overview.chart.title, usize::from(chart.width.saturating_sub(4)));
+    let room = usize::from(chart.width.saturating_sub(4));
+    let title = if text::width(&overview.chart.title) <= room { &overview.chart.title } else { &overview.chart.short_title };
+    let title = fit(title, room);
     let block = Block::bordered().title(format!(" {title} ")).border_style(theme.border);
     let inner = block.inner(chart);
     frame.render_widget(block, chart);

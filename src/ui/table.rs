@@ -44,7 +44,9 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
     };
     render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
     if let Some(chart_area) = chart_area {
-        let block = Block::bordered().title(format!(" {} ", chart.title)).border_style(theme.border);
+        let room = usize::from(chart_area.width.saturating_sub(4));
+        let title = if width(&chart.title) <= room { &chart.title } else { &chart.short_title };
+        let block = Block::bordered().title(format!(" {} ", fit(title, room))).border_style(theme.border);
         let inner = block.inner(chart_area);
         frame.render_widget(block, chart_area);
         frame.render_widget(StackedBars { columns: &chart.columns, theme }, inner);
@@ -63,12 +65,12 @@ fn breadcrumb(parts: &[String], theme: &Theme, max: usize) -> Line<'static> {
     text::line(&spans, theme, max)
 }
 
-/// The width the table wants: its widest cells, spacing and borders (or its title, if wider).
+/// The width the table wants: its widest cells, spacing, borders and padding (or its title, if wider).
 fn table_width(table: &TableView) -> u16 {
     let natural = natural_widths(table);
     let columns: usize = natural.iter().sum::<usize>() + usize::from(SPACING) * natural.len().saturating_sub(1);
     let title = width(&table.title) + 2;
-    u16::try_from(columns.max(title) + 2).unwrap_or(u16::MAX)
+    u16::try_from(columns.max(title) + 4).unwrap_or(u16::MAX)
 }
 
 /// Each column's widest cell or header.
@@ -125,13 +127,16 @@ pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Ve
 /// Draws `model`; `selected` highlights a row (and scrolls to it), `None` shows the top.
 pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, selected: Option<usize>, theme: &Theme) {
     let title = fit(&model.title, usize::from(area.width.saturating_sub(4)));
-    let block = Block::bordered().title(format!(" {title} ")).border_style(theme.border);
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(theme.border)
+        .padding(ratatui::widgets::Padding::horizontal(1));
     if model.rows.is_empty() {
         let empty = fit(&model.empty, usize::from(area.width.saturating_sub(2)));
         frame.render_widget(Paragraph::new(Text::styled(empty, theme.muted)).block(block), area);
         return;
     }
-    let inner = usize::from(area.width.saturating_sub(2));
+    let inner = usize::from(area.width.saturating_sub(4));
     let widths = fit_widths(&model.columns, &natural_widths(model), inner);
     let cell = |text: &str, column: &Column, w: usize| {
         let line = Line::from(fit(text, w));

@@ -24,6 +24,8 @@ pub struct Screen {
     pub tabs: Vec<Tab>,
     /// Commodity, unit, stage and year, after the tabs.
     pub context: String,
+    /// Commodity and year, for a narrow terminal.
+    pub short_context: String,
     pub banner: Option<String>,
     pub body: Body,
     /// The hint bar, in key-map order.
@@ -69,6 +71,8 @@ pub struct TablePane {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
     pub title: String,
+    /// The title for a narrow chart.
+    pub short_title: String,
     pub columns: Vec<ChartColumn>,
 }
 
@@ -111,6 +115,11 @@ pub fn build(state: &State) -> Screen {
             state.stage().slug(),
             state.year().map_or_else(|| "-".into(), |y| y.to_string())
         ),
+        short_context: format!(
+            "{} {}",
+            state.commodity().map_or("no data", |c| c.as_str()),
+            state.year().map_or_else(|| "-".into(), |y| y.to_string())
+        ),
         banner: state.banner().map(str::to_owned),
         body,
         hints: hints(view).map(hint).collect(),
@@ -150,5 +159,5 @@ fn history_chart(level: &Level) -> Option<Chart> {
         }
         columns
     });
-    Some(Chart { title: "by year and batch".into(), columns })
+    Some(Chart { title: "by year and batch".into(), short_title: "by year".into(), columns })
 }

@@ -135,7 +135,11 @@ fn chart(state: &State) -> Chart {
         }
         columns.push(column);
     }
-    Chart { title: format!("{} quota by year, split by batch (s: switch stage)", state.stage().label()), columns }
+    Chart {
+        title: format!("{} quota by year, split by batch (s: switch stage)", state.stage().label()),
+        short_title: format!("{} by year and batch", state.stage().label()),
+        columns,
+    }
 }
 
 fn growth_table(state: &State) -> TableView {
