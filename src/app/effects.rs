@@ -85,9 +85,10 @@ impl Executor {
                 Effect::LogLine { kind, text } => tracing::info!("{} {text}", kind.label()),
             }
         }
-        // One transaction for everything merged in this drain, and a retry of what a busy
-        // store held back.
-        if (saved || !self.unsaved.is_empty())
+        // One transaction for everything merged in this drain, with what a busy store held
+        // back: tried with the next change (not with every log line, each of which would
+        // wait out the store's busy timeout again), and on the way out.
+        if saved
             && let Some(note) = self.save(ledger)
         {
             done.notes.push(note);
