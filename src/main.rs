@@ -6,9 +6,9 @@ use clap::Parser as _;
 use quotawatch::cli::{Cli, Command, ExportArgs, ExportFormat, HistoryArgs, ReportArgs};
 use quotawatch::config::{self, Config};
 use quotawatch::history::{self, HistoryFilter};
+use quotawatch::ingest::{self, LoadOptions, Loaded};
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::report::{self, Filter};
-use quotawatch::ingest::{self, LoadOptions, Loaded};
 use quotawatch::store::{Store, StoreError};
 
 /// Exit status when output was printed but a source failed.

@@ -19,7 +19,8 @@ use ratatui::backend::TestBackend;
 /// One HTTP source the tests speak for (polled hourly at a closed port: its pollers' first
 /// attempt fails, which the loop logs and goes on).
 fn config() -> Config {
-    let text = "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1h\"\n";
+    let text =
+        "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1h\"\n";
     config::parse(text, ConfigOrigin::BuiltIn, Path::new(".")).expect("valid config")
 }
 

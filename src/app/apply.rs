@@ -161,8 +161,10 @@ fn enter(state: &mut State) {
         (View::Sources, _, RowKey::Source(name)) => {
             if let Some(source) = state.source(&name) {
                 let error = source.last_error.as_ref().map_or("no error".to_owned(), |(_, text)| text.clone());
-                state.mode =
-                    Mode::Popup(format!("{} ({}: {})\n\nLast error: {error}", source.name, source.kind, source.location));
+                state.mode = Mode::Popup(format!(
+                    "{} ({}: {})\n\nLast error: {error}",
+                    source.name, source.kind, source.location
+                ));
             }
         }
         (View::Log, _, RowKey::Log(n)) => {

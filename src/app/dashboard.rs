@@ -134,10 +134,10 @@ impl Dashboard {
                 rung = self.rings;
                 ring(terminal.backend_mut());
             }
+            self.draw(terminal)?;
             if done(&self.state) {
                 return Ok(());
             }
-            self.draw(terminal)?;
             let msg = tokio::select! {
                 msg = self.rx.recv() => match msg {
                     Some(msg) => msg,

@@ -88,9 +88,7 @@ impl Executor {
         // One transaction for everything merged in this drain, with what a busy store held
         // back: tried with the next change (not with every log line, each of which would
         // wait out the store's busy timeout again), and on the way out.
-        if saved
-            && let Some(note) = self.save(ledger)
-        {
+        if saved && let Some(note) = self.save(ledger) {
             done.notes.push(note);
         }
         done

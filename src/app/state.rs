@@ -55,7 +55,11 @@ impl State {
         }
         let store_failed: Vec<String> =
             loaded.store_errors.iter().map(|e| format!("{e}; history is not being saved")).collect();
-        log.extend(store_failed.iter().map(|text| LogEntry { at: now, kind: LogKind::SourceError, text: text.clone() }));
+        log.extend(store_failed.iter().map(|text| LogEntry {
+            at: now,
+            kind: LogKind::SourceError,
+            text: text.clone(),
+        }));
         let sources = loaded.sources.iter().map(|report| SourceView::from_report(report, now, &mut log)).collect();
         let outbox = log.iter().map(|e| Effect::LogLine { kind: e.kind, text: e.text.clone() }).collect();
         let mut state = State {

@@ -96,10 +96,7 @@ fn render_hints(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Them
     } else {
         // Whole hints only, as many as fit; the essential ones always.
         let pair = |hint: &Hint| {
-            [
-                Span::styled(format!(" {}", hint.keys), theme.key),
-                Span::styled(format!(" {} ", hint.help), theme.muted),
-            ]
+            [Span::styled(format!(" {}", hint.keys), theme.key), Span::styled(format!(" {} ", hint.help), theme.muted)]
         };
         let pair_width = |hint: &Hint| pair(hint).iter().map(Span::width).sum::<usize>();
         let reserved: usize = screen.hints.iter().filter(|h| h.essential).map(pair_width).sum();

@@ -44,7 +44,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Th
     render_stage_box(frame, right, &overview.stages[1], theme);
     let [chart, growth] = Layout::horizontal([Constraint::Fill(3), Constraint::Length(GROWTH_WIDTH)]).areas(middle);
     let room = usize::from(chart.width.saturating_sub(4));
-    let title = if text::width(&overview.chart.title) <= room { &overview.chart.title } else { &overview.chart.short_title };
+    let title =
+        if text::width(&overview.chart.title) <= room { &overview.chart.title } else { &overview.chart.short_title };
     let title = fit(title, room);
     let block = Block::bordered().title(format!(" {title} ")).border_style(theme.border);
     let inner = block.inner(chart);

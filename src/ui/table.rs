@@ -162,7 +162,6 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, select
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

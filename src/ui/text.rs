@@ -69,7 +69,8 @@ mod tests {
 
     #[test]
     fn a_line_stops_after_its_first_cut_span() {
-        let spans = [view::Span::new("rare-earths ", view::Tone::Title), view::Span::new("2025 batch 1", view::Tone::Muted)];
+        let spans =
+            [view::Span::new("rare-earths ", view::Tone::Title), view::Span::new("2025 batch 1", view::Tone::Muted)];
         let line = line(&spans, &Theme::MONO, 16);
         assert_eq!(line.to_string(), "rare-earths 202…");
     }

@@ -78,7 +78,13 @@ pub fn short_batch(batch: u8) -> String {
 /// "revised, rev 1, was 135,000" for a batch whose figures a revision replaced: the
 /// document's own revision number (when it has one), and the value of `measure` in the
 /// version the current one replaced (when that differs). `None` for a batch never revised.
-pub fn revision_note(ledger: &Ledger, commodity: &Commodity, year: u16, batch: u8, measure: &Measure) -> Option<String> {
+pub fn revision_note(
+    ledger: &Ledger,
+    commodity: &Commodity,
+    year: u16,
+    batch: u8,
+    measure: &Measure,
+) -> Option<String> {
     let key = AnnouncementKey { commodity: commodity.clone(), year, batch };
     let entry = ledger.entry(&key)?;
     if !entry.is_revised() {

@@ -100,9 +100,8 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
                 Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
                 None => format!("{} {}", batch_label(b.batch), missing(b.status == Status::Unpublished).text),
             };
-            let note = state
-                .commodity()
-                .and_then(|c| revision_note(state.ledger(), c, year, b.batch, &Measure::Stage(stage)));
+            let note =
+                state.commodity().and_then(|c| revision_note(state.ledger(), c, year, b.batch, &Measure::Stage(stage)));
             match note {
                 Some(note) => format!("{text} ({note})"),
                 None => text,

@@ -77,7 +77,10 @@ pub enum RowKey {
     /// A category of a stage; `None` is all categories together.
     Category(Option<String>),
     Holder(String),
-    Batch { year: u16, batch: u8 },
+    Batch {
+        year: u16,
+        batch: u8,
+    },
     Year(u16),
     Source(String),
     /// Position in the log.

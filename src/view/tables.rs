@@ -189,8 +189,13 @@ fn history(state: &State, stage: Stage, category: Option<&str>, holder: &str) ->
         Column::right("vs same batch"),
         Column::flex("Revised"),
     ];
-    let title =
-        format!("{} · {} · {} · {holder} · {}", commodity_name(state), stage.slug(), category_label(category), unit(state));
+    let title = format!(
+        "{} · {} · {} · {holder} · {}",
+        commodity_name(state),
+        stage.slug(),
+        category_label(category),
+        unit(state)
+    );
     let mut table = TableView::new(title, columns, "No figures for this holder.");
     let Some(commodity) = state.commodity() else { return table };
     let measure = Measure::Holder { stage, category, holder };

@@ -59,12 +59,9 @@ fn describe(style: Style) -> String {
     if let Some(bg) = style.bg {
         parts.push(format!("bg:{bg:?}"));
     }
-    for (flag, name) in [
-        (Modifier::BOLD, "bold"),
-        (Modifier::DIM, "dim"),
-        (Modifier::REVERSED, "rev"),
-        (Modifier::UNDERLINED, "ul"),
-    ] {
+    for (flag, name) in
+        [(Modifier::BOLD, "bold"), (Modifier::DIM, "dim"), (Modifier::REVERSED, "rev"), (Modifier::UNDERLINED, "ul")]
+    {
         if style.add_modifier.contains(flag) {
             parts.push(name.to_owned());
         }
