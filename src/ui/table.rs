@@ -107,18 +107,24 @@ pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Ve
             widths[i] -= over.min(widths[i] - floor);
         }
     }
-    // Then every column in proportion to what it has above its header's width.
-    let over = total(&widths).saturating_sub(available);
-    if over > 0 {
-        let spare: Vec<usize> = widths.iter().enumerate().map(|(i, w)| w.saturating_sub(header(i).max(3))).collect();
+    // Then the other columns in proportion to what they have above their header's width,
+    // and last, if still short, the free text too.
+    for include_flex in [false, true] {
+        let over = total(&widths).saturating_sub(available);
+        if over == 0 {
+            break;
+        }
+        let spare: Vec<usize> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if columns[i].flex && !include_flex { 0 } else { w.saturating_sub(header(i).max(3)) })
+            .collect();
         let all: usize = spare.iter().sum();
-        if all > 0 {
-            let mut left = over.min(all);
-            for (i, s) in spare.iter().enumerate() {
-                let cut = (over * s).div_ceil(all).min(*s).min(left);
-                widths[i] -= cut;
-                left -= cut;
-            }
+        let mut left = over.min(all);
+        for (i, s) in spare.iter().enumerate() {
+            let cut = (over * s).div_ceil(all.max(1)).min(*s).min(left);
+            widths[i] -= cut;
+            left -= cut;
         }
     }
     widths
