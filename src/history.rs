@@ -1,12 +1,12 @@
 //! `quotawatch history`: every version of every announcement, with its source, first-seen
 //! time and revision, and the figures that changed from one version to the next.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::format::thousands;
+pub use crate::ledger::{Change, changes};
 use crate::ledger::{Entry, Ledger};
-use crate::model::{Announcement, Commodity, Name, Stage, Status};
+use crate::model::{Announcement, Commodity, Status};
 
 /// Which announcements to list; `None` means all.
 #[derive(Debug, Clone, Default)]
@@ -14,34 +14,6 @@ pub struct HistoryFilter {
     pub commodity: Option<Commodity>,
     pub year: Option<u16>,
     pub batch: Option<u8>,
-}
-
-/// One figure that differs between two versions: `(stage, category, holder)`, before, after.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub stage: Stage,
-    pub category: Name,
-    pub holder: Name,
-    pub before: Option<f64>,
-    pub after: Option<f64>,
-}
-
-/// The rows of `after` that differ from `before`, added and removed ones included, in
-/// stage, category, holder order.
-pub fn changes(before: &Announcement, after: &Announcement) -> Vec<Change> {
-    let rows = |a: &Announcement| -> BTreeMap<(Stage, Name, Name), f64> {
-        a.quotas.iter().map(|r| ((r.stage, r.category.clone(), r.holder.clone()), r.tonnes)).collect()
-    };
-    let (old, new) = (rows(before), rows(after));
-    let mut keys: Vec<_> = old.keys().chain(new.keys()).cloned().collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter_map(|key| {
-            let (b, a) = (old.get(&key).copied(), new.get(&key).copied());
-            (b != a).then_some(Change { stage: key.0, category: key.1, holder: key.2, before: b, after: a })
-        })
-        .collect()
 }
 
 /// The history as text: one block per announcement, its versions in arrival order.
