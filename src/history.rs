@@ -57,6 +57,7 @@ fn standing_marks(version: &Version) -> Vec<String> {
         Standing::Confirmed { by } => marks.push(format!("confirmed by {by}")),
         Standing::Superseded { by, applied: false } => marks.push(format!("superseded by {by}, not applied")),
         Standing::Superseded { by, applied: true } => marks.push(format!("superseded by {by}")),
+        Standing::Withheld => marks.push("figures withheld; the weaker figures held stay shown".to_owned()),
     }
     if version.derived_from.is_some() {
         marks.push("worked out from a running total".to_owned());

@@ -18,6 +18,9 @@ pub enum Standing {
     /// Figures of a weaker tier that a `by` tier contradicted. `applied` when it was
     /// current until the stronger tier arrived.
     Superseded { by: Tier, applied: bool },
+    /// A stronger tier's notice that the batch was issued with its figures withheld,
+    /// arriving while a weaker tier's figures are held: those figures stay shown.
+    Withheld,
 }
 
 /// The current figures were first seen at a weaker tier, from `source`, and a stronger
@@ -196,7 +199,9 @@ impl Entry {
         (MergeOutcome::Conflict { won, other_source: current_source }, Some(index))
     }
 
-    /// Rule 1: the stronger tier is current whichever arrives first.
+    /// Rule 1: the stronger tier is current whichever arrives first. Figures withheld are
+    /// not figures: published figures of any tier fill in a batch held as withheld, and a
+    /// notice withholding them does not take figures away.
     fn merge_other_tier(
         &mut self,
         version: Version,
@@ -205,6 +210,23 @@ impl Entry {
     ) -> (MergeOutcome, Option<usize>) {
         let held = self.current().announcement.tier;
         let incoming = version.announcement.tier;
+        match (self.current().announcement.status, version.announcement.status) {
+            (Status::Unpublished, Status::Published) => {
+                let index = self.store(version, known);
+                self.make_current(index);
+                self.revisions += 1;
+                self.confirmed = None;
+                return (MergeOutcome::Revised, Some(index));
+            }
+            (Status::Published, Status::Unpublished) => {
+                if known.is_some() {
+                    return (MergeOutcome::Unchanged, None);
+                }
+                let index = self.store(Version { standing: Standing::Withheld, ..version }, None);
+                return (MergeOutcome::Outdated, Some(index));
+            }
+            _ => {}
+        }
         if incoming > held {
             let before = self.current;
             let differences = changes(&self.versions[before].announcement, &version.announcement);

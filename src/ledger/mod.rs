@@ -5,7 +5,8 @@
 //! Rules, in order, for an announcement arriving with the same key as the current one:
 //! 1. Another tier: `official` beats `reported` beats `estimate`, whatever the order they
 //!    arrive in. The same figures confirm the weaker tier; other figures supersede it, and
-//!    the difference is returned to the caller (see [`merge`](self) and `entry.rs`).
+//!    the difference is returned to the caller. Withheld figures are no figures: published
+//!    ones of any tier fill in a withheld batch, and a notice withholding them takes none away.
 //! 2. The same figures (rows in any order, same status) change nothing; a version a
 //!    source delivered before is reused rather than stored again. Citations are merged.
 //! 3. A higher `revision` supersedes; a lower one is kept in history as outdated.
@@ -68,7 +69,8 @@ pub enum MergeOutcome {
     Unchanged,
     /// Replaced the current figures (higher revision, or a re-issue by the same source).
     Revised,
-    /// Kept in history only: its revision is lower than the current one.
+    /// Kept in history only: its revision is lower than the current one (or it withholds
+    /// figures a weaker tier gave).
     Outdated,
     /// Disagrees with another source at the same revision; `won` says whether it is now current.
     Conflict { won: bool, other_source: String },

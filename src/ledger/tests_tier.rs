@@ -146,3 +146,32 @@ fn within_a_tier_the_revision_and_conflict_rules_apply() {
     assert_eq!(outcome, MergeOutcome::Revised);
     assert_eq!(only(&ledger).current().announcement.quotas[0].tonnes, 62_000.0);
 }
+
+#[test]
+fn reported_figures_fill_in_an_official_batch_withheld_and_stay_when_withheld_later() {
+    let withheld = || Announcement {
+        status: crate::model::Status::Unpublished,
+        quotas: Vec::new(),
+        ..tungsten(1, Tier::Official, 0.0)
+    };
+    for withheld_first in [true, false] {
+        let mut ledger = Ledger::new();
+        let (ministry, news) = (origin("ministry", 0), origin("news", 1));
+        let outcome = if withheld_first {
+            ledger.merge(&ministry, withheld(), at(0));
+            ledger.merge(&news, tungsten(1, Tier::Reported, 62_000.0), at(1))
+        } else {
+            ledger.merge(&news, tungsten(1, Tier::Reported, 62_000.0), at(0));
+            ledger.merge(&ministry, withheld(), at(1))
+        };
+        assert_eq!(outcome, if withheld_first { MergeOutcome::Revised } else { MergeOutcome::Outdated });
+        let entry = only(&ledger);
+        assert_eq!((entry.tier(), entry.current().announcement.quotas[0].tonnes), (Tier::Reported, 62_000.0));
+        if !withheld_first {
+            assert_eq!(entry.versions()[1].standing, Standing::Withheld);
+        }
+        // The official figures, when they come, supersede the reported ones.
+        let outcome = ledger.merge(&ministry, tungsten(1, Tier::Official, 62_000.0), at(2));
+        assert!(matches!(outcome, MergeOutcome::Confirmed { became_current: true, .. }), "{outcome:?}");
+    }
+}
