@@ -172,17 +172,17 @@ fn report_table_is_aligned_with_separators_and_units() {
     let out = sandbox.bundled_report(&["--stage", "mining", "--year", "2024", "--format", "table"]);
     assert_eq!(
         out,
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year\n"
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year  official\n"
     );
 
     // Table is the default format; the whole history lines up column by column.
     let out = sandbox.bundled_report(&["--stage", "mining"]);
     let (table, notes) = out.split_once("\n\nNotes:\n").expect("the table has notes");
     let rows = lines(table);
-    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis");
-    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year"), "{table}");
-    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO        -  -"), "{table}");
+    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis      tier");
+    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year  official"), "{table}");
+    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO        -  -          official"), "{table}");
     let unit_end = rows[1].find(" t REO").expect("unit");
     assert!(rows[1..].iter().all(|r| r.find(" t REO") == Some(unit_end)), "tonnes right-aligned:\n{table}");
     assert_eq!(notes, "  - rare-earths 2025 batch 1: issued, figures not published\n");
@@ -254,8 +254,8 @@ fn file_sources_merge_with_the_bundled_history() {
     let output = run(sandbox.with_config(&config).args(["report", "--commodity", "tungsten", "--year", "2024"]));
     assert_eq!(
         stdout(&output),
-        "commodity  year  stage     tonnes  yoy_pct  basis\n\
-         tungsten   2024  mining  62,000 t    +0.0%  ytd-batch-1\n"
+        "commodity  year  stage                     tonnes  yoy_pct  basis        tier\n\
+         tungsten   2024  mining  62,000 t conc. (65% WO3)    +0.0%  ytd-batch-1  official\n"
     );
 }
 
@@ -433,8 +433,8 @@ fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
     let output = run(sandbox.with_config(&first_then_second).args(["report", "--stage", "mining", "--year", "2024"]));
     assert_eq!(
         stdout(&output),
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year\n\
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year  official\n\
          \n\
          Notes:\n  \
          - rare-earths 2024 batch 2: sources disagree; first wins over bundled\n  \

@@ -96,7 +96,7 @@ pub fn revision_note(
         n => format!("rev {n}"),
     };
     let now = measure.value(current);
-    if let Some(replaced) = entry.previous() {
+    if let Some(replaced) = entry.replaced() {
         let was = measure.value(&replaced.announcement);
         if was != now {
             let was = match (was, replaced.announcement.status) {
