@@ -209,18 +209,18 @@ fn report_table_is_aligned_with_separators_and_units() {
     ]);
     assert_eq!(
         out,
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year\n"
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year  official\n"
     );
 
     // Table is the default format; the whole history lines up column by column.
     let out = sandbox.bundled_report(&["--commodity", "rare-earths", "--stage", "mining"]);
     let (table, notes) = out.split_once("\n\nNotes:\n").expect("the table has notes");
     let rows = lines(table);
-    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis");
-    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year"), "{table}");
-    assert!(rows.contains(&"rare-earths  2008  mining   87,620 t REO        -  -"), "{table}");
-    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO    -6.0%  full-year"), "{table}");
+    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis      tier");
+    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year  official"), "{table}");
+    assert!(rows.contains(&"rare-earths  2008  mining   87,620 t REO        -  -          official"), "{table}");
+    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO    -6.0%  full-year  official"), "{table}");
     let unit_end = rows[1].find(" t REO").expect("unit");
     assert!(rows[1..].iter().all(|r| r.find(" t REO") == Some(unit_end)), "tonnes right-aligned:\n{table}");
     assert_eq!(notes, "  - rare-earths 2025 batch 1: issued, figures not published\n");
@@ -292,8 +292,8 @@ fn file_sources_merge_with_the_bundled_history() {
     let output = run(sandbox.with_config(&config).args(["report", "--commodity", "testium", "--year", "2024"]));
     assert_eq!(
         stdout(&output),
-        "commodity  year  stage     tonnes  yoy_pct  basis\n\
-         testium    2024  mining  62,000 t    +0.0%  ytd-batch-1\n"
+        "commodity  year  stage     tonnes  yoy_pct  basis        tier\n\
+         testium    2024  mining  62,000 t    +0.0%  ytd-batch-1  official\n"
     );
 }
 
@@ -492,8 +492,8 @@ fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
     ]));
     assert_eq!(
         stdout(&output),
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year\n\
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year  official\n\
          \n\
          Notes:\n  \
          - rare-earths 2024 batch 2: sources disagree; first wins over bundled\n  \

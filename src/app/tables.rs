@@ -137,7 +137,7 @@ pub fn revision_note(state: &State, year: u16, batch: u8, measure: &Measure) -> 
     }
     let mut note = format!("rev {}", entry.revisions());
     let now = measure.value(&entry.current().announcement);
-    if let Some(previous) = entry.previous() {
+    if let Some(previous) = entry.replaced() {
         let was = measure.value(&previous.announcement);
         if was != now {
             let was = match (was, previous.announcement.status) {

@@ -153,7 +153,19 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
                     alerts.push((key, true));
                 }
             }
-            MergeOutcome::Unchanged | MergeOutcome::Outdated => {}
+            // A stronger tier replacing other figures changes what is shown, as a revision does.
+            MergeOutcome::Superseded { became_current: true, .. } => alerts.push((key, true)),
+            // A running total that became a batch of its own: that batch is the news.
+            MergeOutcome::RunningTotal(crate::ledger::RunningOutcome::Batch { batch, outcome })
+                if matches!(*outcome, MergeOutcome::New | MergeOutcome::Revised) =>
+            {
+                alerts.push((crate::model::AnnouncementKey { batch, ..key }, *outcome == MergeOutcome::Revised));
+            }
+            MergeOutcome::Unchanged
+            | MergeOutcome::Outdated
+            | MergeOutcome::Confirmed { .. }
+            | MergeOutcome::Superseded { .. }
+            | MergeOutcome::RunningTotal(_) => {}
         }
     }
     if changed {
