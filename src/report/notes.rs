@@ -7,7 +7,7 @@ use super::Filter;
 use crate::analytics::{self, CommodityHistory};
 use crate::format::thousands;
 use crate::ledger::{Ledger, RunningOutcome, Standing, changes};
-use crate::model::{Tier, batch_label};
+use crate::model::batch_label;
 
 /// What the tier column means, shown when a figure is not official.
 const TIER_LEGEND: &str = "tier: official = a ministry notice or a feed of official figures; \
@@ -110,7 +110,7 @@ mod tests {
     use super::super::{By, OutputFormat, render};
     use super::*;
     use crate::ledger::Origin;
-    use crate::model::{Announcement, Commodity, sample_mining};
+    use crate::model::{Announcement, Commodity, Tier, sample_mining};
 
     fn tungsten(batch: u8, tier: Tier, tonnes: f64) -> Announcement {
         let mut a = sample_mining(2024, batch, 0, tonnes);
