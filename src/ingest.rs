@@ -111,7 +111,7 @@ pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store
     if options.bundled {
         let origin = Origin { source: bundled::SOURCE_NAME.into(), rank: rank_of(config, bundled::SOURCE_NAME) };
         let result = bundled::load().map_err(SourceError::from);
-        reports.push(merge(&mut ledger, &origin, "bundled", "assets/rare-earths.json".into(), true, result, now));
+        reports.push(merge(&mut ledger, &origin, "bundled", "assets/ (compiled in)".into(), true, result, now));
     }
     let mut from_store = 0;
     let mut unreadable = Vec::new();

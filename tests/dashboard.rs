@@ -195,14 +195,16 @@ fn year_moves_within_the_years_present() {
 #[test]
 fn commodity_and_stage_switch() {
     let mut s = live_state();
-    let _ = update(&mut s, desk_document("tungsten", 2024, 1, 0, 62_000));
-    assert_eq!(s.commodity().map(Commodity::as_str), Some("rare-earths"), "rare earths stay on screen");
+    assert_eq!(s.commodity().map(Commodity::as_str), Some("rare-earths"), "rare earths open the dashboard");
+    let slugs: Vec<&str> = s.commodities().iter().map(Commodity::as_str).collect();
+    assert_eq!(slugs, ["antimony", "rare-earths", "tungsten"]);
     press(&mut s, "2\n]");
     assert_eq!(s.commodity().map(Commodity::as_str), Some("tungsten"));
-    assert_eq!(s.year(), Some(2024));
+    assert_eq!(s.year(), Some(2025), "tungsten's latest published year");
     assert_eq!(s.nav().levels().len(), 1, "changing commodity resets the drill-down");
+    assert!(screen(&s, 120, 40).contains("t conc. (65% WO3)"), "tungsten's unit on screen");
     // A commodity that sorts first arrives while tungsten is selected: the view stays on tungsten.
-    let _ = update(&mut s, desk_document("antimony", 2024, 0, 0, 100_000));
+    let _ = update(&mut s, desk_document("aluminium", 2024, 0, 0, 100_000));
     assert_eq!(s.commodity().map(Commodity::as_str), Some("tungsten"));
     press(&mut s, "[");
     assert_eq!(s.commodity().map(Commodity::as_str), Some("rare-earths"));
