@@ -166,31 +166,46 @@ fn a_locked_store_is_waited_for_then_reported() {
 
 #[test]
 fn a_dashboard_holding_the_store_and_a_report_work_at_once() {
+    use quotawatch::app::{Dashboard, Msg, State};
     let sandbox = Sandbox::new();
-    // What a running dashboard does: the store open, a write now and then.
-    let mut dashboard = Store::open(&sandbox.path("data")).expect("open");
+    // A real dashboard with the store open, its one source the wire (never reached: its
+    // releases are scripted into the loop below).
+    let wire = "[[sources]]\nname = \"wire\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/wire.json\"\ninterval = \"1h\"\n";
+    let config = quotawatch::config::parse(wire, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
+        .expect("valid config");
+    let mut store = Store::open(&sandbox.path("data")).expect("open");
+    let options = quotawatch::ingest::LoadOptions { bundled: true, network: false, files: false, sources: true };
+    let loaded = quotawatch::ingest::load(&config, &options, Some(&mut store), chrono::Utc::now());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let _guard = runtime.enter();
+    let mut dashboard =
+        Dashboard::start(State::new(loaded, chrono::Utc::now()), &config, Some(store), &quotawatch::ui::theme::Theme::MONO);
+
+    // A report runs while the dashboard holds the store.
     sandbox.write("feeds/desk.json", &feed(&[mining(2025, 1, 0, 140_000)]));
     let desk = sandbox
         .write("config/desk.toml", "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"../feeds/desk.json\"\n");
     let output = run(sandbox.with_config(&desk).args(["report", "--format", "csv"]));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
-    let mut ledger = quotawatch::ledger::Ledger::new();
-    ledger.start_journal();
-    let parsed = quotawatch::feed::parse(
-        "wire",
-        quotawatch::feed::Format::Json,
-        feed(&[mining(2026, 1, 0, 150_000)]).as_bytes(),
-        1 << 20,
-    )
-    .expect("valid");
-    let origin = quotawatch::ledger::Origin { source: "wire".into(), rank: 1 };
-    for announcement in parsed.announcements {
-        ledger.merge(&origin, announcement, chrono::Utc::now());
-    }
-    let applied = ledger.take_journal();
-    dashboard.record(&ledger, &applied, None).expect("the dashboard saves while a report ran");
-    assert_eq!(dashboard.count().expect("count"), 2);
+    // Then the wire's history and a release reach the dashboard, which saves them.
+    let event = |document: String| {
+        let parsed = quotawatch::feed::parse("wire", quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
+            .expect("valid");
+        let at = chrono::Utc::now();
+        Msg::Source(quotawatch::sources::SourceEvent {
+            source: "wire".into(),
+            at,
+            result: Ok(Some(parsed)),
+            http: None,
+            next_poll: at,
+        })
+    };
+    dashboard.handle(event(feed(&[mining(2026, 1, 0, 150_000)])));
+    assert_eq!(dashboard.unsaved(), 0, "the dashboard saved while a report had run");
+    dashboard.finish().expect("flushed");
+    drop(dashboard);
+    assert_eq!(Store::open(&sandbox.path("data")).expect("reopen").count().expect("count"), 2);
 }
 
 /// Writes `sources` file sources of `per_source` announcements each (a commodity per
