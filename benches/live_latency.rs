@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin};
-use quotawatch::ingest::load_local;
+use quotawatch::ingest::for_dashboard;
 use quotawatch::model::{AnnouncementKey, Commodity};
 use quotawatch::ui::theme::Theme;
 use ratatui::Terminal;
@@ -69,7 +69,7 @@ async fn until_merged(
 
 /// The dashboard as the binary starts it, on a test terminal.
 fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
-    let state = State::new(load_local(config, false, Utc::now()), Utc::now());
+    let state = State::new(for_dashboard(config, false, None, Utc::now()), Utc::now());
     let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     (Dashboard::start(state, config, None, &Theme::MONO), terminal)
 }

@@ -61,31 +61,39 @@ impl Loaded {
     }
 }
 
-/// One pass: the bundled history (unless `include_bundled` is false), then each enabled source.
+/// What the dashboard starts from: the bundled history (unless `bundled` is false) and the
+/// stored one, at once; every source is left to its poller, so nothing on screen waits on
+/// a network or a large file.
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
-pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled: include_bundled, network: true, files: true, sources: true }, None, now)
+pub fn for_dashboard(config: &Config, bundled: bool, store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
+    load(config, &LoadOptions { bundled, network: false, files: false, sources: true }, store, now)
 }
 
-/// The same pass without network sources: the dashboard starts from this at once and lets
-/// its pollers fetch the network sources, so nothing on screen waits on the network.
-pub fn load_local(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled: include_bundled, network: false, files: true, sources: true }, None, now)
+/// What `report`, `export` and `history` read: the bundled and stored history, then (with
+/// `read_sources`) one pass over every enabled source, each saved to the store.
+pub fn for_headless(
+    config: &Config,
+    bundled: bool,
+    read_sources: bool,
+    store: Option<&mut Store>,
+    now: DateTime<Utc>,
+) -> Loaded {
+    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources }, store, now)
 }
 
 /// What a load reads besides the stored history.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadOptions {
+struct LoadOptions {
     /// The bundled history (`--no-bundled` leaves it out).
-    pub bundled: bool,
+    bundled: bool,
     /// HTTP sources too (`report`), or only local ones (the dashboard's start).
-    pub network: bool,
+    network: bool,
     /// File sources too, or left to the pollers (the dashboard: a desk's file can hold a
     /// million rows, and the first frame should not wait for them).
-    pub files: bool,
+    files: bool,
     /// Whether to read the sources at all (`history` shows the record without them).
-    pub sources: bool,
+    sources: bool,
 }
 
 /// The conflict rank of a source by name: its position in the configuration; sources
@@ -105,7 +113,7 @@ pub fn rank_of(config: &Config, source: &str) -> usize {
 /// The bundled history comes first as it did when the stored versions were first merged,
 /// so replaying them gives the same outcomes. A store that fails is named in
 /// [`Loaded::store_errors`]; the load goes on without it.
-pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
+fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
     let mut ledger = Ledger::new();
     let mut reports = Vec::new();
     if options.bundled {

@@ -6,7 +6,7 @@ use clap::Parser as _;
 use quotawatch::cli::{Cli, Command, ExportArgs, ExportFormat, HistoryArgs, ReportArgs};
 use quotawatch::config::{self, Config};
 use quotawatch::history::{self, HistoryFilter};
-use quotawatch::ingest::{self, LoadOptions, Loaded};
+use quotawatch::ingest::{self, Loaded};
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::report::{self, Filter};
 use quotawatch::store::{Store, StoreError};
@@ -116,8 +116,7 @@ fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, boo
             None
         }
     };
-    let options = LoadOptions { bundled: !cli.no_bundled, network: true, files: true, sources: read_sources };
-    let loaded = ingest::load(config, &options, store.as_mut(), chrono::Utc::now());
+    let loaded = ingest::for_headless(config, !cli.no_bundled, read_sources, store.as_mut(), chrono::Utc::now());
     for problem in &loaded.unreadable {
         eprintln!("quotawatch: {problem} (left in the store)");
     }
@@ -153,8 +152,7 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     };
     // The first frame shows the bundled and stored history at once; every source arrives
     // through its poller a moment later (its first document is history, not news).
-    let options = LoadOptions { bundled: !cli.no_bundled, network: false, files: false, sources: true };
-    let loaded = ingest::load(&config, &options, store.as_mut(), chrono::Utc::now());
+    let loaded = ingest::for_dashboard(&config, !cli.no_bundled, store.as_mut(), chrono::Utc::now());
     if loaded.store_errors.iter().any(|e| !matches!(e, StoreError::Locked { .. })) {
         // Unreadable or unwritable: not written to for the rest of the run. (A store that was
         // only busy is tried again with the next change.)

@@ -24,7 +24,7 @@ fn fixed_now() -> DateTime<Utc> {
 
 fn state() -> State {
     let config = quotawatch::config::load(None).expect("built-in config");
-    State::new(quotawatch::ingest::load_once(&config, true, fixed_now()), fixed_now())
+    State::new(quotawatch::ingest::for_headless(&config, true, true, None, fixed_now()), fixed_now())
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -290,7 +290,7 @@ fn live_state() -> State {
         "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1s\"\n";
     let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
         .expect("valid config");
-    State::new(quotawatch::ingest::load_local(&config, true, fixed_now()), fixed_now())
+    State::new(quotawatch::ingest::for_dashboard(&config, true, None, fixed_now()), fixed_now())
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn was_names_the_value_the_current_version_replaced_not_a_losing_conflict() {
                 [[sources]]\nname = \"b\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/b.json\"\n";
     let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
         .expect("valid config");
-    let mut state = State::new(quotawatch::ingest::load_local(&config, false, fixed_now()), fixed_now());
+    let mut state = State::new(quotawatch::ingest::for_dashboard(&config, false, None, fixed_now()), fixed_now());
     let doc = |revision: u32, tonnes: u32| {
         format!(
             "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \
@@ -467,7 +467,7 @@ fn a_store_that_cannot_be_read_is_announced_and_the_bundled_data_shown() {
         .expect("write");
     let error = quotawatch::store::Store::open(dir.path()).expect_err("refused");
     let config = quotawatch::config::load(None).expect("built-in config");
-    let mut loaded = quotawatch::ingest::load_local(&config, true, fixed_now());
+    let mut loaded = quotawatch::ingest::for_dashboard(&config, true, None, fixed_now());
     loaded.store_errors.push(error);
     let state = State::new(loaded, fixed_now());
     let banner = state.banner().expect("a banner");

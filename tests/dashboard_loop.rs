@@ -9,7 +9,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quotawatch::app::{Dashboard, Msg, State};
 use quotawatch::config::{self, Config, ConfigOrigin};
-use quotawatch::ingest::{self, LoadOptions};
+use quotawatch::ingest;
 use quotawatch::sources::SourceEvent;
 use quotawatch::store::Store;
 use quotawatch::ui::theme::Theme;
@@ -27,8 +27,7 @@ fn config() -> Config {
 /// The state and store as the binary starts them: bundled history, stored history, journal on.
 fn start(data_dir: &Path, config: &Config) -> (State, Store) {
     let mut store = Store::open(data_dir).expect("store");
-    let options = LoadOptions { bundled: true, network: false, files: false, sources: true };
-    let loaded = ingest::load(config, &options, Some(&mut store), Utc::now());
+    let loaded = ingest::for_dashboard(config, true, Some(&mut store), Utc::now());
     (State::new(loaded, Utc::now()), store)
 }
 

@@ -19,7 +19,7 @@ use quotawatch::app::source_view::SourceState;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
 use quotawatch::feed::ParsedFeed;
-use quotawatch::ingest::load_local;
+use quotawatch::ingest::for_dashboard;
 use quotawatch::sources::{HttpSource, SourceError, SourceEvent, spawn_pollers};
 use quotawatch::ui::{self, theme::Theme};
 use ratatui::Terminal;
@@ -402,7 +402,7 @@ async fn escape_sequences_in_every_text_field_never_reach_the_screen() {
     }
 
     // Through the pollers into the state: no view, popup or log line carries them.
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let mut state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     for _ in 0..2 {
@@ -426,7 +426,7 @@ async fn a_rejected_document_applies_nothing_and_keeps_earlier_data() {
     let server = HostileServer::start();
     server.route("/feed.json", Behaviour::json(doc(&[mining(2024, 1, 135_000.0)])));
     let config = config(&server, &[("desk", "/feed.json", "")]);
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let mut state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
@@ -456,7 +456,7 @@ async fn a_mixed_document_accepts_the_valid_announcements() {
     let server = HostileServer::start();
     server.route("/mixed.json", Behaviour::json(include_str!("fixtures/feeds/mixed.json")));
     let config = config(&server, &[("desk", "/mixed.json", "")]);
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let mut state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
@@ -524,7 +524,7 @@ async fn header_secrets_never_appear_and_never_follow_a_redirect_elsewhere() {
         config(&server, &[("away", "/away", headers), ("s500", "/500", headers), ("silent", "/silent.json", headers)]);
     assert!(!format!("{config:?}").contains(secret));
 
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let mut state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     for _ in 0..3 {
@@ -557,7 +557,7 @@ async fn ten_thousand_rejections_neither_flood_the_log_nor_repeat() {
     let bad: Vec<Value> = (0..10_000u32).map(|i| mining(1700, (i % 100) as u8, 1.0)).collect();
     server.route("/bad.json", Behaviour::json(doc(&bad)));
     let config = config(&server, &[("bad", "/bad.json", "")]);
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
+    let mut state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     // The same document twice (the feed has no validators, so it is fetched whole again).
@@ -588,7 +588,7 @@ fn a_fifo_or_device_as_a_file_source_fails_instead_of_blocking() {
     // Nobody writes to the FIFO: opening it for reading would block for ever.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let loaded = quotawatch::ingest::load_once(&config, false, Utc::now());
+        let loaded = quotawatch::ingest::for_headless(&config, false, true, None, Utc::now());
         let failures: Vec<String> = loaded.failures().map(|(name, e)| format!("{name}: {e}")).collect();
         let _ = tx.send(failures);
     });

@@ -11,7 +11,7 @@ use chrono::Utc;
 use quotawatch::app::log::LogKind;
 use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
-use quotawatch::ingest::load_local;
+use quotawatch::ingest::for_dashboard;
 use quotawatch::sources::{HttpSource, SourceEvent, spawn_pollers};
 use quotawatch::ui::theme::Theme;
 use ratatui::Terminal;
@@ -201,7 +201,7 @@ async fn run_until(dashboard: &mut Dashboard, terminal: &mut Terminal<TestBacken
 
 /// The dashboard as the binary starts it, on a test terminal: its state, pollers and alerter.
 fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
-    let state = State::new(load_local(config, false, Utc::now()), Utc::now());
+    let state = State::new(for_dashboard(config, false, None, Utc::now()), Utc::now());
     let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     (Dashboard::start(state, config, None, &Theme::MONO), terminal)
 }

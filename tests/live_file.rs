@@ -11,7 +11,7 @@ use quotawatch::app::log::LogKind;
 use quotawatch::app::source_view::SourceState;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
-use quotawatch::ingest::load_once;
+use quotawatch::ingest::for_headless;
 use quotawatch::sources::{Poller, SourceEvent, spawn_pollers};
 use tokio::sync::mpsc;
 
@@ -148,7 +148,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     let dir = tempfile::tempdir().expect("temp dir");
     write(&dir.path().join("desk.json"), &feed(""));
     let config = desk_config(dir.path());
-    let mut state = State::new(load_once(&config, true, Utc::now()), Utc::now());
+    let mut state = State::new(for_headless(&config, true, true, None, Utc::now()), Utc::now());
     assert!(state.banner().is_none(), "history loaded at start-up raises no alert");
 
     // MIIT's withheld 2025 batch 1 becomes public as a revision of the bundled entry.

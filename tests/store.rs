@@ -170,16 +170,20 @@ fn a_dashboard_holding_the_store_and_a_report_work_at_once() {
     let sandbox = Sandbox::new();
     // A real dashboard with the store open, its one source the wire (never reached: its
     // releases are scripted into the loop below).
-    let wire = "[[sources]]\nname = \"wire\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/wire.json\"\ninterval = \"1h\"\n";
+    let wire =
+        "[[sources]]\nname = \"wire\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/wire.json\"\ninterval = \"1h\"\n";
     let config = quotawatch::config::parse(wire, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
         .expect("valid config");
     let mut store = Store::open(&sandbox.path("data")).expect("open");
-    let options = quotawatch::ingest::LoadOptions { bundled: true, network: false, files: false, sources: true };
-    let loaded = quotawatch::ingest::load(&config, &options, Some(&mut store), chrono::Utc::now());
+    let loaded = quotawatch::ingest::for_dashboard(&config, true, Some(&mut store), chrono::Utc::now());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let _guard = runtime.enter();
-    let mut dashboard =
-        Dashboard::start(State::new(loaded, chrono::Utc::now()), &config, Some(store), &quotawatch::ui::theme::Theme::MONO);
+    let mut dashboard = Dashboard::start(
+        State::new(loaded, chrono::Utc::now()),
+        &config,
+        Some(store),
+        &quotawatch::ui::theme::Theme::MONO,
+    );
 
     // A report runs while the dashboard holds the store.
     sandbox.write("feeds/desk.json", &feed(&[mining(2025, 1, 0, 140_000)]));
