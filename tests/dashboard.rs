@@ -113,7 +113,7 @@ fn overview_shows_the_check_figures() {
     let text = screen(&state(), 160, 48);
     assert!(text.contains("270,000 t REO  +5.9%"), "{text}");
     assert!(text.contains("254,000 t REO  +4.2%"), "{text}");
-    assert!(text.contains("full year vs 2023 (255,000 t REO)"), "{text}");
+    assert!(text.contains("full year vs 2023: 255,000"), "{text}");
 }
 
 #[test]

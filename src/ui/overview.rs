@@ -5,7 +5,7 @@
 //! │ title of the latest announcement                                                  │
 //! ├ Mining 2024 ─────────────────────────┐┌ Smelting-separation 2024 ────────────────┤
 //! │ 270,000 t REO  +5.9%                 ││ 254,000 t REO  +4.2%                      │
-//! │ full year vs 2023 (255,000 t REO)    ││ ...                                       │
+//! │ full year vs 2023: 255,000            ││ ...                                       │
 //! │ batch 1 135,000 · batch 2 135,000    ││                                           │
 //! ├ Mining quota by year, split by batch ──────────────────┐┌ growth · t REO ─────────┤
 //! │ stacked bars, the most recent years that fit           ││ Year Tonnes YoY Basis   │

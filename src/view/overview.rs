@@ -91,7 +91,8 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
     };
     let basis = point.growth.as_ref().map_or_else(
         || "no like-for-like comparison".to_owned(),
-        |g| format!("{} vs {} ({} {unit})", g.basis.label(), g.compared_year, thousands(g.previous_tonnes)),
+        // The unit is in the headline above: left out here, the line fits a narrow box whole.
+        |g| format!("{} vs {}: {}", g.basis.label(), g.compared_year, thousands(g.previous_tonnes)),
     );
     let batches = used
         .iter()
