@@ -32,6 +32,14 @@ fn drill_down_to_holders_then_quit_restores_terminal() {
     let status = dash.wait_exit("after q");
     assert!(status.success(), "q must exit with status 0, got {status}\n{}", dash.dump());
     dash.assert_terminal_restored("after q");
+
+    // Every line of the log view reaches the log file once (the timestamps aside).
+    let log = dash.log_file();
+    let messages: Vec<&str> = log.lines().filter_map(|l| l.split_once(" INFO ").map(|(_, m)| m)).collect();
+    assert!(messages.iter().any(|m| m.starts_with("loaded bundled: ")), "{log}");
+    let mut seen = std::collections::HashSet::new();
+    let twice: Vec<&&str> = messages.iter().filter(|m| !seen.insert(**m)).collect();
+    assert!(twice.is_empty(), "logged twice: {twice:?}\n{log}");
 }
 
 #[test]
