@@ -35,17 +35,6 @@ pub struct Concentration {
     pub coverage_pct: f64,
 }
 
-/// Named holders (not `*`) of a stage, optionally within one category, across all years.
-pub fn holders_of<'a>(h: &CommodityHistory<'a>, stage: Stage, category: Option<&str>) -> BTreeSet<&'a str> {
-    h.years
-        .values()
-        .flat_map(|batches| batches.values())
-        .flat_map(|a| a.quotas.iter())
-        .filter(|r| r.stage == stage && category.is_none_or(|c| r.category == c) && r.holder != ALL_HOLDERS)
-        .map(|r| r.holder.as_str())
-        .collect()
-}
-
 /// Every holder's figure in one announcement, as [`Measure::Holder`] values it (in
 /// `category`, else the holder's `total` row, else the sum of its category rows), in one
 /// pass over the rows instead of one pass per holder.
@@ -124,13 +113,8 @@ pub fn holder_years(h: &CommodityHistory<'_>, stage: Stage, category: Option<&st
 }
 
 /// `tonnes` as a percentage of the stage total over the same `batches` of `year`, so a
-/// figure published for some batches is compared with those batches only.
-pub fn share_of_stage(h: &CommodityHistory<'_>, stage: Stage, year: u16, batches: &[u8], tonnes: f64) -> Option<f64> {
-    share_of_stage_by(h, &|a| super::stage_total(a, stage), year, batches, tonnes)
-}
-
-/// [`share_of_stage`] with each announcement's stage total given by `stage_total_of`
-/// (figures computed ahead, say).
+/// figure published for some batches is compared with those batches only; each
+/// announcement's stage total given by `stage_total_of` (figures computed ahead, say).
 pub fn share_of_stage_by(
     h: &CommodityHistory<'_>,
     stage_total_of: &ValueOf<'_>,

@@ -13,7 +13,7 @@ mod values;
 use std::collections::BTreeMap;
 
 pub use holders::{
-    Concentration, HolderYear, concentration, concentration_of, holder_years, holders_of, share_of_stage,
+    Concentration, HolderYear, concentration, concentration_of, holder_years,
     share_of_stage_by,
 };
 pub use quality::{QualityFlag, quality_flags};
