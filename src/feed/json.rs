@@ -73,6 +73,8 @@ fn label(item: &Value, path: &str) -> String {
 fn announcement(item: &Value, path: &str, names: &mut Names) -> Result<Announcement, Problem> {
     let obj = item.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(item))))?;
     let field = |name: &str| format!("{path}.{name}");
+    let commodity = validate::commodity(required_str(obj, "commodity", path)?).map_err(|m| (field("commodity"), m))?;
+    let year = validate::year(required_int(obj, "year", path)?).map_err(|m| (field("year"), m))?;
     let mut meta = Meta::default();
     match obj.get("cumulative") {
         None | Some(Value::Null) => {}
@@ -85,11 +87,7 @@ fn announcement(item: &Value, path: &str, names: &mut Names) -> Result<Announcem
         None | Some(Value::Null) if meta.cumulative => 0,
         _ => validate::batch(required_int(obj, "batch", path)?).map_err(|m| (field("batch"), m))?,
     };
-    let key = AnnouncementKey {
-        commodity: validate::commodity(required_str(obj, "commodity", path)?).map_err(|m| (field("commodity"), m))?,
-        year: validate::year(required_int(obj, "year", path)?).map_err(|m| (field("year"), m))?,
-        batch,
-    };
+    let key = AnnouncementKey { commodity, year, batch };
     if let Some(text) = optional_str(obj, "tier", path)? {
         meta.tier = validate::tier(text).map_err(|m| (field("tier"), m))?;
     }

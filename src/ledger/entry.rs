@@ -128,6 +128,11 @@ impl Entry {
     /// from several sources or items are one announcement, cited several times.
     fn cite(&mut self, version: &Version) {
         let current = self.current;
+        let (held, incoming) = (&self.versions[current].announcement, &version.announcement);
+        if incoming.citations.is_empty() && incoming.url == held.url && incoming.title == held.title {
+            // The usual case, a source polled again: nothing new to cite, nothing to allocate.
+            return;
+        }
         let own = own_citation(&self.versions[current]);
         let more = own_citation(version).into_iter().chain(version.announcement.citations.iter().cloned());
         let more: Vec<Citation> = more.filter(|c| own.as_ref().is_none_or(|own| !own.same_as(c))).collect();

@@ -475,10 +475,10 @@ fn decode(document: &str) -> Result<Announcement, String> {
         url: a.url,
         revision: a.revision,
         id: a.id,
-        tier: a
-            .tier
-            .map_or(Some(crate::model::Tier::Official), |t| crate::model::Tier::parse(&t))
-            .ok_or_else(|| "tier".to_owned())?,
+        tier: match a.tier {
+            None => crate::model::Tier::Official,
+            Some(tier) => crate::model::Tier::parse(&tier).ok_or_else(|| format!("tier {tier:?}"))?,
+        },
         // What the ledger holds is never a running total (it resolves them into batches).
         cumulative: false,
         citations: a
