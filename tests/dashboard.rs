@@ -1,142 +1,19 @@
-//! Whole-app tests of the dashboard's state and screens: key presses go through the same
-//! `update` the real event loop uses; state is asserted through its accessors, and every
-//! view is snapshot at 120x40 and 80x24 through ratatui's TestBackend, drawn from the view
-//! layer exactly as the loop draws it. The clock is fixed, so no text is volatile. The loop
-//! itself (quit, signals, the store) is driven in `tests/dashboard_loop.rs`.
+//! State tests of the dashboard: key presses and source documents go through the same
+//! `update` the real event loop uses, and state is asserted through its accessors and the
+//! view layer's tables. Screens are in `tests/dashboard_views.rs`; the loop itself (quit,
+//! signals, the store) in `tests/dashboard_loop.rs`.
 
 #[path = "support/screen.rs"]
 mod screen;
 
-use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quotawatch::app::action::{Action, BINDINGS, action_for};
 use quotawatch::app::nav::{Level, Mode, View};
 use quotawatch::app::{Effect, Msg, State, update};
 use quotawatch::model::{Commodity, Stage};
-use quotawatch::ui;
 use quotawatch::view::{RowKey, table};
 
-use screen::{screen, screen_styled};
-
-fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).single().expect("valid time")
-}
-
-fn state() -> State {
-    let config = quotawatch::config::load(None).expect("built-in config");
-    State::new(quotawatch::ingest::for_headless(&config, true, true, None, fixed_now()), fixed_now())
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up); returns
-/// the effects they asked for, log lines left out.
-fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '<' => KeyCode::Left,
-            '>' => KeyCode::Right,
-            'v' => KeyCode::Down,
-            '^' => KeyCode::Up,
-            other => KeyCode::Char(other),
-        };
-        effects.extend(update(state, key(code)).effects);
-    }
-    effects.retain(|e| !matches!(e, Effect::LogLine { .. }));
-    effects
-}
-
-fn snapshot_both(name: &str, keys: &str) {
-    let mut state = state();
-    press(&mut state, keys);
-    insta::assert_snapshot!(format!("{name}_120x40"), screen(&state, 120, 40));
-    insta::assert_snapshot!(format!("{name}_80x24"), screen(&state, 80, 24));
-}
-
-#[test]
-fn snapshot_overview() {
-    snapshot_both("overview", "");
-}
-
-#[test]
-fn snapshot_overview_smelting() {
-    snapshot_both("overview_smelting", "s");
-}
-
-#[test]
-fn snapshot_stages() {
-    snapshot_both("stages", "2");
-}
-
-#[test]
-fn snapshot_categories() {
-    snapshot_both("categories", "2\n");
-}
-
-#[test]
-fn snapshot_holders() {
-    snapshot_both("holders", "2\n\n");
-}
-
-#[test]
-fn snapshot_holder_history() {
-    snapshot_both("holder_history", "2\n\n\n");
-}
-
-#[test]
-fn snapshot_producers() {
-    snapshot_both("producers", "3");
-}
-
-#[test]
-fn snapshot_sources() {
-    snapshot_both("sources", "4");
-}
-
-#[test]
-fn snapshot_log() {
-    snapshot_both("log", "5");
-}
-
-#[test]
-fn snapshot_help() {
-    snapshot_both("help", "?");
-}
-
-#[test]
-fn overview_shows_the_check_figures() {
-    let text = screen(&state(), 160, 48);
-    assert!(text.contains("270,000 t REO  +5.9%"), "{text}");
-    assert!(text.contains("254,000 t REO  +4.2%"), "{text}");
-    assert!(text.contains("full year vs 2023: 255,000"), "{text}");
-}
-
-#[test]
-fn tiny_and_odd_sizes_never_panic() {
-    let state = state();
-    for (w, h) in [(1, 1), (2, 2), (10, 3), (39, 9), (40, 10), (80, 24), (300, 100)] {
-        let text = screen(&state, w, h);
-        if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
-            assert!(
-                text.replace('\n', "").starts_with(&"terminal too small"[..usize::from(w.min(8))]),
-                "{w}x{h}: {text}"
-            );
-        }
-    }
-    let mut state = state;
-    for keys in ["2\n\n\n", "3", "4\n", "5", "?"] {
-        press(&mut state, keys);
-        for (w, h) in [(1, 1), (40, 10), (45, 12)] {
-            screen(&state, w, h);
-        }
-        press(&mut state, "\x1b\x1b\x1b");
-    }
-}
+use screen::{desk_batch_1, desk_document, fixed_now, key, live_state, press, screen, source_event, state};
 
 #[test]
 fn drill_down_stack_and_back() {
@@ -283,16 +160,6 @@ fn every_binding_dispatches_its_own_action() {
     assert_eq!(action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
 }
 
-/// The bundled history plus one HTTP source (never contacted: the dashboard leaves network
-/// sources to its pollers, and these tests start none).
-fn live_state() -> State {
-    let text =
-        "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1s\"\n";
-    let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
-        .expect("valid config");
-    State::new(quotawatch::ingest::for_dashboard(&config, true, None, fixed_now()), fixed_now())
-}
-
 #[test]
 fn refresh_asks_for_every_live_source_or_the_selected_one() {
     let mut state = live_state();
@@ -342,28 +209,6 @@ fn a_source_without_success_for_three_intervals_goes_stale_once_and_recovers() {
     assert_eq!(desk(&state), Some(SourceState::Ok));
 }
 
-/// A document from the desk source with one announcement of mining `tonnes`.
-fn desk_document(commodity: &str, year: u16, batch: u8, revision: u32, tonnes: u32) -> Msg {
-    let text = format!(
-        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"{commodity}\", \"year\": {year}, \
-         \"batch\": {batch}, \"revision\": {revision}, \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {tonnes}}}]}}]}}"
-    );
-    source_event("desk", &text)
-}
-
-fn source_event(source: &str, document: &str) -> Msg {
-    let parsed = quotawatch::feed::parse(source, quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
-        .expect("valid feed");
-    let at = fixed_now();
-    Msg::Source(quotawatch::sources::SourceEvent {
-        source: source.into(),
-        at,
-        result: Ok(Some(parsed)),
-        http: None,
-        next_poll: at,
-    })
-}
-
 #[test]
 fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
     let mut state = live_state();
@@ -376,21 +221,6 @@ fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
     assert_eq!(state.year(), Some(2023));
     let _ = update(&mut state, desk_document("rare-earths", 2026, 1, 0, 150_000));
     assert_eq!(state.year(), Some(2023), "browsing history is not interrupted");
-}
-
-/// The desk's feed with rare earths' 2024 batch 1 at `revision`, China Northern Rare Earth
-/// Group's mining (light) figure `northern` (94,580 t as bundled).
-fn desk_batch_1(revision: u32, northern: u32) -> Msg {
-    let document = format!(
-        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
-         \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
-         {{\"stage\": \"mining\", \"tonnes\": {}}},\
-         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Northern Rare Earth Group\", \"tonnes\": {northern}}},\
-         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 30280}},\
-         {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
-        northern + 30_280 + 10_140
-    );
-    source_event("desk", &document)
 }
 
 #[test]
@@ -500,32 +330,4 @@ fn holder_figures_are_computed_when_a_view_shows_them_and_again_when_the_data_ch
     press(&mut state, "s2\n\n");
     assert!(state.derived().holders.contains_key(&(Stage::SmeltingSeparation, None)));
     assert!(state.derived().holders.contains_key(&(Stage::Mining, Some("light".into()))));
-}
-
-/// Every word on screen is whole: no cell or line ends cut without an ellipsis. Checked by
-/// comparing each row of every table the view layer built against what was drawn.
-#[test]
-fn stages_at_2025_and_the_holder_history_read_whole_at_80x24_and_160x48() {
-    let mut s = state();
-    press(&mut s, "2>");
-    assert_eq!(s.year(), Some(2025));
-    for (w, h) in [(80, 24), (160, 48)] {
-        let text = screen(&s, w, h);
-        assert!(!text.contains("npublished") || text.contains("unpublished"), "{text}");
-        assert!(!text.contains("partial yea ") && !text.contains("partial yea\n"), "{text}");
-        assert!(text.contains("withheld"), "2025's batch 1 was issued without figures: {text}");
-    }
-    press(&mut s, "<\n\n\n");
-    for (w, h) in [(80, 24), (160, 48)] {
-        let text = screen(&s, w, h);
-        assert!(text.contains("China Northern Rare Earth Group"), "{w}x{h}: {text}");
-        // The breadcrumb has its own line: no chart border on it.
-        let crumb = text.lines().find(|l| l.contains(" › ")).expect("breadcrumb");
-        assert!(!crumb.contains('┌') && !crumb.contains('│'), "{crumb}");
-    }
-}
-
-#[test]
-fn styled_snapshot_of_the_overview() {
-    insta::assert_snapshot!("overview_styled_100x30", screen_styled(&state(), 100, 30));
 }

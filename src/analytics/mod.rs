@@ -12,10 +12,7 @@ mod values;
 
 use std::collections::BTreeMap;
 
-pub use holders::{
-    Concentration, HolderYear, concentration, concentration_of, holder_years,
-    share_of_stage_by,
-};
+pub use holders::{Concentration, HolderYear, concentration, concentration_of, holder_years, share_of_stage_by};
 pub use quality::{QualityFlag, quality_flags};
 pub use series::{
     Basis, BatchPoint, Growth, ValueOf, YearPoint, batch_series, batch_series_of, growth_pct, year_series,

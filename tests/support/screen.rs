@@ -1,7 +1,11 @@
-//! Drawing a state the way the dashboard's loop does (view layer, then ui) onto a
-//! TestBackend, as plain text or with its styles spelled out.
+//! The dashboard's state tests' support: the bundled start-up state at a fixed clock, key
+//! presses and source documents through `update`, and drawing a state the way the loop does
+//! (view layer, then ui) onto a TestBackend, as plain text or with its styles spelled out.
+#![allow(dead_code, reason = "each test file uses its own part of the support")]
 
-use quotawatch::app::State;
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quotawatch::app::{Effect, Msg, State, update};
 use quotawatch::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -67,4 +71,84 @@ fn describe(style: Style) -> String {
         }
     }
     format!("{{{}}}", parts.join(" "))
+}
+
+pub fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).single().expect("valid time")
+}
+
+pub fn state() -> State {
+    let config = quotawatch::config::load(None).expect("built-in config");
+    State::new(quotawatch::ingest::for_headless(&config, true, true, None, fixed_now()), fixed_now())
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up); returns
+/// the effects they asked for, log lines left out.
+pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '<' => KeyCode::Left,
+            '>' => KeyCode::Right,
+            'v' => KeyCode::Down,
+            '^' => KeyCode::Up,
+            other => KeyCode::Char(other),
+        };
+        effects.extend(update(state, key(code)).effects);
+    }
+    effects.retain(|e| !matches!(e, Effect::LogLine { .. }));
+    effects
+}
+
+/// The bundled history plus one HTTP source (never contacted: the dashboard leaves network
+/// sources to its pollers, and these tests start none).
+pub fn live_state() -> State {
+    let text =
+        "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1s\"\n";
+    let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
+        .expect("valid config");
+    State::new(quotawatch::ingest::for_dashboard(&config, true, None, fixed_now()), fixed_now())
+}
+
+/// A document from the desk source with one announcement of mining `tonnes`.
+pub fn desk_document(commodity: &str, year: u16, batch: u8, revision: u32, tonnes: u32) -> Msg {
+    let text = format!(
+        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"{commodity}\", \"year\": {year}, \
+         \"batch\": {batch}, \"revision\": {revision}, \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {tonnes}}}]}}]}}"
+    );
+    source_event("desk", &text)
+}
+
+pub fn source_event(source: &str, document: &str) -> Msg {
+    let parsed = quotawatch::feed::parse(source, quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
+        .expect("valid feed");
+    let at = fixed_now();
+    Msg::Source(quotawatch::sources::SourceEvent {
+        source: source.into(),
+        at,
+        result: Ok(Some(parsed)),
+        http: None,
+        next_poll: at,
+    })
+}
+
+/// The desk's feed with rare earths' 2024 batch 1 at `revision`, China Northern Rare Earth
+/// Group's mining (light) figure `northern` (94,580 t as bundled).
+pub fn desk_batch_1(revision: u32, northern: u32) -> Msg {
+    let document = format!(
+        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
+         \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
+         {{\"stage\": \"mining\", \"tonnes\": {}}},\
+         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Northern Rare Earth Group\", \"tonnes\": {northern}}},\
+         {{\"stage\": \"mining\", \"category\": \"light\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 30280}},\
+         {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
+        northern + 30_280 + 10_140
+    );
+    source_event("desk", &document)
 }
