@@ -1,10 +1,16 @@
 //! Number formatting shared by the report and the dashboard, so both show the same figure
 //! the same way.
 
+/// The figure as an integer when it is exactly a whole number (and small enough to be
+/// exact in an `i64`): how every output writes whole tonnes, `135000` and never `135000.0`.
+pub fn whole(value: f64) -> Option<i64> {
+    (value.fract() == 0.0 && value.abs() < 9e15).then_some(value as i64)
+}
+
 /// A figure as a plain number: `255000`, `1234.5`; no separators (for CSV).
 pub fn plain_number(value: f64) -> String {
-    if (value - value.round()).abs() < 1e-9 && value.abs() < 9e15 {
-        format!("{}", value.round() as i64)
+    if let Some(n) = whole(value) {
+        n.to_string()
     } else {
         let text = format!("{value:.3}");
         text.trim_end_matches('0').trim_end_matches('.').to_owned()

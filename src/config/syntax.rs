@@ -29,7 +29,7 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         }
         let mut message = if path == "." { "the top level".to_owned() } else { path };
         if let Some(value) = written {
-            message.push_str(&format!(" = {}", shorten(value)));
+            message.push_str(&format!(" = {}", crate::feed::clean_text(value, 60)));
         }
         message.push_str(&format!(": {reason}"));
         if let Some(line) = line {
@@ -37,15 +37,4 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         }
         message
     })
-}
-
-/// A value as written in the file, on one line and cut to a few dozen characters.
-fn shorten(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    let one_line: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= MAX_CHARS {
-        one_line
-    } else {
-        format!("{}…", one_line.chars().take(MAX_CHARS - 1).collect::<String>())
-    }
 }

@@ -12,7 +12,6 @@ use super::validate::{
 use super::{AnnouncementError, DocumentError, ParsedFeed};
 use crate::model::{Announcement, AnnouncementKey, Citation, Commodity, QuotaRow, batch_label};
 
-pub const FORMAT_TAG: &str = "quota-feed/1";
 
 /// A problem at a JSON path inside one announcement.
 type Problem = (String, String);
@@ -23,7 +22,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
         return Err(DocumentError::Shape("the document is not a JSON object".into()));
     };
     match top.get("format") {
-        Some(Value::String(tag)) if tag == FORMAT_TAG => {}
+        Some(Value::String(tag)) if tag == super::FORMAT => {}
         Some(other) => return Err(DocumentError::WrongFormat { found: short(other) }),
         None => return Err(DocumentError::WrongFormat { found: "missing".into() }),
     }

@@ -7,6 +7,10 @@
 
 mod csv;
 mod json;
+
+/// The `format` tag of a quota-feed/1 JSON document, read and written.
+pub const FORMAT: &str = "quota-feed/1";
+
 mod sanitize;
 mod validate;
 pub mod write;

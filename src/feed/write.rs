@@ -6,13 +6,10 @@ use serde::Serialize;
 
 use crate::model::{ALL_HOLDERS, Announcement, Citation, QuotaRow, Status, TOTAL_CATEGORY, Tier};
 
-/// The format identifier every document carries.
-pub const FORMAT_ID: &str = "quota-feed/1";
-
 /// A JSON document holding `announcements`, pretty-printed, fields in the order of the spec.
 pub fn to_json<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) -> String {
     let announcements: Vec<Out<'_>> = announcements.into_iter().map(Out::from).collect();
-    let mut text = serde_json::to_string_pretty(&Document { format: FORMAT_ID, announcements }).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&Document { format: super::FORMAT, announcements }).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -22,7 +19,7 @@ pub fn to_json<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) ->
 pub fn to_compact_json_without_rows(announcement: &Announcement) -> String {
     let mut out = Out::from(announcement);
     out.quotas.clear();
-    serde_json::to_string(&Document { format: FORMAT_ID, announcements: [out] }).unwrap_or_default()
+    serde_json::to_string(&Document { format: super::FORMAT, announcements: [out] }).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -74,10 +71,9 @@ struct Tonnes(f64);
 
 impl Serialize for Tonnes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0.fract() == 0.0 && self.0.abs() < 9e15 {
-            serializer.serialize_i64(self.0 as i64)
-        } else {
-            serializer.serialize_f64(self.0)
+        match crate::format::whole(self.0) {
+            Some(n) => serializer.serialize_i64(n),
+            None => serializer.serialize_f64(self.0),
         }
     }
 }

@@ -247,8 +247,7 @@ fn json_value(cell: &Cell) -> Value {
     match cell {
         Cell::Text(text) => json!(text),
         Cell::Int(n) => json!(n),
-        Cell::Tonnes(t, _) if t.fract() == 0.0 && t.abs() < 9e15 => json!(*t as i64),
-        Cell::Tonnes(t, _) => json!(t),
+        Cell::Tonnes(t, _) => crate::format::whole(*t).map_or_else(|| json!(t), |n| json!(n)),
         Cell::Pct(p) | Cell::Growth(p) => p.map_or(Value::Null, |p| json!(round_pct(p))),
         Cell::Optional(text) => text.as_ref().map_or(Value::Null, |t| json!(t)),
     }

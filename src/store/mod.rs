@@ -459,7 +459,7 @@ fn decode_rows(bytes: &[u8], names: &mut Names) -> Result<Vec<QuotaRow>, String>
 fn decode(document: &str) -> Result<Announcement, String> {
     let Document { format, announcements: [a] } =
         serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;
-    if format != feed::write::FORMAT_ID {
+    if format != feed::FORMAT {
         return Err(format!("format {format:?}"));
     }
     let commodity = Commodity::parse(&a.commodity).ok_or_else(|| format!("commodity {:?}", a.commodity))?;
