@@ -58,6 +58,11 @@ struct Table {
 
 /// Builds the report's rows and notes from the ledger's current figures.
 pub fn render(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat) -> String {
+    render_with_notes(ledger, by, filter, format, &[])
+}
+
+/// [`render`], with `extra` notes (the consensus lines) after the table's own.
+pub fn render_with_notes(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat, extra: &[String]) -> String {
     let histories = CommodityHistory::build_all(ledger.current());
     let selected: Vec<_> =
         histories.iter().filter(|h| filter.commodity.as_ref().is_none_or(|c| c == h.commodity)).collect();
@@ -71,7 +76,7 @@ pub fn render(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat) ->
         OutputFormat::Json => to_json(&table),
         OutputFormat::Table => {
             let mut out = to_text(&table);
-            out.push_str(&notes(ledger, &selected, filter));
+            out.push_str(&notes(ledger, &selected, filter, extra));
             out
         }
     }
@@ -252,7 +257,7 @@ fn to_text(table: &Table) -> String {
 }
 
 /// Notes under the table: unpublished batches, revisions, conflicts and data-quality flags.
-fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter) -> String {
+fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter, extra: &[String]) -> String {
     let mut notes = Vec::new();
     for h in histories {
         for flag in analytics::quality_flags(h) {
@@ -278,6 +283,7 @@ fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter) 
             notes.push(format!("{key}: sources disagree; {} wins over {}", conflict.winner, conflict.loser));
         }
     }
+    notes.extend(extra.iter().cloned());
     if notes.is_empty() {
         return String::new();
     }

@@ -25,8 +25,13 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
         Some(other) => return Err(DocumentError::WrongFormat { found: short(other) }),
         None => return Err(DocumentError::WrongFormat { found: "missing".into() }),
     }
-    let Some(Value::Array(items)) = top.get("announcements") else {
-        return Err(DocumentError::Shape("`announcements` is missing or not an array".into()));
+    // A document may carry only expectations and events (an analyst desk's feed, the bundled ones).
+    let outlook_only = top.get("announcements").is_none() && (top.contains_key("expectations") || top.contains_key("events"));
+    let none = Vec::new();
+    let items = match top.get("announcements") {
+        Some(Value::Array(items)) => items,
+        None if outlook_only => &none,
+        _ => return Err(DocumentError::Shape("`announcements` is missing or not an array".into())),
     };
     let mut parsed = ParsedFeed::default();
     let mut names = Names::default();
@@ -42,6 +47,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
             }),
         }
     }
+    parsed.outlook = crate::outlook::from_document(source_name, &top);
     Ok(parsed)
 }
 

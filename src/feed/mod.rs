@@ -14,6 +14,7 @@ pub mod write;
 use std::fmt;
 use std::path::Path;
 
+pub use json::FORMAT_TAG;
 pub use sanitize::clean_text;
 
 use crate::model::Announcement;
@@ -58,6 +59,8 @@ impl fmt::Display for Format {
 pub struct ParsedFeed {
     pub announcements: Vec<Announcement>,
     pub rejected: Vec<AnnouncementError>,
+    /// The document's `expectations` and `events` (JSON only), each validated on its own.
+    pub outlook: crate::outlook::ParsedOutlook,
 }
 
 /// One announcement rejected whole, with where the problem is.
