@@ -39,6 +39,10 @@ impl Commodity {
     pub fn unit(&self) -> &'static str {
         match self.0.as_str() {
             "rare-earths" => "t REO",
+            // Quotas are set in tonnes of concentrate at 65% WO3, not of WO3 itself
+            // (research/domain.md: the English press often gets this wrong by about 35%).
+            "tungsten" => "t conc. (65% WO3)",
+            "antimony" => "t Sb",
             _ => "t",
         }
     }
@@ -122,6 +126,87 @@ impl Status {
             Status::Unpublished => "unpublished",
         }
     }
+}
+
+/// How authoritative a figure is. Ordered weakest first, so `max` is the one that wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// An analyst's or the desk's own figure.
+    Estimate,
+    /// News citing sources or the notice.
+    Reported,
+    /// A ministry notice or a feed of official figures: what a feed means when it says nothing.
+    #[default]
+    Official,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Official, Tier::Reported, Tier::Estimate];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Tier::ALL.into_iter().find(|tier| tier.slug().eq_ignore_ascii_case(text))
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Tier::Official => "official",
+            Tier::Reported => "reported",
+            Tier::Estimate => "estimate",
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// Somewhere else the same figures were seen (a news item, a second notice page).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Citation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ymd")]
+    pub published: Option<NaiveDate>,
+    /// Who published it ("Reuters"); for a citation the ledger adds, the configured source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Citation {
+    /// Two citations are the same when their URLs are, or (without URLs) their title and source.
+    pub fn same_as(&self, other: &Citation) -> bool {
+        match (&self.url, &other.url) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self.title == other.title && self.source == other.source,
+            _ => false,
+        }
+    }
+}
+
+fn ymd<S: serde::Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => serializer.collect_str(&date.format("%Y-%m-%d")),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Adds each of `more` to `into` unless one the same is there already; the order of first
+/// appearance is kept.
+pub fn merge_citations(into: &mut Vec<Citation>, more: impl IntoIterator<Item = Citation>) -> bool {
+    let mut added = false;
+    for citation in more {
+        if !into.iter().any(|held| held.same_as(&citation)) {
+            into.push(citation);
+            added = true;
+        }
+    }
+    added
 }
 
 /// What identifies one release: revisions and conflicts are versions of the same key.
@@ -242,6 +327,12 @@ pub struct Announcement {
     pub url: Option<String>,
     pub revision: u32,
     pub id: Option<String>,
+    pub tier: Tier,
+    /// The rows are the year's running total through `key.batch` (batch 0: through whatever
+    /// batch is the latest, as of `published`), not this batch's own figures. The ledger
+    /// turns a running total into a batch's own figures; what it holds is never cumulative.
+    pub cumulative: bool,
+    pub citations: Vec<Citation>,
     pub quotas: Vec<QuotaRow>,
 }
 
@@ -289,6 +380,9 @@ pub(crate) fn sample_mining(year: u16, batch: u8, revision: u32, tonnes: f64) ->
         url: None,
         revision,
         id: None,
+        tier: Tier::Official,
+        cumulative: false,
+        citations: Vec::new(),
         quotas: vec![QuotaRow {
             stage: Stage::Mining,
             category: TOTAL_CATEGORY.into(),
@@ -316,5 +410,41 @@ mod tests {
         assert_eq!(Stage::parse("MINING"), Some(Stage::Mining));
         assert_eq!(Stage::parse("smelting-separation"), Some(Stage::SmeltingSeparation));
         assert_eq!(Stage::parse("smelting"), None);
+    }
+
+    #[test]
+    fn tiers_order_weakest_first_and_default_to_official() {
+        assert!(Tier::Official > Tier::Reported && Tier::Reported > Tier::Estimate);
+        assert_eq!(Tier::default(), Tier::Official);
+        assert_eq!(Tier::parse(" Reported "), Some(Tier::Reported));
+        assert_eq!(Tier::parse("rumour"), None);
+    }
+
+    #[test]
+    fn units_follow_the_commodity() {
+        let unit = |slug: &str| Commodity::parse(slug).expect("slug").unit();
+        assert_eq!(unit("rare-earths"), "t REO");
+        assert_eq!(unit("tungsten"), "t conc. (65% WO3)");
+        assert_eq!(unit("antimony"), "t Sb");
+        assert_eq!(unit("molybdenum"), "t");
+    }
+
+    #[test]
+    fn citations_merge_by_url_else_by_title_and_source() {
+        let cite = |title: &str, url: Option<&str>| Citation {
+            title: Some(title.into()),
+            url: url.map(Into::into),
+            source: Some("Reuters".into()),
+            ..Citation::default()
+        };
+        let mut held = vec![cite("A", Some("https://x/1"))];
+        let added = merge_citations(
+            &mut held,
+            [cite("A again", Some("https://x/1")), cite("B", None), cite("B", None), cite("C", Some("https://x/2"))],
+        );
+        assert!(added);
+        let titles: Vec<_> = held.iter().filter_map(|c| c.title.as_deref()).collect();
+        assert_eq!(titles, ["A", "B", "C"]);
+        assert!(!merge_citations(&mut held, [cite("B", None)]));
     }
 }

@@ -205,6 +205,9 @@ fn commodity_and_stage_switch() {
         url: None,
         revision: 0,
         id: None,
+        tier: quotawatch::model::Tier::Official,
+        cumulative: false,
+        citations: Vec::new(),
         quotas: vec![QuotaRow { stage: Stage::Mining, category: "total".into(), holder: "*".into(), tonnes: 62_000.0 }],
     };
     loaded.ledger.merge(&Origin { source: "desk".into(), rank: 0 }, tungsten, fixed_now());

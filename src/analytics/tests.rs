@@ -10,6 +10,9 @@ fn ann(year: u16, batch: u8, rows: &[(Stage, &str, &str, f64)]) -> Announcement 
         url: None,
         revision: 0,
         id: None,
+        tier: crate::model::Tier::Official,
+        cumulative: false,
+        citations: Vec::new(),
         quotas: rows
             .iter()
             .map(|&(stage, category, holder, tonnes)| QuotaRow {
