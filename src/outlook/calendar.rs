@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::ledger::Ledger;
-use crate::model::{Commodity, Status};
+use crate::model::{Commodity, Status, Tier};
 
 /// How many recent dated years make a window.
 pub const WINDOW_YEARS: usize = 6;
@@ -31,11 +31,13 @@ pub struct Release {
 
 impl Release {
     /// Every version the ledger holds (not only the current ones: as of an earlier day, an
-    /// earlier version may be what was public).
+    /// earlier version may be what was public), except estimates: an analyst's or the desk's
+    /// own figure is not a release.
     pub fn from_ledger(ledger: &Ledger) -> Vec<Release> {
         ledger
             .entries()
             .flat_map(|(_, entry)| entry.versions())
+            .filter(|v| v.announcement.tier != Tier::Estimate)
             .map(|v| Release {
                 commodity: v.announcement.key.commodity.clone(),
                 year: v.announcement.key.year,
@@ -197,6 +199,9 @@ fn fully_published(releases: &[Release], commodity: &Commodity, year: u16, as_of
 /// the last of them, so a year missing from the record is not "outstanding".
 pub fn calendar(releases: &[Release], commodity: &Commodity, as_of: NaiveDate) -> Vec<CalendarRow> {
     let Ok(today_year) = u16::try_from(as_of.year()) else { return Vec::new() };
+    if !is_timed(releases, commodity, as_of) {
+        return Vec::new();
+    }
     let known: std::collections::BTreeSet<u16> =
         releases.iter().filter(|r| r.commodity == *commodity && r.public_by(as_of)).map(|r| r.year).collect();
     let after_known = known.last().map_or(today_year, |last| last + 1);
@@ -223,6 +228,14 @@ pub fn calendar(releases: &[Release], commodity: &Commodity, as_of: NaiveDate) -
         }
     }
     rows
+}
+
+/// Whether the commodity has any dated batch 1 or 2 to time the next by. One without (a
+/// series issued only as full years, or one that ended, like antimony's caps in 2014) has
+/// no calendar: every year would be "expected" forever.
+pub fn is_timed(releases: &[Release], commodity: &Commodity, as_of: NaiveDate) -> bool {
+    let after = u16::try_from(as_of.year()).map_or(u16::MAX, |y| y.saturating_add(1));
+    TIMED_BATCHES.iter().any(|&b| window(releases, commodity, b, after, as_of).is_some())
 }
 
 /// The commodities the releases hold, sorted.

@@ -21,6 +21,9 @@ pub struct NextRelease {
 /// the next year. A batch of an earlier year that never came is the calendar's to show
 /// (overdue), not the header's: by then the watch is on the current year.
 pub fn next_release(releases: &[Release], commodity: &Commodity, as_of: NaiveDate) -> Option<NextRelease> {
+    if !super::is_timed(releases, commodity, as_of) {
+        return None;
+    }
     let year = u16::try_from(as_of.year()).ok()?;
     let candidates = TIMED_BATCHES.iter().map(|&b| (year, b)).chain([(year.checked_add(1)?, 1)]);
     candidates.map(|(y, b)| row(releases, commodity, y, b, as_of)).find(|r| r.status.is_outstanding()).map(|r| {
