@@ -107,6 +107,7 @@ fn loaded(ledger: Ledger, announcements: usize) -> Loaded {
         outcomes: Vec::new(),
         pending: false,
         interval: None,
+        outlook: Default::default(),
     };
     Loaded { ledger, sources: vec![report], ..Loaded::default() }
 }

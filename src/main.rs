@@ -81,7 +81,13 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     let notes = match args.format {
         report::OutputFormat::Table => {
             let outlook = gather_outlook(cli, &config, &loaded);
-            outlook::output::report_notes(&outlook, &loaded.ledger, filter.commodity.as_ref(), filter.stage, filter.year)
+            outlook::output::report_notes(
+                &outlook,
+                &loaded.ledger,
+                filter.commodity.as_ref(),
+                filter.stage,
+                filter.year,
+            )
         }
         _ => Vec::new(),
     };

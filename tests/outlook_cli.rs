@@ -64,7 +64,9 @@ fn expectations_json_and_table_and_the_commodity_filter() {
 #[test]
 fn calendar_statuses_as_of_the_check_days() {
     let sandbox = Sandbox::new();
-    let csv = |today: &str| bundled(&sandbox, &["calendar", "--commodity", "rare-earths", "--today", today, "--format", "csv"]);
+    let csv = |today: &str| {
+        bundled(&sandbox, &["calendar", "--commodity", "rare-earths", "--today", today, "--format", "csv"])
+    };
     let out = csv("2025-02-20");
     assert_eq!(out.lines().next(), Some(CALENDAR_HEADER));
     assert_has_line(&out, "rare-earths,2025,1,2025-01-28,2025-03-24,2025-02-19,in-window");
@@ -80,7 +82,8 @@ fn calendar_statuses_as_of_the_check_days() {
 fn calendar_json_table_and_every_commodity() {
     let sandbox = Sandbox::new();
     let rows = json(&bundled(&sandbox, &["calendar", "--today", "2026-04-05", "--format", "json"]));
-    let b1 = rows.iter().find(|r| r["commodity"] == "rare-earths" && r["year"] == 2026 && r["batch"] == 1).expect("row");
+    let b1 =
+        rows.iter().find(|r| r["commodity"] == "rare-earths" && r["year"] == 2026 && r["batch"] == 1).expect("row");
     assert_eq!((b1["window_end"].clone(), b1["status"].clone()), (Value::from("2026-03-24"), Value::from("overdue")));
     assert!(rows.iter().any(|r| r["commodity"] == "tungsten"), "tungsten has dated batches too");
     assert!(rows.iter().all(|r| r["commodity"] != "antimony"), "antimony's caps were never issued in batches");
@@ -154,7 +157,13 @@ fn a_file_source_and_the_config_add_their_own_and_bad_entries_are_named_alone() 
     assert_has_line(&events, "2025-08-01,,quota,Desk: first batch figures out,");
     // The desk's published first batch moves the calendar on, as of the day it came.
     let calendar = stdout(&run(sandbox.with_config(&config).args([
-        "calendar", "--commodity", "rare-earths", "--today", "2025-08-01", "--format", "csv",
+        "calendar",
+        "--commodity",
+        "rare-earths",
+        "--today",
+        "2025-08-01",
+        "--format",
+        "csv",
     ])));
     assert_has_line(&calendar, "rare-earths,2025,1,2025-01-28,2025-03-24,2025-02-19,published");
     // Read again with the stored history (an unchanged document), the expectations stay.
@@ -174,8 +183,16 @@ fn no_bundled_leaves_the_bundled_expectations_and_events_out() {
 fn report_table_notes_carry_the_consensus() {
     let sandbox = Sandbox::new();
     let out = bundled(&sandbox, &["report", "--stage", "mining", "--year", "2024"]);
-    assert!(out.contains("  - rare-earths 2024 mining: consensus 270,000 (ACREI 2024-07-03) · actual 270,000: within, +0.0%"), "{out}");
-    assert!(out.contains("  - rare-earths 2024 mining: consensus 280,000 (SMM 2024-07-03) · actual 270,000: below, -3.6%"), "{out}");
+    assert!(
+        out.contains(
+            "  - rare-earths 2024 mining: consensus 270,000 (ACREI 2024-07-03) · actual 270,000: within, +0.0%"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - rare-earths 2024 mining: consensus 280,000 (SMM 2024-07-03) · actual 270,000: below, -3.6%"),
+        "{out}"
+    );
     let pending = bundled(&sandbox, &["report", "--stage", "mining", "--year", "2025"]);
     assert!(pending.contains("consensus 270,000-283,500 (flat to +5%, Reuters 2025-07-07)"), "{pending}");
     let csv = bundled(&sandbox, &["report", "--stage", "mining", "--year", "2024", "--format", "csv"]);

@@ -192,7 +192,13 @@ pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config
     let raw: raw::RawConfig =
         syntax::read(text).map_err(|message| ConfigError::Syntax { origin: origin.clone(), message })?;
     raw.validate(base_dir)
-        .map(|(sources, alerts, export_dir, outlook)| Config { origin: origin.clone(), sources, alerts, export_dir, outlook })
+        .map(|(sources, alerts, export_dir, outlook)| Config {
+            origin: origin.clone(),
+            sources,
+            alerts,
+            export_dir,
+            outlook,
+        })
         .map_err(|problems| ConfigError::Invalid { origin, problems })
 }
 

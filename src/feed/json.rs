@@ -28,7 +28,8 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
         None => return Err(DocumentError::WrongFormat { found: "missing".into() }),
     }
     // A document may carry only expectations and events (an analyst desk's feed, the bundled ones).
-    let outlook_only = top.get("announcements").is_none() && (top.contains_key("expectations") || top.contains_key("events"));
+    let outlook_only =
+        top.get("announcements").is_none() && (top.contains_key("expectations") || top.contains_key("events"));
     let none = Vec::new();
     let items = match top.get("announcements") {
         Some(Value::Array(items)) => items,

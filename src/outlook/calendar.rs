@@ -91,7 +91,13 @@ impl Window {
 /// years with a dated, published release of it public by `as_of` (fewer if there are fewer;
 /// none without any). A release dated outside its own quota year does not fit a pattern of
 /// days of the year and is left out.
-pub fn window(releases: &[Release], commodity: &Commodity, batch: u8, before_year: u16, as_of: NaiveDate) -> Option<Window> {
+pub fn window(
+    releases: &[Release],
+    commodity: &Commodity,
+    batch: u8,
+    before_year: u16,
+    as_of: NaiveDate,
+) -> Option<Window> {
     let mut first_dates: std::collections::BTreeMap<u16, NaiveDate> = std::collections::BTreeMap::new();
     for r in releases.iter().filter(|r| {
         r.commodity == *commodity
@@ -164,8 +170,16 @@ impl CalendarRow {
 }
 
 /// Whether a version of (year, batch) public by `as_of` is published, or only issued.
-fn issued(releases: &[Release], commodity: &Commodity, year: u16, batch: u8, as_of: NaiveDate) -> Option<ReleaseStatus> {
-    let public = releases.iter().filter(|r| r.commodity == *commodity && r.year == year && r.batch == batch && r.public_by(as_of));
+fn issued(
+    releases: &[Release],
+    commodity: &Commodity,
+    year: u16,
+    batch: u8,
+    as_of: NaiveDate,
+) -> Option<ReleaseStatus> {
+    let public = releases
+        .iter()
+        .filter(|r| r.commodity == *commodity && r.year == year && r.batch == batch && r.public_by(as_of));
     public.fold(None, |best, r| match (best, r.status) {
         (_, Status::Published) | (Some(ReleaseStatus::Published), _) => Some(ReleaseStatus::Published),
         (_, Status::Unpublished) => Some(ReleaseStatus::IssuedUnpublished),
@@ -206,7 +220,8 @@ pub fn calendar(releases: &[Release], commodity: &Commodity, as_of: NaiveDate) -
         releases.iter().filter(|r| r.commodity == *commodity && r.public_by(as_of)).map(|r| r.year).collect();
     let after_known = known.last().map_or(today_year, |last| last + 1);
     let candidates = known.iter().copied().chain(after_known..=today_year);
-    let Some(first) = candidates.filter(|&y| y <= today_year).find(|&y| !fully_published(releases, commodity, y, as_of))
+    let Some(first) =
+        candidates.filter(|&y| y <= today_year).find(|&y| !fully_published(releases, commodity, y, as_of))
     else {
         return Vec::new();
     };

@@ -183,7 +183,10 @@ fn the_next_release_and_its_countdown() {
     releases.push(published(1, "2025-02-20"));
     assert_eq!(next_of(&releases, "2025-03-01"), "next: rare-earths 2025 batch 2 · window opens in 136 days (15 Jul)");
     releases.push(published(2, "2025-08-01"));
-    assert_eq!(next_of(&releases, "2025-12-01"), "next: rare-earths 2026 batch 1 · window opens in 58 days (28 Jan 2026)");
+    assert_eq!(
+        next_of(&releases, "2025-12-01"),
+        "next: rare-earths 2026 batch 1 · window opens in 58 days (28 Jan 2026)"
+    );
 }
 
 #[test]

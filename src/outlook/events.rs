@@ -124,13 +124,13 @@ impl Event {
 
 /// Events in date order (stable: events of the same date keep the order they came in).
 pub fn sort(events: &mut [Event]) {
-    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events.sort_by_key(|e| e.date);
 }
 
 /// The events of `commodity` (and those of no commodity), in date order.
 pub fn timeline<'e>(events: &'e [Event], commodity: Option<&Commodity>) -> Vec<&'e Event> {
     let mut kept: Vec<&Event> = events.iter().filter(|e| e.concerns(commodity)).collect();
-    kept.sort_by(|a, b| a.date.cmp(&b.date));
+    kept.sort_by_key(|e| e.date);
     kept
 }
 
@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn a_month_sorts_before_the_days_of_that_month_and_after_the_month_before() {
         let day = |t| EventDate::parse(t).expect("date");
-        let mut dates = vec![day("2025-05-01"), day("2025-05"), day("2025-04-30"), day("2025-06")];
+        let mut dates = [day("2025-05-01"), day("2025-05"), day("2025-04-30"), day("2025-06")];
         dates.sort();
         let text: Vec<String> = dates.iter().map(ToString::to_string).collect();
         assert_eq!(text, ["2025-04-30", "2025-05", "2025-05-01", "2025-06"]);

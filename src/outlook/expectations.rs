@@ -125,7 +125,12 @@ pub fn assess_year_to_date<'e>(e: &'e Expectation, h: &CommodityHistory<'_>) -> 
     Some(score(e, point.tonnes, Some(growth.basis), Some(growth.previous_tonnes)))
 }
 
-fn score<'e>(e: &'e Expectation, actual: Option<f64>, basis: Option<Basis>, basis_tonnes: Option<f64>) -> Assessment<'e> {
+fn score<'e>(
+    e: &'e Expectation,
+    actual: Option<f64>,
+    basis: Option<Basis>,
+    basis_tonnes: Option<f64>,
+) -> Assessment<'e> {
     let (low, high, basis, basis_tonnes) = match e.range {
         Range::Tonnes { low, high } => (Some(low), Some(high), None, None),
         Range::Pct { low, high } => {
@@ -139,7 +144,16 @@ fn score<'e>(e: &'e Expectation, actual: Option<f64>, basis: Option<Basis>, basi
         }
         _ => (None, Verdict::Pending),
     };
-    Assessment { expectation: e, basis, basis_tonnes, low, high, actual: actual.filter(|_| verdict != Verdict::Pending), surprise_pct, verdict }
+    Assessment {
+        expectation: e,
+        basis,
+        basis_tonnes,
+        low,
+        high,
+        actual: actual.filter(|_| verdict != Verdict::Pending),
+        surprise_pct,
+        verdict,
+    }
 }
 
 /// "flat to +5%", "+20% to +25%", "-3%": a percent range in words.
@@ -270,7 +284,13 @@ pub fn check_release(
 /// Expectations in a stable order: commodity, year, full year before batches, stage, date.
 pub fn sort(expectations: &mut [Expectation]) {
     expectations.sort_by(|a, b| {
-        (&a.commodity, a.year, a.batch, a.stage, a.published).cmp(&(&b.commodity, b.year, b.batch, b.stage, b.published))
+        (&a.commodity, a.year, a.batch, a.stage, a.published).cmp(&(
+            &b.commodity,
+            b.year,
+            b.batch,
+            b.stage,
+            b.published,
+        ))
     });
 }
 

@@ -127,7 +127,8 @@ fn a_full_year_percent_range_is_scored_on_the_year_to_date_until_the_year_is_com
     // A range in tonnes says nothing of part of a year.
     assert_eq!(assess_year_to_date(&expect(2025, None, Range::Tonnes { low: 1.0, high: 2.0 }), &h), None);
     // The alert on the release: `… 140,000 t, +3.7% vs batch 1 2024 · within consensus`.
-    let check = check_release(&[e.clone()], &h, 2025, 1, Stage::Mining, Some(day("2025-08-01"))).expect("check");
+    let check =
+        check_release(std::slice::from_ref(&e), &h, 2025, 1, Stage::Mining, Some(day("2025-08-01"))).expect("check");
     assert_eq!(check.alert_text(), "within consensus");
     assert_eq!(check.basis, Some(Basis::YearToDate { through_batch: 1 }));
     let low = with_2025_batch_1(130_000.0);

@@ -71,12 +71,14 @@ pub const BUNDLED_JSON: &str = include_str!("../../assets/outlook.json");
 
 /// Parses [`BUNDLED_JSON`]; its tests guarantee nothing in it is rejected.
 pub fn bundled() -> ParsedOutlook {
-    parse_document(crate::bundled::SOURCE_NAME, BUNDLED_JSON)
-        .unwrap_or_else(|message| ParsedOutlook { outlook: Outlook::default(), rejected: vec![OutlookError {
+    parse_document(crate::bundled::SOURCE_NAME, BUNDLED_JSON).unwrap_or_else(|message| ParsedOutlook {
+        outlook: Outlook::default(),
+        rejected: vec![OutlookError {
             document: crate::bundled::SOURCE_NAME.into(),
             location: "assets/outlook.json".into(),
             message,
-        }] })
+        }],
+    })
 }
 
 #[cfg(test)]

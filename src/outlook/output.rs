@@ -120,7 +120,12 @@ fn render(columns: &[&str], rows: &[Vec<Cell>], format: OutputFormat, empty: &st
 /// `quotawatch expectations`: every expectation with its range in tonnes, the actual and
 /// the surprise. The table adds, under it, how full-year percent expectations stand on the
 /// year so far.
-pub fn render_expectations(outlook: &Outlook, ledger: &Ledger, commodity: Option<&Commodity>, format: OutputFormat) -> String {
+pub fn render_expectations(
+    outlook: &Outlook,
+    ledger: &Ledger,
+    commodity: Option<&Commodity>,
+    format: OutputFormat,
+) -> String {
     let histories = CommodityHistory::build_all(ledger.current());
     let mut list: Vec<_> =
         outlook.expectations.iter().filter(|e| commodity.is_none_or(|c| *c == e.commodity)).cloned().collect();
@@ -178,7 +183,12 @@ pub fn render_expectations(outlook: &Outlook, ledger: &Ledger, commodity: Option
 }
 
 /// `quotawatch calendar`: the calendar of each commodity (or one) as of `today`.
-pub fn render_calendar(ledger: &Ledger, commodity: Option<&Commodity>, today: NaiveDate, format: OutputFormat) -> String {
+pub fn render_calendar(
+    ledger: &Ledger,
+    commodity: Option<&Commodity>,
+    today: NaiveDate,
+    format: OutputFormat,
+) -> String {
     let releases = Release::from_ledger(ledger);
     let commodities: Vec<Commodity> = match commodity {
         Some(c) => vec![c.clone()],

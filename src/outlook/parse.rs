@@ -122,12 +122,13 @@ pub fn expectation_from_json(value: &Value, path: &str) -> Result<Expectation, P
         }
     };
     let who = optional_str(obj, "who", path)?.map(|t| clean_text(t, MAX_WHO_CHARS)).filter(|t| !t.is_empty());
-    let published = match optional_str(obj, "published", path)? {
-        None => None,
-        Some(text) => Some(date(text).ok_or_else(|| {
-            (field("published"), format!("{} is not a date (YYYY-MM-DD or RFC 3339)", quoted(text)))
-        })?),
-    };
+    let published =
+        match optional_str(obj, "published", path)? {
+            None => None,
+            Some(text) => Some(date(text).ok_or_else(|| {
+                (field("published"), format!("{} is not a date (YYYY-MM-DD or RFC 3339)", quoted(text)))
+            })?),
+        };
     let url = optional_str(obj, "url", path)?.map(|t| clean_text(t, MAX_URL_CHARS)).filter(|t| !t.is_empty());
     Ok(Expectation { commodity, year, batch, stage, range, who, published, url })
 }
@@ -182,7 +183,9 @@ pub fn event_from_json(value: &Value, path: &str) -> Result<Event, Problem> {
 /// `YYYY-MM-DD`, or RFC 3339 of which the date in its own offset is kept (as announcements).
 fn date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|t| t.date_naive()))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|t| t.date_naive()))
 }
 
 fn required_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Result<&'a str, Problem> {
@@ -200,7 +203,9 @@ fn optional_str<'a>(obj: &'a Map<String, Value>, name: &str, path: &str) -> Resu
 fn required_int(obj: &Map<String, Value>, name: &str, path: &str) -> Result<i64, Problem> {
     match obj.get(name) {
         None | Some(Value::Null) => Err((format!("{path}.{name}"), "required field is missing".into())),
-        Some(v) => integer(v).ok_or_else(|| (format!("{path}.{name}"), format!("expected an integer, got {}", short(v)))),
+        Some(v) => {
+            integer(v).ok_or_else(|| (format!("{path}.{name}"), format!("expected an integer, got {}", short(v))))
+        }
     }
 }
 

@@ -69,25 +69,55 @@ fn a_document_of_only_expectations_or_events_is_valid() {
 #[test]
 fn every_rule_of_an_entry_names_its_path() {
     let cases = [
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 1, "high": 2, "low_pct": 0, "high_pct": 1}"#, "expectations[0]: give low/high"),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 1, "high": 2, "low_pct": 0, "high_pct": 1}"#,
+            "expectations[0]: give low/high",
+        ),
         (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining"}"#, "expectations[0]: needs low and high"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 3, "high": 2}"#, "expectations[0].low: 3 is above high (2)"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 3}"#, "expectations[0].high: required with low"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": -1, "high": 2}"#, "expectations[0].low: -1 is not a quantity"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low_pct": -150, "high_pct": 2}"#, "expectations[0].low_pct: -150 is not a growth percentage"),
-        (r#"{"commodity": "rare-earths", "year": 1800, "stage": "mining", "low": 1, "high": 2}"#, "expectations[0].year: 1800 is outside"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 1, "high": 2, "published": "soon"}"#, "expectations[0].published: \"soon\" is not a date"),
-        (r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": "1", "high": 2}"#, "expectations[0].low: expected a number"),
-        (r#"{"year": 2026, "stage": "mining", "low": 1, "high": 2}"#, "expectations[0].commodity: required field is missing"),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 3, "high": 2}"#,
+            "expectations[0].low: 3 is above high (2)",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 3}"#,
+            "expectations[0].high: required with low",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": -1, "high": 2}"#,
+            "expectations[0].low: -1 is not a quantity",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low_pct": -150, "high_pct": 2}"#,
+            "expectations[0].low_pct: -150 is not a growth percentage",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 1800, "stage": "mining", "low": 1, "high": 2}"#,
+            "expectations[0].year: 1800 is outside",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": 1, "high": 2, "published": "soon"}"#,
+            "expectations[0].published: \"soon\" is not a date",
+        ),
+        (
+            r#"{"commodity": "rare-earths", "year": 2026, "stage": "mining", "low": "1", "high": 2}"#,
+            "expectations[0].low: expected a number",
+        ),
+        (
+            r#"{"year": 2026, "stage": "mining", "low": 1, "high": 2}"#,
+            "expectations[0].commodity: required field is missing",
+        ),
         (r#"7"#, "expectations[0]: expected an object"),
     ];
     for (entry, expected) in cases {
         let parsed = feed(&format!(r#"{{"format": "quota-feed/1", "announcements": [], "expectations": [{entry}]}}"#));
-        let errors: Vec<String> = parsed.outlook.rejected.iter().map(|e| format!("{}: {}", e.location, e.message)).collect();
+        let errors: Vec<String> =
+            parsed.outlook.rejected.iter().map(|e| format!("{}: {}", e.location, e.message)).collect();
         assert!(errors.len() == 1 && errors[0].starts_with(expected), "{entry}: {errors:?}");
     }
-    let parsed = feed(r#"{"format": "quota-feed/1", "announcements": [], "expectations": 5, "events": [{"title": "x"}]}"#);
-    let errors: Vec<String> = parsed.outlook.rejected.iter().map(|e| format!("{}: {}", e.location, e.message)).collect();
+    let parsed =
+        feed(r#"{"format": "quota-feed/1", "announcements": [], "expectations": 5, "events": [{"title": "x"}]}"#);
+    let errors: Vec<String> =
+        parsed.outlook.rejected.iter().map(|e| format!("{}: {}", e.location, e.message)).collect();
     assert_eq!(errors, ["expectations: expected an array", "events[0].date: required field is missing"]);
 }
 
