@@ -210,6 +210,23 @@ pub fn consensus_note(a: &Assessment<'_>) -> String {
     note
 }
 
+/// The overview's consensus lines for one year and stage of `h`'s commodity: each
+/// full-year expectation, then each batch one (`batch 1: consensus ...`), in date order.
+pub fn notes_for(expectations: &[Expectation], h: &CommodityHistory<'_>, year: u16, stage: Stage) -> Vec<String> {
+    let mut own: Vec<Expectation> = expectations
+        .iter()
+        .filter(|e| e.commodity == *h.commodity && e.year == year && e.stage == stage)
+        .cloned()
+        .collect();
+    sort(&mut own);
+    own.iter()
+        .map(|e| {
+            let note = consensus_note(&assess(e, Some(h)));
+            e.batch.map_or_else(|| note.clone(), |b| format!("batch {b}: {note}"))
+        })
+        .collect()
+}
+
 /// A release against the consensus for it: the span from the lowest to the highest of the
 /// expectations that apply, and where the released figure falls.
 #[derive(Debug, Clone, PartialEq)]

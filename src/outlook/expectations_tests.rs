@@ -171,3 +171,22 @@ fn words_and_names() {
     assert_eq!(order.last(), Some(&("tungsten", 2018, None)));
     assert_eq!(Status::default(), Status::Published);
 }
+
+#[test]
+fn the_overview_lines_of_a_year() {
+    let announcements = bundled();
+    let h = rare_earths(&announcements);
+    let all = bundled_expectations();
+    assert_eq!(
+        notes_for(&all, &h, 2025, Stage::Mining),
+        ["consensus 270,000-283,500 (flat to +5%, Reuters 2025-07-07)"]
+    );
+    assert_eq!(
+        notes_for(&all, &h, 2023, Stage::Mining),
+        [
+            "batch 1: consensus 120,960-126,000 (+20% to +25%, Adamas Intelligence 2023-02-14) · actual 120,000: below, -2.8%"
+        ]
+    );
+    assert_eq!(notes_for(&all, &h, 2024, Stage::SmeltingSeparation).len(), 1);
+    assert!(notes_for(&all, &h, 2019, Stage::Mining).is_empty());
+}
