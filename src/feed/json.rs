@@ -30,10 +30,9 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
     // A document may carry only expectations and events (an analyst desk's feed, the bundled ones).
     let outlook_only =
         top.get("announcements").is_none() && (top.contains_key("expectations") || top.contains_key("events"));
-    let none = Vec::new();
-    let items = match top.get("announcements") {
+    let items: &[Value] = match top.get("announcements") {
         Some(Value::Array(items)) => items,
-        None if outlook_only => &none,
+        None if outlook_only => &[],
         _ => return Err(DocumentError::Shape("`announcements` is missing or not an array".into())),
     };
     let mut parsed = ParsedFeed::default();

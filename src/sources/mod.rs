@@ -254,9 +254,9 @@ fn fetch(source: &SourceConfig, wanted: bool, with_store: bool, known: Option<(u
     let fingerprint = crate::store::document_fingerprint(format, &bytes);
     // An unchanged document is skipped, unless it carries expectations or events: those
     // are not stored, so they are read again.
-    if let Some((_, accepted)) =
-        known.filter(|(seen, _)| *seen == fingerprint && !crate::outlook::may_hold_outlook(&bytes))
-    {
+    if let Some((_, accepted)) = known.filter(|(seen, _)| {
+        *seen == fingerprint && !(format == feed::Format::Json && crate::outlook::may_hold_outlook(&bytes))
+    }) {
         return SourceRead::Unchanged(accepted);
     }
     let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
