@@ -59,14 +59,15 @@ pub struct ParsedOutlook {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{document}: {location}: {message}")]
 pub struct OutlookError {
-    /// The source (or `bundled`, or the config file) the document came from.
+    /// The source (or `bundled`) the document came from.
     pub document: String,
-    /// JSON path (`expectations[2].low_pct`) or config key.
+    /// JSON path (`expectations[2].low_pct`).
     pub location: String,
     pub message: String,
 }
 
-/// The bundled expectations and events (assets/outlook.json), every entry with its page.
+/// The bundled expectations and events (assets/outlook.json), every entry with its page but one
+/// (the Reuters quote of 2025-07-07, whose page was not found: docs/decisions.md).
 pub const BUNDLED_JSON: &str = include_str!("../../assets/outlook.json");
 
 /// Parses [`BUNDLED_JSON`]; its tests guarantee nothing in it is rejected.
