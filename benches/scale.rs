@@ -106,6 +106,7 @@ fn loaded(ledger: Ledger, announcements: usize) -> Loaded {
         outcomes: Vec::new(),
         pending: false,
         interval: None,
+        outlook: Default::default(),
     };
     Loaded { ledger, sources: vec![report], ..Loaded::default() }
 }
@@ -124,7 +125,7 @@ fn event(announcements: Vec<Announcement>) -> Msg {
     Msg::Source(SourceEvent {
         source: SOURCE.into(),
         at: now(),
-        result: Ok(Some(ParsedFeed { announcements, rejected: Vec::new() })),
+        result: Ok(Some(ParsedFeed { announcements, ..ParsedFeed::default() })),
         http: None,
         next_poll: now(),
     })

@@ -25,7 +25,7 @@ pub const DOCUMENTS: [(&str, &str); 3] = [
 /// Parses the bundled history, one commodity per document, as one feed; its tests
 /// guarantee every document parses with nothing rejected.
 pub fn load() -> Result<ParsedFeed, DocumentError> {
-    let mut all = ParsedFeed { announcements: Vec::new(), rejected: Vec::new() };
+    let mut all = ParsedFeed::default();
     for (_, text) in DOCUMENTS {
         let parsed = feed::parse(SOURCE_NAME, Format::Json, text.as_bytes(), usize::MAX)?;
         all.announcements.extend(parsed.announcements);

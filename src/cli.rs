@@ -36,6 +36,12 @@ pub enum Command {
     History(HistoryArgs),
     /// The whole current history as a quota-feed/1 document on stdout
     Export(ExportArgs),
+    /// Named expectations with the range in tonnes, the actual figure and the surprise
+    Expectations(ExpectationsArgs),
+    /// When batches 1 and 2 usually come and where each stands: published, issued, in window, overdue
+    Calendar(CalendarArgs),
+    /// The policy timeline: quota releases, regulations, export controls, consolidation
+    Events(EventsArgs),
     /// Validate a config file; errors name the key and the value
     CheckConfig {
         /// The file to check [default: the config quotawatch would use]
@@ -86,4 +92,37 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Json,
     Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExpectationsArgs {
+    /// Only this commodity (slug, e.g. rare-earths)
+    #[arg(long, value_name = "C")]
+    pub commodity: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// Only this commodity (slug, e.g. rare-earths)
+    #[arg(long, value_name = "C")]
+    pub commodity: Option<String>,
+    /// The day to stand on (YYYY-MM-DD): only what was public by then counts [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EventsArgs {
+    /// Only this commodity's events (and those of no commodity in particular)
+    #[arg(long, value_name = "C")]
+    pub commodity: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }

@@ -35,6 +35,8 @@ pub struct SourceReport {
     pub pending: bool,
     /// How often the dashboard polls it; `None` for the bundled history.
     pub interval: Option<std::time::Duration>,
+    /// The expectations and events its document carried (and those rejected).
+    pub outlook: crate::outlook::ParsedOutlook,
 }
 
 /// The ledger after one pass over the bundled history and every enabled source.
@@ -221,7 +223,11 @@ fn fetch(source: &SourceConfig, wanted: bool, with_store: bool, known: Option<(u
         Err(error) => return SourceRead::Read(Err(error), None),
     };
     let fingerprint = crate::store::document_fingerprint(format, &bytes);
-    if let Some((_, accepted)) = known.filter(|(seen, _)| *seen == fingerprint) {
+    // An unchanged document is skipped, unless it carries expectations or events: those
+    // are not stored, so they are read again.
+    if let Some((_, accepted)) = known.filter(|(seen, _)| {
+        *seen == fingerprint && !(format == feed::Format::Json && crate::outlook::may_hold_outlook(&bytes))
+    }) {
         return SourceRead::Unchanged(accepted);
     }
     let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
@@ -255,10 +261,12 @@ fn merge(
         outcomes: Vec::new(),
         pending: false,
         interval: None,
+        outlook: Default::default(),
     };
     match result {
         Ok(parsed) => {
             report.accepted = parsed.announcements.len();
+            report.outlook = parsed.outlook;
             report.rejected = parsed.rejected;
             report.outcomes = parsed.announcements.into_iter().map(|a| ledger.merge(origin, a, now)).collect();
         }

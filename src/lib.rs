@@ -15,6 +15,7 @@
 //!   every version of it in SQLite, so it outlives its sources.
 //! - [`sources`] reads the configured sources; [`config`] validates the configuration.
 //! - [`report`] is the headless output.
+//! - [`outlook`] (pure) scores expectations, times releases and holds the policy timeline.
 
 pub mod analytics;
 pub mod app;
@@ -27,6 +28,7 @@ pub mod history;
 pub mod ingest;
 pub mod ledger;
 pub mod model;
+pub mod outlook;
 pub mod report;
 pub mod sources;
 pub mod store;

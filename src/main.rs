@@ -3,11 +3,14 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use quotawatch::cli::{Cli, Command, ExportArgs, ExportFormat, HistoryArgs, ReportArgs};
+use quotawatch::cli::{
+    CalendarArgs, Cli, Command, EventsArgs, ExpectationsArgs, ExportArgs, ExportFormat, HistoryArgs, ReportArgs,
+};
 use quotawatch::config::{self, Config};
 use quotawatch::history::{self, HistoryFilter};
 use quotawatch::ingest::{self, Loaded};
 use quotawatch::model::{Commodity, Stage};
+use quotawatch::outlook::{self, Outlook};
 use quotawatch::report::{self, Filter};
 use quotawatch::store::{Store, StoreError};
 
@@ -39,6 +42,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Report(args)) => run_report(&cli, args),
         Some(Command::History(args)) => run_history(&cli, args),
         Some(Command::Export(args)) => run_export(&cli, args),
+        Some(Command::Expectations(args)) => run_expectations(&cli, args),
+        Some(Command::Calendar(args)) => run_calendar(&cli, args),
+        Some(Command::Events(args)) => run_events(&cli, args),
         None => run_dashboard(&cli),
     }
 }
@@ -71,7 +77,20 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     };
     let config = load_config(cli)?;
     let (loaded, failed) = headless_load(cli, &config, true);
-    print!("{}", report::render(&loaded.ledger, args.by, &filter, args.format));
+    let notes = match args.format {
+        report::OutputFormat::Table => {
+            let outlook = gather_outlook(cli, &config, &loaded);
+            outlook::output::report_notes(
+                &outlook,
+                &loaded.ledger,
+                filter.commodity.as_ref(),
+                filter.stage,
+                filter.year,
+            )
+        }
+        _ => Vec::new(),
+    };
+    print!("{}", report::render_with_notes(&loaded.ledger, args.by, &filter, args.format, &notes));
     // The process ends here: freeing every row of a large feed one by one would only add
     // to the run time (about 10 ms a million rows), so the memory goes back with the process.
     std::mem::forget(loaded);
@@ -100,6 +119,48 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, String> {
         }
     );
     Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_expectations(cli: &Cli, args: &ExpectationsArgs) -> Result<ExitCode, String> {
+    let commodity = parse_commodity(args.commodity.as_deref())?;
+    let config = load_config(cli)?;
+    let (loaded, failed) = headless_load(cli, &config, true);
+    let outlook = gather_outlook(cli, &config, &loaded);
+    print!("{}", outlook::output::render_expectations(&outlook, &loaded.ledger, commodity.as_ref(), args.format));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_calendar(cli: &Cli, args: &CalendarArgs) -> Result<ExitCode, String> {
+    let commodity = parse_commodity(args.commodity.as_deref())?;
+    let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let config = load_config(cli)?;
+    let (loaded, failed) = headless_load(cli, &config, true);
+    print!("{}", outlook::output::render_calendar(&loaded.ledger, commodity.as_ref(), today, args.format));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn run_events(cli: &Cli, args: &EventsArgs) -> Result<ExitCode, String> {
+    let commodity = parse_commodity(args.commodity.as_deref())?;
+    let config = load_config(cli)?;
+    let (loaded, failed) = headless_load(cli, &config, true);
+    let outlook = gather_outlook(cli, &config, &loaded);
+    print!("{}", outlook::output::render_events(&outlook, commodity.as_ref(), args.format));
+    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+}
+
+/// Expectations and events: the bundled ones (unless `--no-bundled`), each source's in
+/// configuration order, then the config's. Rejected entries go to stderr, named.
+fn gather_outlook(cli: &Cli, config: &Config, loaded: &Loaded) -> Outlook {
+    let mut gathered = Outlook::default();
+    let bundled = (!cli.no_bundled).then(outlook::bundled);
+    for parsed in bundled.iter().chain(loaded.sources.iter().map(|s| &s.outlook)) {
+        for rejected in &parsed.rejected {
+            eprintln!("quotawatch: rejected entry: {rejected}");
+        }
+        gathered.extend(parsed.outlook.clone());
+    }
+    gathered.extend(config.outlook.clone());
+    gathered
 }
 
 /// The load behind the headless commands: the bundled history, the stored history, then

@@ -210,7 +210,11 @@ fn report_table_is_aligned_with_separators_and_units() {
     assert_eq!(
         out,
         "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
-         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year  official\n"
+         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year  official\n\
+         \n\
+         Notes:\n  \
+         - rare-earths 2024 mining: consensus 270,000 (ACREI 2024-07-03) · actual 270,000: within, +0.0%\n  \
+         - rare-earths 2024 mining: consensus 280,000 (SMM 2024-07-03) · actual 270,000: below, -3.6%\n"
     );
 
     // Table is the default format; the whole history lines up column by column.
@@ -223,7 +227,9 @@ fn report_table_is_aligned_with_separators_and_units() {
     assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO    -6.0%  full-year  official"), "{table}");
     let unit_end = rows[1].find(" t REO").expect("unit");
     assert!(rows[1..].iter().all(|r| r.find(" t REO") == Some(unit_end)), "tonnes right-aligned:\n{table}");
-    assert_eq!(notes, "  - rare-earths 2025 batch 1: issued, figures not published\n");
+    let notes = lines(notes);
+    assert_eq!(notes[0], "  - rare-earths 2025 batch 1: issued, figures not published");
+    assert!(notes[1..].iter().all(|n| n.contains(": consensus ")), "then the consensus lines: {notes:#?}");
 }
 
 #[test]
@@ -497,7 +503,9 @@ fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
          \n\
          Notes:\n  \
          - rare-earths 2024 batch 2: sources disagree; first wins over bundled\n  \
-         - rare-earths 2024 batch 2: sources disagree; first wins over second\n"
+         - rare-earths 2024 batch 2: sources disagree; first wins over second\n  \
+         - rare-earths 2024 mining: consensus 270,000 (ACREI 2024-07-03) · actual 275,000: above, +1.9%\n  \
+         - rare-earths 2024 mining: consensus 280,000 (SMM 2024-07-03) · actual 275,000: below, -1.8%\n"
     );
     // Machine formats carry figures only.
     let output = run(sandbox.with_config(&first_then_second).args(["report", "--format", "csv"]));

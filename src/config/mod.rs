@@ -2,6 +2,7 @@
 //!
 //! Errors name the key and the value (`sources[1].format = "xml": ...`) and the file.
 
+mod outlook;
 mod raw;
 mod syntax;
 
@@ -73,6 +74,8 @@ pub struct Config {
     pub alerts: AlertsConfig,
     /// Where `e` in the dashboard writes a table as CSV; relative to the working directory.
     pub export_dir: PathBuf,
+    /// `[[expectations]]` and `[[events]]`, validated like those of a feed.
+    pub outlook: crate::outlook::Outlook,
 }
 
 /// What happens, besides the banner and the log, when a new or revised announcement arrives.
@@ -189,7 +192,13 @@ pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config
     let raw: raw::RawConfig =
         syntax::read(text).map_err(|message| ConfigError::Syntax { origin: origin.clone(), message })?;
     raw.validate(base_dir)
-        .map(|(sources, alerts, export_dir)| Config { origin: origin.clone(), sources, alerts, export_dir })
+        .map(|(sources, alerts, export_dir, outlook)| Config {
+            origin: origin.clone(),
+            sources,
+            alerts,
+            export_dir,
+            outlook,
+        })
         .map_err(|problems| ConfigError::Invalid { origin, problems })
 }
 

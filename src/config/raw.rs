@@ -18,6 +18,10 @@ pub struct RawConfig {
     #[serde(default)]
     alerts: RawAlerts,
     export_dir: Option<String>,
+    #[serde(default)]
+    expectations: Vec<toml::Table>,
+    #[serde(default)]
+    events: Vec<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,7 +125,7 @@ impl Checker<'_> {
 }
 
 /// What a valid config file holds.
-pub type Validated = (Vec<SourceConfig>, AlertsConfig, PathBuf);
+pub type Validated = (Vec<SourceConfig>, AlertsConfig, PathBuf, crate::outlook::Outlook);
 
 impl RawConfig {
     /// Checks every source and the alerts, collecting all problems rather than stopping at
@@ -206,7 +210,8 @@ impl RawConfig {
             }
             Some(dir) => PathBuf::from(dir),
         };
-        if problems.is_empty() { Ok((sources, alerts, export_dir)) } else { Err(problems) }
+        let outlook = super::outlook::validate(&self.expectations, &self.events, &mut problems);
+        if problems.is_empty() { Ok((sources, alerts, export_dir, outlook)) } else { Err(problems) }
     }
 }
 

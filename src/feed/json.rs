@@ -12,7 +12,6 @@ use super::validate::{
 use super::{AnnouncementError, DocumentError, ParsedFeed};
 use crate::model::{Announcement, AnnouncementKey, Citation, Commodity, QuotaRow, batch_label};
 
-
 /// A problem at a JSON path inside one announcement.
 type Problem = (String, String);
 
@@ -26,8 +25,13 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
         Some(other) => return Err(DocumentError::WrongFormat { found: short(other) }),
         None => return Err(DocumentError::WrongFormat { found: "missing".into() }),
     }
-    let Some(Value::Array(items)) = top.get("announcements") else {
-        return Err(DocumentError::Shape("`announcements` is missing or not an array".into()));
+    // A document may carry only expectations and events (an analyst desk's feed, the bundled ones).
+    let outlook_only =
+        top.get("announcements").is_none() && (top.contains_key("expectations") || top.contains_key("events"));
+    let items: &[Value] = match top.get("announcements") {
+        Some(Value::Array(items)) => items,
+        None if outlook_only => &[],
+        _ => return Err(DocumentError::Shape("`announcements` is missing or not an array".into())),
     };
     let mut parsed = ParsedFeed::default();
     let mut names = Names::default();
@@ -43,6 +47,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
             }),
         }
     }
+    parsed.outlook = crate::outlook::from_document(source_name, &top);
     Ok(parsed)
 }
 

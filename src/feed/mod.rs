@@ -62,6 +62,8 @@ impl fmt::Display for Format {
 pub struct ParsedFeed {
     pub announcements: Vec<Announcement>,
     pub rejected: Vec<AnnouncementError>,
+    /// The document's `expectations` and `events` (JSON only), each validated on its own.
+    pub outlook: crate::outlook::ParsedOutlook,
 }
 
 /// One announcement rejected whole, with where the problem is.

@@ -63,6 +63,11 @@ struct Table {
 
 /// Builds the report's rows and notes from the ledger's current figures.
 pub fn render(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat) -> String {
+    render_with_notes(ledger, by, filter, format, &[])
+}
+
+/// [`render`], with `extra` notes (the consensus lines) after the table's own.
+pub fn render_with_notes(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat, extra: &[String]) -> String {
     let histories = CommodityHistory::build_all(ledger.current());
     let selected: Vec<_> =
         histories.iter().filter(|h| filter.commodity.as_ref().is_none_or(|c| c == h.commodity)).collect();
@@ -79,7 +84,7 @@ pub fn render(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat) ->
             let mut out = to_text(&table);
             let weaker_tier_shown =
                 table.rows.iter().any(|row| matches!(row.last(), Some(Cell::Text(t)) if t != Tier::Official.slug()));
-            out.push_str(&notes::notes(ledger, &selected, filter, weaker_tier_shown));
+            out.push_str(&notes::notes(ledger, &selected, filter, weaker_tier_shown, extra));
             out
         }
     }

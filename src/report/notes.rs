@@ -20,6 +20,7 @@ pub(super) fn notes(
     histories: &[&CommodityHistory<'_>],
     filter: &Filter,
     weaker_tier_shown: bool,
+    extra: &[String],
 ) -> String {
     let mut notes = Vec::new();
     for h in histories {
@@ -90,6 +91,7 @@ pub(super) fn notes(
             key.commodity, key.year, total.origin.source
         ));
     }
+    notes.extend(extra.iter().cloned());
     if weaker_tier_shown {
         notes.push(TIER_LEGEND.to_owned());
     }
