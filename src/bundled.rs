@@ -22,14 +22,17 @@ pub const DOCUMENTS: [(&str, &str); 3] = [
     ("assets/antimony.json", ANTIMONY_JSON),
 ];
 
-/// Parses the bundled history, one commodity per document, as one feed; its tests
+/// Parses the bundled history, one commodity per document, as one feed, with the
+/// expectations and events those documents and `assets/outlook.json` carry; its tests
 /// guarantee every document parses with nothing rejected.
 pub fn load() -> Result<ParsedFeed, DocumentError> {
-    let mut all = ParsedFeed::default();
+    let mut all = ParsedFeed { outlook: crate::outlook::bundled(), ..ParsedFeed::default() };
     for (_, text) in DOCUMENTS {
         let parsed = feed::parse(SOURCE_NAME, Format::Json, text.as_bytes(), usize::MAX)?;
         all.announcements.extend(parsed.announcements);
         all.rejected.extend(parsed.rejected);
+        all.outlook.outlook.extend(parsed.outlook.outlook);
+        all.outlook.rejected.extend(parsed.outlook.rejected);
     }
     Ok(all)
 }

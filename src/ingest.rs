@@ -51,6 +51,8 @@ pub struct Loaded {
     pub unreadable: Vec<String>,
     /// What went wrong with the store (reading it, or saving to it).
     pub store_errors: Vec<StoreError>,
+    /// The configuration's own `[[expectations]]` and `[[events]]`.
+    pub config_outlook: crate::outlook::Outlook,
 }
 
 impl Loaded {
@@ -60,6 +62,19 @@ impl Loaded {
 
     pub fn rejected(&self) -> impl Iterator<Item = &AnnouncementError> {
         self.sources.iter().flat_map(|s| &s.rejected)
+    }
+
+    /// Expectations and events: the bundled ones, each source's in configuration order,
+    /// then the configuration's; with the entries rejected on the way, named.
+    pub fn outlook(&self) -> (crate::outlook::Outlook, Vec<&crate::outlook::OutlookError>) {
+        let mut gathered = crate::outlook::Outlook::default();
+        let mut rejected = Vec::new();
+        for report in &self.sources {
+            rejected.extend(&report.outlook.rejected);
+            gathered.extend(report.outlook.outlook.clone());
+        }
+        gathered.extend(self.config_outlook.clone());
+        (gathered, rejected)
     }
 }
 
@@ -187,7 +202,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
             }
         }
     }
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors }
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook: config.outlook.clone() }
 }
 
 /// Whether a source is left to the pollers in this load.

@@ -79,7 +79,7 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
     let (loaded, failed) = headless_load(cli, &config, true);
     let notes = match args.format {
         report::OutputFormat::Table => {
-            let outlook = gather_outlook(cli, &config, &loaded);
+            let outlook = gather_outlook(&loaded);
             outlook::output::report_notes(
                 &outlook,
                 &loaded.ledger,
@@ -125,7 +125,7 @@ fn run_expectations(cli: &Cli, args: &ExpectationsArgs) -> Result<ExitCode, Stri
     let commodity = parse_commodity(args.commodity.as_deref())?;
     let config = load_config(cli)?;
     let (loaded, failed) = headless_load(cli, &config, true);
-    let outlook = gather_outlook(cli, &config, &loaded);
+    let outlook = gather_outlook(&loaded);
     print!("{}", outlook::output::render_expectations(&outlook, &loaded.ledger, commodity.as_ref(), args.format));
     Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
 }
@@ -143,24 +143,18 @@ fn run_events(cli: &Cli, args: &EventsArgs) -> Result<ExitCode, String> {
     let commodity = parse_commodity(args.commodity.as_deref())?;
     let config = load_config(cli)?;
     let (loaded, failed) = headless_load(cli, &config, true);
-    let outlook = gather_outlook(cli, &config, &loaded);
+    let outlook = gather_outlook(&loaded);
     print!("{}", outlook::output::render_events(&outlook, commodity.as_ref(), args.format));
     Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
 }
 
-/// Expectations and events: the bundled ones (unless `--no-bundled`), each source's in
-/// configuration order, then the config's. Rejected entries go to stderr, named.
-fn gather_outlook(cli: &Cli, config: &Config, loaded: &Loaded) -> Outlook {
-    let mut gathered = Outlook::default();
-    let bundled = (!cli.no_bundled).then(outlook::bundled);
-    for parsed in bundled.iter().chain(loaded.sources.iter().map(|s| &s.outlook)) {
-        for rejected in &parsed.rejected {
-            eprintln!("quotawatch: rejected entry: {rejected}");
-        }
-        gathered.extend(parsed.outlook.clone());
+/// Expectations and events gathered by the load; rejected entries go to stderr, named.
+fn gather_outlook(loaded: &Loaded) -> Outlook {
+    let (outlook, rejected) = loaded.outlook();
+    for entry in rejected {
+        eprintln!("quotawatch: rejected entry: {entry}");
     }
-    gathered.extend(config.outlook.clone());
-    gathered
+    outlook
 }
 
 /// The load behind the headless commands: the bundled history, the stored history, then

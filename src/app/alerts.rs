@@ -13,7 +13,8 @@ use crate::model::{AnnouncementKey, Stage, Status, batch_label};
 /// One stage's figure in an alert, with its growth against the same batch a year earlier.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageFigure {
-    pub stage: &'static str,
+    /// Serialised as its slug (`mining`).
+    pub stage: Stage,
     pub tonnes: f64,
     /// Rounded to one decimal, as shown.
     pub yoy_pct: Option<f64>,
@@ -34,6 +35,9 @@ pub struct Alert {
     pub unit: &'static str,
     /// Every stage the announcement has figures for, mining first.
     pub stages: Vec<StageFigure>,
+    /// How the headline stage compares with what the market expected (`within consensus`),
+    /// when there was an expectation for it.
+    pub consensus: Option<String>,
 }
 
 impl Alert {
@@ -44,6 +48,15 @@ impl Alert {
         self.stages.first()
     }
 
+    /// Adds the surprise against the consensus to the text and the fields.
+    pub fn with_consensus(mut self, note: Option<String>) -> Alert {
+        if let Some(note) = &note {
+            self.text = format!("{} · {note}", self.text);
+        }
+        self.consensus = note;
+        self
+    }
+
     /// The alert command's environment.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         let headline = self.headline();
@@ -51,10 +64,11 @@ impl Alert {
             ("QUOTAWATCH_COMMODITY", self.commodity.clone()),
             ("QUOTAWATCH_YEAR", self.year.to_string()),
             ("QUOTAWATCH_BATCH", self.batch.to_string()),
-            ("QUOTAWATCH_STAGE", headline.map(|f| f.stage.to_owned()).unwrap_or_default()),
+            ("QUOTAWATCH_STAGE", headline.map(|f| f.stage.slug().to_owned()).unwrap_or_default()),
             ("QUOTAWATCH_TONNES", headline.map(|f| plain_number(f.tonnes)).unwrap_or_default()),
             ("QUOTAWATCH_YOY_PCT", headline.and_then(|f| f.yoy_pct).map(pct_plain).unwrap_or_default()),
             ("QUOTAWATCH_KIND", self.kind.to_owned()),
+            ("QUOTAWATCH_CONSENSUS", self.consensus.clone().unwrap_or_default()),
         ]
     }
 
@@ -73,6 +87,7 @@ impl Alert {
             "kind": self.kind,
             "unit": self.unit,
             "stages": self.stages,
+            "consensus": self.consensus,
         })
     }
 }
@@ -89,6 +104,7 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
         kind: if revised { "revised" } else { "new" },
         unit,
         stages: Vec::new(),
+        consensus: None,
     };
     let Some(announcement) = ledger.entry(key).map(|e| &e.current().announcement) else { return alert };
     if announcement.status == Status::Unpublished {
@@ -111,7 +127,7 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
         }
         parts.push(part);
         alert.stages.push(StageFigure {
-            stage: stage.slug(),
+            stage,
             tonnes,
             yoy_pct: growth.as_ref().map(|g| crate::format::round_pct(g.pct)),
             compared_year: growth.map(|g| g.compared_year),

@@ -55,6 +55,8 @@ pub struct Derived {
     pub concentration: PerStage<Vec<Concentration>>,
     pub latest: Option<Latest>,
     pub latest_published_year: Option<u16>,
+    /// What the market expected, by year and stage, and how the figures compare.
+    pub consensus: super::watchlist::Consensus,
 }
 
 impl Derived {

@@ -298,11 +298,12 @@ mod tests {
             kind: "new",
             unit: "t REO",
             stages: vec![StageFigure {
-                stage: "mining",
+                stage: crate::model::Stage::Mining,
                 tonnes: 140_000.0,
                 yoy_pct: Some(3.7),
                 compared_year: Some(2025),
             }],
+            consensus: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod nav;
 pub mod source_view;
 pub mod state;
 pub mod update;
+pub mod watchlist;
 
 use std::io::{self, Write};
 use std::time::Duration;

@@ -11,6 +11,7 @@ use super::effects::Effect;
 use super::log::{LOG_LIMIT, LogEntry, LogKind};
 use super::nav::{Level, Mode, Nav, View};
 use super::source_view::SourceView;
+use super::watchlist::Watchlist;
 use crate::ingest::Loaded;
 use crate::ledger::Ledger;
 use crate::model::{Commodity, Stage};
@@ -39,6 +40,10 @@ pub struct State {
     pub(super) quit: bool,
     /// Side effects asked for and not yet handed out: `update` returns them.
     pub(super) outbox: Vec<Effect>,
+    /// Expectations, events and the next releases.
+    pub(super) watch: Watchlist,
+    /// Whether the overview's chart marks the years with policy events (`m` toggles).
+    pub(super) markers: bool,
 }
 
 impl State {
@@ -61,6 +66,11 @@ impl State {
             text: text.clone(),
         }));
         let sources = loaded.sources.iter().map(|report| SourceView::from_report(report, now, &mut log)).collect();
+        let mut watch = Watchlist::new(&loaded);
+        for (kind, text) in outlook_rejections(&loaded) {
+            log.push(LogEntry { at: now, kind, text });
+        }
+        watch.refresh_calendar(&loaded.ledger, now.date_naive());
         let outbox = log.iter().map(|e| Effect::LogLine { kind: e.kind, text: e.text.clone() }).collect();
         let mut state = State {
             ledger: loaded.ledger,
@@ -80,6 +90,8 @@ impl State {
             now,
             quit: false,
             outbox,
+            watch,
+            markers: true,
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
@@ -178,6 +190,15 @@ impl State {
         self.quit
     }
 
+    pub fn watch(&self) -> &Watchlist {
+        &self.watch
+    }
+
+    /// Whether the overview's chart marks the years with policy events.
+    pub fn markers(&self) -> bool {
+        self.markers
+    }
+
     // Verbs with invariants. ---------------------------------------------------------------
 
     /// Adds a line to the Log view, bounded, and queues it for the log file (text from
@@ -213,9 +234,15 @@ impl State {
         .min(commodities.len().saturating_sub(1));
         self.commodities = commodities;
         self.derived = match self.commodities.get(self.commodity) {
-            Some(commodity) => Derived::compute(&self.ledger, commodity),
+            Some(commodity) => {
+                let mut derived = Derived::compute(&self.ledger, commodity);
+                derived.consensus = self.watch.consensus(&self.ledger, commodity);
+                derived
+            }
             None => Derived::default(),
         };
+        // New data can publish or issue a batch the calendar was waiting for.
+        self.watch.refresh_calendar(&self.ledger, self.now.date_naive());
         if on_latest && self.derived.latest_published_year.is_some() {
             self.year = self.derived.latest_published_year;
         }
@@ -272,6 +299,11 @@ impl State {
             self.push_log(kind, text);
         }
     }
+}
+
+/// Expectation and event entries the load rejected, as log lines.
+fn outlook_rejections(loaded: &Loaded) -> Vec<(LogKind, String)> {
+    loaded.outlook().1.into_iter().map(|e| (LogKind::Rejected, e.to_string())).collect()
 }
 
 /// The commodities in the ledger, in its order (by slug), each once.

@@ -51,8 +51,13 @@ pub fn update(state: &mut State, msg: Msg) -> Step {
         Msg::Tick(now) => {
             state.now = now;
             let stale = mark_stale(state);
+            // A new day moves the calendar: a window opens, a batch becomes overdue.
+            let new_day = state.watch.day() != Some(now.date_naive());
+            if new_day {
+                state.watch.refresh_calendar(&state.ledger, now.date_naive());
+            }
             // Only the Sources view shows ages that move with the clock.
-            stale || state.view == View::Sources
+            stale || new_day || state.view == View::Sources
         }
         Msg::Note(kind, text) => {
             state.push_log(kind, text);
@@ -140,6 +145,11 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
             state.push_log(LogKind::Rejected, line);
         }
     }
+    // Its expectations and events replace what its last document said.
+    for rejected in &parsed.outlook.rejected {
+        state.push_log(LogKind::Rejected, rejected.to_string());
+    }
+    let outlook_changed = state.watch.replace(&event.source, parsed.outlook.outlook);
     let origin = Origin { source: event.source.clone(), rank };
     let mut alerts = Vec::new();
     let mut changed = false;
@@ -179,7 +189,7 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     if !journal.is_empty() {
         state.outbox.push(Effect::Save(journal));
     }
-    if changed {
+    if changed || outlook_changed {
         state.refresh();
     }
     if first_load {
@@ -189,6 +199,12 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     }
     for (key, revised) in alerts {
         let alert = alert(&state.ledger, &key, revised);
+        let released = state.ledger.entry(&key).and_then(|e| e.current().announcement.published);
+        let headline = alert.headline().map(|f| f.stage);
+        let note = headline.and_then(|stage| {
+            state.watch.alert_note(&state.ledger, &key.commodity, key.year, key.batch, stage, released)
+        });
+        let alert = alert.with_consensus(note);
         state.push_log(if revised { LogKind::Revision } else { LogKind::New }, alert.text.clone());
         state.banner = Some(alert.text.clone());
         state.outbox.push(Effect::Alert(alert));

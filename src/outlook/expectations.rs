@@ -213,6 +213,16 @@ pub fn consensus_note(a: &Assessment<'_>) -> String {
 /// The overview's consensus lines for one year and stage of `h`'s commodity: each
 /// full-year expectation, then each batch one (`batch 1: consensus ...`), in date order.
 pub fn notes_for(expectations: &[Expectation], h: &CommodityHistory<'_>, year: u16, stage: Stage) -> Vec<String> {
+    scored_notes(expectations, h, year, stage).into_iter().map(|(note, _)| note).collect()
+}
+
+/// [`notes_for`], each line with its verdict (the dashboard colours a surprise by it).
+pub fn scored_notes(
+    expectations: &[Expectation],
+    h: &CommodityHistory<'_>,
+    year: u16,
+    stage: Stage,
+) -> Vec<(String, Verdict)> {
     let mut own: Vec<Expectation> = expectations
         .iter()
         .filter(|e| e.commodity == *h.commodity && e.year == year && e.stage == stage)
@@ -221,8 +231,9 @@ pub fn notes_for(expectations: &[Expectation], h: &CommodityHistory<'_>, year: u
     sort(&mut own);
     own.iter()
         .map(|e| {
-            let note = consensus_note(&assess(e, Some(h)));
-            e.batch.map_or_else(|| note.clone(), |b| format!("batch {b}: {note}"))
+            let assessment = assess(e, Some(h));
+            let note = consensus_note(&assessment);
+            (e.batch.map_or_else(|| note.clone(), |b| format!("batch {b}: {note}")), assessment.verdict)
         })
         .collect()
 }
