@@ -123,7 +123,7 @@ fn views_cycle_and_quit_keys() {
     assert_eq!(s.view(), View::Stages);
     let _ = update(&mut s, key(KeyCode::BackTab));
     let _ = update(&mut s, key(KeyCode::BackTab));
-    assert_eq!(s.view(), View::Log);
+    assert_eq!(s.view(), View::Timeline);
     press(&mut s, "?");
     assert_eq!(*s.mode(), Mode::Help);
     press(&mut s, "?");

@@ -167,3 +167,37 @@ fn the_loop_draws_what_the_view_layer_built_and_redraws_on_news() {
         assert!(screen.contains("140,000 t REO"), "{screen}");
     });
 }
+
+#[test]
+fn a_release_mid_run_raises_an_alert_that_carries_the_surprise_against_a_configured_expectation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1h\"\n\
+                [[expectations]]\ncommodity = \"rare-earths\"\nyear = 2026\nbatch = 1\nstage = \"mining\"\n\
+                low = 130000\nhigh = 138000\nwho = \"our desk\"\npublished = 2026-01-10\n";
+    let config = config::parse(text, ConfigOrigin::BuiltIn, Path::new(".")).expect("valid config");
+    let (state, store) = start(dir.path(), &config);
+    runtime().block_on(async {
+        let mut dashboard = Dashboard::start(state, &config, Some(store), &Theme::MONO);
+        // The source's first document is its history; the release after it is news.
+        dashboard.handle(release(2024, 1, 135_000));
+        // 2025's batch 1 was withheld, so there is no growth; the desk expected 130,000 to
+        // 138,000 (midpoint 134,000): 140,000 is above, +4.5% vs the midpoint.
+        dashboard.handle(release(2026, 1, 140_000));
+        let banner = dashboard.state().banner().expect("an alert").to_owned();
+        assert_eq!(banner, "rare-earths 2026 batch 1: mining 140,000 t REO · above consensus (+4.5% vs midpoint)");
+    });
+}
+
+#[test]
+fn a_2025_first_batch_is_scored_against_the_bundled_flat_to_five_percent_on_the_year_to_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config();
+    let (state, store) = start(dir.path(), &config);
+    runtime().block_on(async {
+        let mut dashboard = Dashboard::start(state, &config, Some(store), &Theme::MONO);
+        dashboard.handle(release(2024, 1, 135_000));
+        dashboard.handle(release(2025, 1, 140_000));
+        let banner = dashboard.state().banner().expect("an alert").to_owned();
+        assert!(banner.ends_with("140,000 t REO, +3.7% vs batch 1 2024 · within consensus"), "{banner}");
+    });
+}

@@ -62,6 +62,17 @@ fn snapshot_log() {
 }
 
 #[test]
+fn snapshot_timeline() {
+    snapshot_both("timeline", "6");
+}
+
+/// 2025: figures withheld, the consensus "flat to +5%" pending.
+#[test]
+fn snapshot_overview_with_a_pending_consensus() {
+    snapshot_both("overview_2025_pending_consensus", ">");
+}
+
+#[test]
 fn snapshot_help() {
     snapshot_both("help", "?");
 }
@@ -122,4 +133,44 @@ fn stages_at_2025_and_the_holder_history_read_whole_at_80x24_and_160x48() {
 #[test]
 fn styled_snapshot_of_the_overview() {
     insta::assert_snapshot!("overview_styled_100x30", screen_styled(&state(), 100, 30));
+}
+
+#[test]
+fn the_overview_shows_consensus_next_release_and_event_marks() {
+    let mut s = state();
+    let text = screen(&s, 160, 48);
+    // 2024 with its landed surprises, the next release overdue as of the fixed clock.
+    assert!(text.contains("consensus 280,000 (SMM 2024-07-03) · actual 270,000: below, -3.6%"), "{text}");
+    assert!(text.contains("next: rare-earths 2026 batch 1 · overdue since 24 Mar"), "{text}");
+    assert!(text.contains("• policy event (m)") && text.contains("2010•"), "{text}");
+    press(&mut s, ">");
+    let text = screen(&s, 160, 48);
+    assert!(text.contains("consensus 270,000-283,500 (flat to +5%, Reuters 2025-07-07)"), "{text}");
+    // At 80 columns the brief form, whole.
+    let narrow = screen(&s, 80, 24);
+    assert!(narrow.contains("Reuters: 270,000-283,500 (flat to +5%)"), "{narrow}");
+    press(&mut s, "m");
+    let text = screen(&s, 160, 48);
+    assert!(!text.contains("2010•") && !text.contains("policy event"), "m turns the marks off: {text}");
+}
+
+#[test]
+fn the_timeline_interleaves_releases_and_events_and_shows_the_silence() {
+    let mut s = state();
+    press(&mut s, "6");
+    let text = screen(&s, 160, 48);
+    assert!(text.contains("2025-07-18      withheld        2025 batch 1: issued, figures withheld"), "{text}");
+    assert!(text.contains("2024-10-01      policy          Rare Earth Management Regulations in force"), "{text}");
+    assert!(text.contains("27 months with no published figures after this release, to today"), "{text}");
+    // Enter on an event shows it whole with its link.
+    let rows = quotawatch::view::table(&s).expect("timeline").rows;
+    let regulations = rows
+        .iter()
+        .position(|r| r.cells[2].text == "Rare Earth Management Regulations in force")
+        .expect("the regulations row");
+    press(&mut s, &"v".repeat(regulations));
+    press(&mut s, "\n");
+    let popup = s.popup().expect("details").to_owned();
+    assert!(popup.starts_with("2024-10-01 · policy · rare-earths"), "{popup}");
+    assert!(popup.contains("https://"), "{popup}");
 }

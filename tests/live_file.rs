@@ -167,7 +167,11 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     assert_eq!(banner, "rare-earths 2026 batch 1: mining 147,000 t REO, +5.0% vs batch 1 2025");
     let logged: Vec<_> = state.log().iter().filter(|e| matches!(e.kind, LogKind::New | LogKind::Revision)).collect();
     assert_eq!(logged.len(), 2);
-    assert_eq!(logged[0].text, "revised: rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024");
+    // Scored on the year to date against the bundled "flat to +5%" (Reuters, 2025-07-07).
+    assert_eq!(
+        logged[0].text,
+        "revised: rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024 · within consensus"
+    );
     assert_eq!(state.year(), Some(2026), "a trader on the latest year follows the new one");
     assert!(state.derived().years.contains(&2026));
     let desk = state.sources().iter().find(|s| s.name == "desk").expect("desk source");

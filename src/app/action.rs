@@ -24,6 +24,8 @@ pub enum Action {
     ToggleHelp,
     Refresh,
     Export,
+    /// Marks on the overview's chart for the years with policy events, on or off.
+    ToggleMarkers,
 }
 
 /// One line of the key map.
@@ -38,8 +40,8 @@ pub struct Binding {
     pub hint_in: &'static [View],
 }
 
-const ALL_VIEWS: &[View] = &[View::Overview, View::Stages, View::Producers, View::Sources, View::Log];
-const TABLE_VIEWS: &[View] = &[View::Stages, View::Producers, View::Sources, View::Log];
+const ALL_VIEWS: &[View] = &View::ALL;
+const TABLE_VIEWS: &[View] = &[View::Stages, View::Producers, View::Sources, View::Log, View::Timeline];
 
 pub const BINDINGS: &[Binding] = &[
     Binding {
@@ -75,6 +77,13 @@ pub const BINDINGS: &[Binding] = &[
         label: "5",
         action: Action::ShowView(View::Log),
         help: "event log",
+        hint_in: &[],
+    },
+    Binding {
+        keys: &[KeyCode::Char('6')],
+        label: "6",
+        action: Action::ShowView(View::Timeline),
+        help: "policy timeline and releases",
         hint_in: &[],
     },
     Binding { keys: &[KeyCode::Tab], label: "Tab", action: Action::NextView, help: "next view", hint_in: ALL_VIEWS },
@@ -118,7 +127,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Enter",
         action: Action::Enter,
         help: "drill in / details",
-        hint_in: &[View::Stages, View::Sources],
+        hint_in: &[View::Stages, View::Sources, View::Timeline],
     },
     Binding {
         keys: &[KeyCode::Esc, KeyCode::Backspace],
@@ -149,6 +158,13 @@ pub const BINDINGS: &[Binding] = &[
         hint_in: &[View::Overview, View::Producers],
     },
     Binding {
+        keys: &[KeyCode::Char('m')],
+        label: "m",
+        action: Action::ToggleMarkers,
+        help: "event marks on the chart",
+        hint_in: &[],
+    },
+    Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
         action: Action::StartFilter,
@@ -159,7 +175,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('r')],
         label: "r",
         action: Action::Refresh,
-        help: "poll now (Sources: selected one)",
+        help: "poll now (Sources: selected)",
         hint_in: &[View::Sources],
     },
     Binding {

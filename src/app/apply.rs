@@ -61,6 +61,7 @@ pub fn apply(state: &mut State, action: Action) {
             }
         }
         Action::ToggleHelp => state.mode = Mode::Help,
+        Action::ToggleMarkers => state.markers = !state.markers,
         Action::Refresh => refresh(state),
         Action::Export => export(state),
     }
@@ -164,6 +165,34 @@ fn enter(state: &mut State) {
                 state.mode = Mode::Popup(format!(
                     "{} ({}: {})\n\nLast error: {error}",
                     source.name, source.kind, source.location
+                ));
+            }
+        }
+        (View::Timeline, _, RowKey::Event(n)) => {
+            if let Some(event) = state.watch.outlook().events.get(n) {
+                let commodity = event.commodity.as_ref().map_or("every commodity", |c| c.as_str());
+                let link = event.url.as_deref().unwrap_or("no link recorded");
+                state.mode = Mode::Popup(format!(
+                    "{} · {} · {commodity}\n\n{}\n\n{link}",
+                    event.date,
+                    event.kind.slug(),
+                    event.title
+                ));
+            }
+        }
+        (View::Timeline, _, RowKey::Batch { year, batch }) => {
+            let Some(commodity) = state.commodity().cloned() else { return };
+            let key = crate::model::AnnouncementKey { commodity, year, batch };
+            if let Some(entry) = state.ledger.entry(&key) {
+                let a = &entry.current().announcement;
+                let published = a.published.map_or_else(|| "date unknown".to_owned(), |d| d.to_string());
+                state.mode = Mode::Popup(format!(
+                    "{key} · {published} · {} · {} (from {})\n\n{}\n\n{}",
+                    a.status.slug(),
+                    a.tier.slug(),
+                    entry.current().origin.source,
+                    a.title.as_deref().unwrap_or("no title recorded"),
+                    a.url.as_deref().unwrap_or("no link recorded")
                 ));
             }
         }

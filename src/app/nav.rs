@@ -12,10 +12,13 @@ pub enum View {
     Producers,
     Sources,
     Log,
+    /// Policy events and releases interleaved by date, the silences between them visible.
+    Timeline,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [View::Overview, View::Stages, View::Producers, View::Sources, View::Log];
+    pub const ALL: [View; 6] =
+        [View::Overview, View::Stages, View::Producers, View::Sources, View::Log, View::Timeline];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -24,6 +27,7 @@ impl View {
             View::Producers => "Producers",
             View::Sources => "Sources",
             View::Log => "Log",
+            View::Timeline => "Timeline",
         }
     }
 
@@ -105,11 +109,12 @@ pub struct Nav {
     producers: usize,
     sources: usize,
     log: usize,
+    timeline: usize,
 }
 
 impl Default for Nav {
     fn default() -> Nav {
-        Nav { stack: vec![Level::Stages { selected: 0 }], producers: 0, sources: 0, log: 0 }
+        Nav { stack: vec![Level::Stages { selected: 0 }], producers: 0, sources: 0, log: 0, timeline: 0 }
     }
 }
 
@@ -153,6 +158,7 @@ impl Nav {
             View::Producers => Some(&mut self.producers),
             View::Sources => Some(&mut self.sources),
             View::Log => Some(&mut self.log),
+            View::Timeline => Some(&mut self.timeline),
         }
     }
 
@@ -164,6 +170,7 @@ impl Nav {
             View::Producers => self.producers,
             View::Sources => self.sources,
             View::Log => self.log,
+            View::Timeline => self.timeline,
         };
         raw.min(rows.saturating_sub(1))
     }

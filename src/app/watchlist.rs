@@ -11,10 +11,11 @@ use crate::analytics::CommodityHistory;
 use crate::ingest::Loaded;
 use crate::ledger::Ledger;
 use crate::model::{Commodity, Stage};
-use crate::outlook::{self, NextRelease, Outlook, Release, ReleaseStatus, Verdict};
+use crate::outlook::expectations::ScoredNote;
+use crate::outlook::{self, NextRelease, Outlook, Release, ReleaseStatus};
 
 /// The overview's consensus lines of a commodity, by year and stage, each with its verdict.
-pub type Consensus = BTreeMap<(u16, Stage), Vec<(String, Verdict)>>;
+pub type Consensus = BTreeMap<(u16, Stage), Vec<ScoredNote>>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Watchlist {

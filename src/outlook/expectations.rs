@@ -125,6 +125,22 @@ pub fn assess_year_to_date<'e>(e: &'e Expectation, h: &CommodityHistory<'_>) -> 
     Some(score(e, point.tonnes, Some(growth.basis), Some(growth.previous_tonnes)))
 }
 
+/// A full-year percent expectation scored on batches 1..=`batch` of its year against the
+/// same batches a year earlier: what a release of `batch` tells of the year so far, whether
+/// or not later years make the year look complete. `None` for tonnes ranges, a full-year
+/// issue, or a batch missing from either year.
+pub fn assess_through_batch<'e>(e: &'e Expectation, h: &CommodityHistory<'_>, batch: u8) -> Option<Assessment<'e>> {
+    if e.batch.is_some() || batch == 0 || !matches!(e.range, Range::Pct { .. }) {
+        return None;
+    }
+    let series = analytics::batch_series(h, &Measure::Stage(e.stage));
+    let through = |year: u16| -> Option<f64> {
+        (1..=batch).map(|b| series.iter().find(|p| p.year == year && p.batch == b).and_then(|p| p.tonnes)).sum()
+    };
+    let (actual, previous) = (through(e.year)?, through(e.year.checked_sub(1)?)?);
+    Some(score(e, Some(actual), Some(Basis::YearToDate { through_batch: batch }), Some(previous)))
+}
+
 fn score<'e>(
     e: &'e Expectation,
     actual: Option<f64>,
@@ -210,19 +226,47 @@ pub fn consensus_note(a: &Assessment<'_>) -> String {
     note
 }
 
+/// [`consensus_note`] for a narrow box: `ACREI: 270,000 · within +0.0%`,
+/// `Reuters: 270,000-283,500 (flat to +5%)`.
+pub fn consensus_brief(a: &Assessment<'_>) -> String {
+    let e = a.expectation;
+    let figure = match (e.range, a.low.zip(a.high)) {
+        (Range::Tonnes { low, high }, _) => tonnes_range(low, high),
+        (Range::Pct { low, high }, Some((l, h))) => format!("{} ({})", tonnes_range(l, h), pct_words(low, high)),
+        (Range::Pct { low, high }, None) => pct_words(low, high),
+    };
+    let mut brief = match e.who.as_deref().map(short_who) {
+        Some(who) => format!("{who}: {figure}"),
+        None => format!("consensus {figure}"),
+    };
+    if let Some(surprise) = a.surprise_pct.filter(|_| a.verdict != Verdict::Pending) {
+        brief.push_str(&format!(" · {} {}", a.verdict.slug(), pct_signed(surprise)));
+    }
+    brief
+}
+
 /// The overview's consensus lines for one year and stage of `h`'s commodity: each
 /// full-year expectation, then each batch one (`batch 1: consensus ...`), in date order.
 pub fn notes_for(expectations: &[Expectation], h: &CommodityHistory<'_>, year: u16, stage: Stage) -> Vec<String> {
-    scored_notes(expectations, h, year, stage).into_iter().map(|(note, _)| note).collect()
+    scored_notes(expectations, h, year, stage).into_iter().map(|n| n.note).collect()
 }
 
-/// [`notes_for`], each line with its verdict (the dashboard colours a surprise by it).
+/// One consensus line of the overview, whole and brief, with its verdict (the dashboard
+/// colours a surprise by it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredNote {
+    pub note: String,
+    pub brief: String,
+    pub verdict: Verdict,
+}
+
+/// [`notes_for`], each line also brief and with its verdict.
 pub fn scored_notes(
     expectations: &[Expectation],
     h: &CommodityHistory<'_>,
     year: u16,
     stage: Stage,
-) -> Vec<(String, Verdict)> {
+) -> Vec<ScoredNote> {
     let mut own: Vec<Expectation> = expectations
         .iter()
         .filter(|e| e.commodity == *h.commodity && e.year == year && e.stage == stage)
@@ -232,8 +276,12 @@ pub fn scored_notes(
     own.iter()
         .map(|e| {
             let assessment = assess(e, Some(h));
-            let note = consensus_note(&assessment);
-            (e.batch.map_or_else(|| note.clone(), |b| format!("batch {b}: {note}")), assessment.verdict)
+            let batch = |text: String| e.batch.map_or_else(|| text.clone(), |b| format!("batch {b}: {text}"));
+            ScoredNote {
+                note: batch(consensus_note(&assessment)),
+                brief: batch(consensus_brief(&assessment)),
+                verdict: assessment.verdict,
+            }
         })
         .collect()
 }
@@ -287,11 +335,18 @@ pub fn check_release(
         for_batch
     } else {
         let full_year: Vec<&Expectation> = expectations.iter().filter(applies).filter(|e| e.batch.is_none()).collect();
-        let whole: Vec<_> = full_year.iter().map(|e| assess(e, Some(h))).collect();
+        // The whole year is what this release is scored on only when it completes the year
+        // (a full-year issue, or a second or later batch with none after it): a first batch
+        // in a year that only looks complete because a later year is held would be scored as
+        // if it were the year.
+        let last_batch = h.years.get(&year).and_then(|batches| batches.keys().next_back().copied());
+        let completes_year = batch == 0 || (batch >= 2 && last_batch == Some(batch));
+        let whole: Vec<_> =
+            if completes_year { full_year.iter().map(|e| assess(e, Some(h))).collect() } else { Vec::new() };
         if whole.iter().any(|a| a.verdict != Verdict::Pending) {
             whole
         } else {
-            full_year.iter().filter_map(|e| assess_year_to_date(e, h)).collect()
+            full_year.iter().filter_map(|e| assess_through_batch(e, h, batch)).collect()
         }
     };
     let scored: Vec<_> = candidates.into_iter().filter(|a| a.verdict != Verdict::Pending).collect();

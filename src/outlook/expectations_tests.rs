@@ -137,6 +137,20 @@ fn a_full_year_percent_range_is_scored_on_the_year_to_date_until_the_year_is_com
 }
 
 #[test]
+fn a_first_batch_is_not_scored_as_the_year_when_a_later_year_makes_it_look_complete() {
+    // 2025 batch 1 of 140,000 and a 2026 batch 1: rule 5 calls 2025 complete (a later year
+    // is held), but the release is a first batch; scored on the year to date, not as a year
+    // of 140,000 against 270,000-283,500.
+    let mut announcements = with_2025_batch_1(140_000.0);
+    announcements.push(sample_mining(2026, 1, 0, 147_000.0));
+    let h = rare_earths(&announcements);
+    let e = expect(2025, None, Range::Pct { low: 0.0, high: 5.0 });
+    let check = check_release(std::slice::from_ref(&e), &h, 2025, 1, Stage::Mining, None).expect("check");
+    assert_eq!(check.basis, Some(Basis::YearToDate { through_batch: 1 }));
+    assert_eq!(check.alert_text(), "within consensus");
+}
+
+#[test]
 fn the_release_check_spans_every_expectation_and_prefers_the_batch_s_own() {
     let announcements = bundled();
     let h = rare_earths(&announcements);

@@ -10,6 +10,10 @@ use ratatui::widgets::Widget;
 use super::theme::Theme;
 use crate::view::ChartColumn as Column;
 
+/// The mark under a year with policy events, and its legend entry.
+const MARK: char = '•';
+const MARK_LEGEND: &str = "• policy event (m)";
+
 /// Glyphs per batch position, so segments stay distinguishable without colour.
 const GLYPHS: [&str; 4] = ["█", "▓", "▒", "░"];
 
@@ -63,6 +67,9 @@ impl Widget for StackedBars<'_> {
             room = room.saturating_sub(needed + 2);
             legend_spans.extend([Span::styled(glyph, style), Span::raw(text)]);
         }
+        if self.columns.iter().any(|c| c.marked) && room >= MARK_LEGEND.chars().count() {
+            legend_spans.push(Span::styled(MARK_LEGEND, self.theme.warning));
+        }
         Line::from(legend_spans).render(Rect { height: 1, ..area }, buf);
 
         // Each column needs at least 3 cells and a gap; show the most recent that fit.
@@ -100,8 +107,16 @@ impl Widget for StackedBars<'_> {
             }
             let value_row = bottom.saturating_sub(filled);
             buf.set_stringn(x, value_row.max(area.y + 1), &value, slot as usize, Style::new());
-            let label = if bar_width >= 4 { column.label.clone() } else { column.label.chars().skip(2).collect() };
-            buf.set_stringn(x, bottom + 1, &label, slot as usize, self.theme.muted);
+            let short: String = column.label.chars().skip(2).collect();
+            let label = match (column.marked, bar_width) {
+                (false, 4..) => column.label.clone(),
+                (false, _) => short,
+                // The mark needs a cell of its own: "2010•", or "10•" in a narrow slot.
+                (true, 5..) => format!("{}{MARK}", column.label),
+                (true, _) => format!("{short}{MARK}"),
+            };
+            let style = if column.marked { self.theme.warning } else { self.theme.muted };
+            buf.set_stringn(x, bottom + 1, &label, slot as usize, style);
         }
     }
 }

@@ -60,27 +60,40 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
 
 /// The tabs, then the context (commodity, unit, stage, year) if it fits whole.
 /// On a narrow terminal the product's name gives way first, then the context shortens to
-/// commodity and year: what the figures are of matters more than whose tool it is.
+/// commodity and year, then the tabs other than the current one show their numbers only:
+/// what the figures are of matters more than whose tool it is.
 fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
-    let tabs: Vec<Span> = screen
-        .tabs
-        .iter()
-        .map(|tab| Span::styled(format!(" {} ", tab.label), if tab.active { theme.tab_active } else { theme.tab }))
-        .collect();
+    let tabs = |compact: bool| -> Vec<Span<'static>> {
+        screen
+            .tabs
+            .iter()
+            .map(|tab| {
+                let label = if compact && !tab.active { tab.number.clone() } else { tab.label.clone() };
+                Span::styled(format!(" {label} "), if tab.active { theme.tab_active } else { theme.tab })
+            })
+            .collect()
+    };
     let name = Span::styled(" quotawatch ", theme.title);
-    let tabs_width: usize = tabs.iter().map(Span::width).sum();
     let room = usize::from(area.width);
-    let options = [(true, &screen.context), (false, &screen.context), (false, &screen.short_context)];
-    let chosen = options.iter().find(|(named, context)| {
+    let layouts = [
+        (true, false, Some(&screen.context)),
+        (false, false, Some(&screen.context)),
+        (false, false, Some(&screen.short_context)),
+        (false, true, Some(&screen.short_context)),
+        (false, false, None),
+    ];
+    let fits = |(named, compact, context): &(bool, bool, Option<&String>)| {
         let named = if *named { name.width() } else { 0 };
-        named + tabs_width + 2 + width(context) <= room
-    });
+        let context = context.map_or(0, |c| 2 + width(c));
+        named + tabs(*compact).iter().map(Span::width).sum::<usize>() + context <= room
+    };
+    let (named, compact, context) = layouts.iter().find(|l| fits(l)).copied().unwrap_or((false, false, None));
     let mut spans = Vec::new();
-    if chosen.is_none_or(|(named, _)| *named) && name.width() + tabs_width <= room {
+    if named {
         spans.push(name);
     }
-    spans.extend(tabs);
-    if let Some((_, context)) = chosen {
+    spans.extend(tabs(compact));
+    if let Some(context) = context {
         spans.push(Span::styled(format!("  {context}"), theme.muted));
     }
     frame.render_widget(Line::from(spans), area);
@@ -123,16 +136,30 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
 }
 
+/// The key overlay: one column when it fits the height, else as many as it needs side by
+/// side (80x24 has room for 21 lines), each entry whole or cut with an ellipsis.
 fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) {
     let key_width = help.iter().map(|h| width(h.keys)).max().unwrap_or(0) + 2;
-    let lines: Vec<Line> = help
-        .iter()
-        .map(|h| Line::from(vec![Span::styled(format!(" {:<key_width$}", h.keys), theme.key), Span::raw(h.help)]))
-        .collect();
-    let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
+    let entry_width = help.iter().map(|h| key_width + 1 + width(h.help)).max().unwrap_or(0) + 1;
     let footer = " ? or Esc closes · Ctrl-C quits ";
-    let popup_width = u16::try_from(widest.max(width(footer) + 2)).unwrap_or(u16::MAX);
-    let popup = centered(area, popup_width, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    let rows_room = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = help.len().div_ceil(rows_room).max(1);
+    let rows = help.len().div_ceil(columns);
+    let column_width = entry_width.min(usize::from(area.width.saturating_sub(2)) / columns);
+    let entry = |h: &Hint| {
+        let keys = format!(" {:<key_width$}", h.keys);
+        let help = fit(h.help, column_width.saturating_sub(width(&keys) + 1));
+        let pad = column_width.saturating_sub(width(&keys) + width(&help));
+        vec![Span::styled(keys, theme.key), Span::raw(help), Span::raw(" ".repeat(pad))]
+    };
+    let lines: Vec<Line> = (0..rows)
+        .map(|row| {
+            let spans: Vec<Span> = (0..columns).filter_map(|c| help.get(c * rows + row)).flat_map(entry).collect();
+            Line::from(spans)
+        })
+        .collect();
+    let popup_width = u16::try_from((column_width * columns).max(width(footer)) + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, popup_width, u16::try_from(rows + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(

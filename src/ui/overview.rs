@@ -29,15 +29,19 @@ const GROWTH_WIDTH: u16 = 46;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Theme) {
     let events_height = if area.height >= 30 { 7 } else { 4 };
+    // The stage boxes grow with their consensus lines, a few at most.
+    let box_lines = overview.stages.iter().map(|s| s.lines.len() + s.consensus.len()).max().unwrap_or(1).clamp(3, 6);
+    let box_height = u16::try_from(box_lines + 2).unwrap_or(5);
     let [latest, stats, middle, events] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(5),
+        Constraint::Length(3),
+        Constraint::Length(box_height),
         Constraint::Fill(1),
         Constraint::Length(events_height),
     ])
     .areas(area);
     let width = usize::from(area.width);
-    let lines: Vec<Line> = overview.latest.iter().map(|l| line(l, theme, width)).collect();
+    let mut lines: Vec<Line> = overview.latest.iter().map(|l| line(l, theme, width)).collect();
+    lines.push(next_line(&overview.next, theme, width));
     frame.render_widget(Paragraph::new(lines), latest);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(stats);
     render_stage_box(frame, left, &overview.stages[0], theme);
@@ -67,6 +71,30 @@ fn render_stage_box(frame: &mut Frame<'_>, area: Rect, stage: &StageBox, theme: 
     let block = Block::bordered()
         .title(ratatui::text::Span::styled(format!(" {} ", fit(&stage.title, inner.saturating_sub(2))), style))
         .border_style(theme.border);
-    let lines: Vec<Line> = stage.lines.iter().map(|l| line(l, theme, inner)).collect();
+    let mut lines: Vec<Line> = stage.lines.iter().map(|l| line(l, theme, inner)).collect();
+    for (whole, brief) in &stage.consensus {
+        let fits = whole.iter().map(|s| text::width(&s.text)).sum::<usize>() <= inner;
+        lines.push(line(if fits { whole } else { brief }, theme, inner));
+    }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// ` next: ` and as many commodities' next releases as fit whole.
+fn next_line(entries: &[crate::view::Line], theme: &Theme, width: usize) -> Line<'static> {
+    let mut spans = vec![crate::view::Span::new(" next: ", crate::view::Tone::Muted)];
+    if entries.is_empty() {
+        spans.push(crate::view::Span::new("no dated release history to time one", crate::view::Tone::Muted));
+    }
+    let mut used = text::width(" next: ");
+    for (i, entry) in entries.iter().enumerate() {
+        let separator = if i == 0 { "" } else { "  ·  " };
+        let needed = text::width(separator) + entry.iter().map(|s| text::width(&s.text)).sum::<usize>();
+        if i > 0 && used + needed > width {
+            break;
+        }
+        spans.push(crate::view::Span::new(separator, crate::view::Tone::Muted));
+        spans.extend(entry.iter().cloned());
+        used += needed;
+    }
+    line(&spans, theme, width)
 }

@@ -7,6 +7,7 @@ mod cells;
 mod overview;
 mod table;
 mod tables;
+mod timeline;
 
 pub use cells::age;
 pub use overview::{Overview, StageBox};
@@ -39,7 +40,10 @@ pub struct Screen {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tab {
+    /// "1 Overview".
     pub label: String,
+    /// "1": the key, all a narrow tab bar shows of the tabs not on screen.
+    pub number: String,
     pub active: bool,
 }
 
@@ -83,6 +87,8 @@ pub struct ChartColumn {
     pub segments: Vec<(String, f64)>,
     /// Marks a column whose figures are incomplete (withheld batches).
     pub note: Option<&'static str>,
+    /// The year had policy events (shown while the marks are on).
+    pub marked: bool,
 }
 
 /// The screen for `state`.
@@ -106,7 +112,11 @@ pub fn build(state: &State) -> Screen {
         tabs: View::ALL
             .iter()
             .enumerate()
-            .map(|(n, v)| Tab { label: format!("{} {}", n + 1, v.title()), active: *v == view })
+            .map(|(n, v)| Tab {
+                label: format!("{} {}", n + 1, v.title()),
+                number: (n + 1).to_string(),
+                active: *v == view,
+            })
             .collect(),
         context: format!(
             "{} · {} · {} · {}",
@@ -155,7 +165,7 @@ fn history_chart(level: &Level) -> Option<Chart> {
         let segment = (batch_label(p.batch), p.tonnes.unwrap_or(0.0));
         match columns.last_mut() {
             Some(last) if last.label == label => last.segments.push(segment),
-            _ => columns.push(ChartColumn { label, segments: vec![segment], note: None }),
+            _ => columns.push(ChartColumn { label, segments: vec![segment], note: None, marked: false }),
         }
         columns
     });

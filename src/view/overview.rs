@@ -11,11 +11,15 @@ use crate::app::derived::stage_index;
 use crate::app::state::State;
 use crate::format::thousands;
 use crate::model::{Stage, Status, batch_label};
+use crate::outlook::{ReleaseStatus, Verdict};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
     /// Two lines: what the latest announcement is, and its title.
     pub latest: Vec<Line>,
+    /// The next release of each commodity with its status and countdown, this one first;
+    /// the UI shows as many whole as fit.
+    pub next: Vec<Line>,
     /// Mining, then smelting-separation.
     pub stages: [StageBox; 2],
     pub chart: Chart,
@@ -30,6 +34,8 @@ pub struct StageBox {
     /// The stage the chart and `s` follow.
     pub selected: bool,
     pub lines: Vec<Line>,
+    /// What the market expected: each line whole, and brief.
+    pub consensus: Vec<(Line, Line)>,
 }
 
 /// How many of the latest events the overview keeps (more than any screen shows).
@@ -38,6 +44,7 @@ const EVENTS: usize = 40;
 pub fn overview(state: &State) -> Overview {
     Overview {
         latest: latest(state),
+        next: next_line(state),
         stages: [stage_box(state, Stage::Mining), stage_box(state, Stage::SmeltingSeparation)],
         chart: chart(state),
         growth: growth_table(state),
@@ -77,6 +84,38 @@ fn latest(state: &State) -> Vec<Line> {
     vec![first, vec![muted(format!(" {}", latest.title.clone().unwrap_or_default()))]]
 }
 
+/// `next: rare-earths 2026 batch 1 · overdue since 24 Mar  ·  tungsten 2026 batch 1 · in
+/// window, median in 12 days`, coloured by status.
+fn next_line(state: &State) -> Vec<Line> {
+    let today = state.now().date_naive();
+    let mut next: Vec<_> = state.watch().next().iter().collect();
+    // The commodity on screen first, then the others by slug.
+    next.sort_by_key(|n| (Some(&n.commodity) != state.commodity(), n.commodity.clone()));
+    next.iter()
+        .map(|n| {
+            let tone = match n.status {
+                ReleaseStatus::Overdue => Tone::Down,
+                ReleaseStatus::InWindow => Tone::Warning,
+                _ => Tone::Muted,
+            };
+            vec![
+                Span::new(format!("{} {} batch {}", n.commodity, n.year, n.batch), Tone::Title),
+                Span::new(format!(" · {}", n.countdown(today)), tone),
+            ]
+        })
+        .collect()
+}
+
+/// The tone of a consensus line: a surprise reads in the direction it went.
+fn verdict_tone(verdict: Verdict) -> Tone {
+    match verdict {
+        Verdict::Below => Tone::Down,
+        Verdict::Above => Tone::Up,
+        Verdict::Within => Tone::Normal,
+        Verdict::Pending => Tone::Muted,
+    }
+}
+
 fn stage_box(state: &State, stage: Stage) -> StageBox {
     let unit = state.commodity().map_or("t", |c| c.unit());
     let year = state.year().unwrap_or_default();
@@ -87,7 +126,8 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
     let used: Vec<_> = derived.batches_used(stage, year).collect();
     let Some((point, total)) = point.and_then(|p| p.tonnes.map(|t| (p, t))) else {
         let why = if year_withheld(&used) { "figures withheld by the ministry" } else { "no figure in the data" };
-        return StageBox { title, selected, lines: vec![vec![muted(why)]] };
+        let consensus = consensus_lines(state, year, stage);
+        return StageBox { title, selected, lines: vec![vec![muted(why)]], consensus };
     };
     let basis = point.growth.as_ref().map_or_else(
         || "no like-for-like comparison".to_owned(),
@@ -118,14 +158,35 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
     if point.conflict {
         headline.push(Span::new("  full-year issue beside batches: full year used", Tone::Warning));
     }
-    StageBox { title, selected, lines: vec![headline, vec![muted(basis)], vec![muted(batches)]] }
+    let lines = vec![headline, vec![muted(basis)], vec![muted(batches)]];
+    StageBox { title, selected, lines, consensus: consensus_lines(state, year, stage) }
+}
+
+/// Each consensus line whole, and in brief for a narrow box (the UI picks what fits).
+fn consensus_lines(state: &State, year: u16, stage: Stage) -> Vec<(Line, Line)> {
+    let notes = state.derived().consensus.get(&(year, stage));
+    notes
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            let tone = verdict_tone(n.verdict);
+            (vec![Span::new(n.note.clone(), tone)], vec![Span::new(n.brief.clone(), tone)])
+        })
+        .collect()
 }
 
 fn chart(state: &State) -> Chart {
     let derived = state.derived();
+    let event_years: std::collections::BTreeSet<i32> = if state.markers() {
+        let events = &state.watch().outlook().events;
+        events.iter().filter(|e| e.concerns(state.commodity())).map(|e| e.date.year()).collect()
+    } else {
+        Default::default()
+    };
     let mut columns = Vec::new();
     for year in &derived.years {
-        let mut column = ChartColumn { label: year.to_string(), segments: Vec::new(), note: None };
+        let marked = event_years.contains(&i32::from(*year));
+        let mut column = ChartColumn { label: year.to_string(), segments: Vec::new(), note: None, marked };
         for point in derived.batches_used(state.stage(), *year) {
             match point.tonnes {
                 Some(t) => column.segments.push((batch_label(point.batch), t)),

@@ -85,6 +85,8 @@ pub enum RowKey {
     Source(String),
     /// Position in the log.
     Log(usize),
+    /// Position among the watchlist's events.
+    Event(usize),
     /// A summary line under a table (holder count, HHI, coverage): nothing to open.
     Summary(&'static str),
 }

@@ -28,6 +28,7 @@ pub fn table(state: &State) -> Option<TableView> {
         View::Producers => producers(state),
         View::Sources => sources(state),
         View::Log => log(state),
+        View::Timeline => super::timeline::timeline(state),
     };
     table.filter(state.filter());
     Some(table)
