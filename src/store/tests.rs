@@ -1,5 +1,6 @@
 use chrono::TimeZone;
 
+use super::codec::decode_rows;
 use super::*;
 use crate::model::sample_mining;
 
