@@ -1,5 +1,6 @@
 //! How a stored version is laid out in its row: the announcement without its rows as a
-//! one-announcement quota-feed/1 JSON document, and the rows packed (see [`encode_rows`]).
+//! one-announcement quota-feed/1 JSON document, and the rows packed against the store's
+//! name table (see [`encode_rows`]).
 //! Reading is the hot path of every start-up, so it checks only what a damaged row could break.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,7 +14,7 @@ pub(super) fn read_version(
     first_seen: &str,
     document: &str,
     rows: &[u8],
-    names: &mut Names,
+    names: &[Option<Name>],
 ) -> Result<StoredVersion, String> {
     let first_seen = DateTime::parse_from_rfc3339(first_seen)
         .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
@@ -45,101 +46,99 @@ struct Stored1 {
     id: Option<String>,
 }
 
-/// One shared copy of each category and holder name across the whole store.
-#[derive(Default)]
-pub(super) struct Names(foldhash::HashSet<Name>);
-
-impl Names {
-    fn get(&mut self, text: &str) -> Name {
-        if let Some(name) = self.0.get(text) {
-            return name.clone();
-        }
-        let name = Name::from(text);
-        self.0.insert(name.clone());
-        name
-    }
-}
-
-/// Quota rows packed: the distinct names first (`u32` count, then each as `u32` length and
-/// UTF-8), then `u32` row count and per row the stage (`u8`: 0 mining, 1 smelting-separation),
-/// the category's and the holder's name index (`u32` each) and the tonnes (`f64`), all
-/// little-endian. A feed repeats a few names on every row: 17 bytes a row.
-pub fn encode_rows(rows: &[QuotaRow]) -> Vec<u8> {
-    let mut index: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-    let mut names: Vec<&str> = Vec::new();
-    let mut packed: Vec<(u8, u32, u32, f64)> = Vec::with_capacity(rows.len());
+/// Quota rows packed against the store's name table (`names`, ids from 1): the row count,
+/// then per row a tag byte (bit 0: the stage, 0 mining, 1 smelting-separation; bit 1: the
+/// tonnes are a whole number), the category's and the holder's name id, and the tonnes: a
+/// whole number as an unsigned integer, any other as the binary64 bits little-endian.
+/// Counts, ids and whole tonnes are LEB128 varints. A row of the 1M-row feed takes 6 or 7
+/// bytes (schema 1 took 17 plus a copy of every name in every version).
+pub fn encode_rows(rows: &[QuotaRow], mut id_of: impl FnMut(&Name) -> u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 8 + 4);
+    varint(&mut out, rows.len() as u64);
     for row in rows {
-        let mut ids = [0u32; 2];
-        for (slot, text) in ids.iter_mut().zip([row.category.as_str(), row.holder.as_str()]) {
-            *slot = *index.entry(text).or_insert_with(|| {
-                names.push(text);
-                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
-            });
+        let whole = whole_tonnes(row.tonnes);
+        out.push(u8::from(row.stage == Stage::SmeltingSeparation) | (u8::from(whole.is_some()) << 1));
+        varint(&mut out, id_of(&row.category));
+        varint(&mut out, id_of(&row.holder));
+        match whole {
+            Some(tonnes) => varint(&mut out, tonnes),
+            None => out.extend(row.tonnes.to_bits().to_le_bytes()),
         }
-        packed.push((u8::from(row.stage == Stage::SmeltingSeparation), ids[0], ids[1], row.tonnes));
-    }
-    let length = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
-    let mut out = Vec::with_capacity(8 + names.iter().map(|n| n.len() + 4).sum::<usize>() + packed.len() * 17);
-    out.extend(length(names.len()));
-    for name in &names {
-        out.extend(length(name.len()));
-        out.extend(name.as_bytes());
-    }
-    out.extend(length(packed.len()));
-    for (stage, category, holder, tonnes) in packed {
-        out.push(stage);
-        out.extend(category.to_le_bytes());
-        out.extend(holder.to_le_bytes());
-        out.extend(tonnes.to_le_bytes());
     }
     out
+}
+
+/// `tonnes` as an integer when that is exactly the same value (not -0.0, not past 2^53).
+fn whole_tonnes(tonnes: f64) -> Option<u64> {
+    let whole = tonnes as u64;
+    (whole < (1 << 53) && (whole as f64).to_bits() == tonnes.to_bits()).then_some(whole)
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
 /// A cursor over a packed rows blob.
 struct Cursor<'b>(&'b [u8]);
 
-impl<'b> Cursor<'b> {
-    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
-        if self.0.len() < n {
-            return Err("rows cut short".into());
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Ok(head)
+impl Cursor<'_> {
+    fn byte(&mut self) -> Result<u8, String> {
+        let (&first, rest) = self.0.split_first().ok_or("rows cut short")?;
+        self.0 = rest;
+        Ok(first)
     }
 
-    fn u32(&mut self) -> Result<usize, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("a number runs past 64 bits".into())
+    }
+
+    fn f64(&mut self) -> Result<f64, String> {
+        if self.0.len() < 8 {
+            return Err("rows cut short".into());
+        }
+        let (head, tail) = self.0.split_at(8);
+        self.0 = tail;
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(head);
+        Ok(f64::from_le_bytes(raw))
     }
 }
 
-/// Reads what [`encode_rows`] wrote; a damaged blob is an error, never a panic.
-pub(super) fn decode_rows(bytes: &[u8], names: &mut Names) -> Result<Vec<QuotaRow>, String> {
+/// Reads what [`encode_rows`] wrote, `names[id]` being the name with that id; a damaged
+/// blob is an error, never a panic.
+pub(super) fn decode_rows(bytes: &[u8], names: &[Option<Name>]) -> Result<Vec<QuotaRow>, String> {
     let mut cursor = Cursor(bytes);
-    let count = cursor.u32()?;
-    let mut local = Vec::with_capacity(count.min(bytes.len() / 4));
-    for _ in 0..count {
-        let length = cursor.u32()?;
-        let text = std::str::from_utf8(cursor.take(length)?).map_err(|_| "a name is not UTF-8".to_owned())?;
-        local.push(names.get(text));
-    }
-    let rows = cursor.u32()?;
-    let mut out = Vec::with_capacity(rows.min(bytes.len() / 17 + 1));
+    let rows = cursor.varint()?;
+    // Each row takes at least 4 bytes: a damaged count cannot reserve much.
+    let mut out = Vec::with_capacity(usize::try_from(rows).unwrap_or(0).min(bytes.len() / 4));
+    let name = |cursor: &mut Cursor<'_>| -> Result<Name, String> {
+        let id = cursor.varint()?;
+        usize::try_from(id)
+            .ok()
+            .and_then(|id| names.get(id))
+            .and_then(Option::clone)
+            .ok_or_else(|| format!("name id {id} is not in the name table"))
+    };
     for _ in 0..rows {
-        let stage = match cursor.take(1)?[0] {
-            0 => Stage::Mining,
-            1 => Stage::SmeltingSeparation,
-            other => return Err(format!("stage code {other}")),
-        };
-        let mut name = || -> Result<Name, String> {
-            let index = cursor.u32()?;
-            local.get(index).cloned().ok_or_else(|| "a name index is out of range".to_owned())
-        };
-        let (category, holder) = (name()?, name()?);
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(cursor.take(8)?);
-        let tonnes = f64::from_le_bytes(raw);
+        let tag = cursor.byte()?;
+        if tag > 3 {
+            return Err(format!("row tag {tag}"));
+        }
+        let stage = if tag & 1 == 0 { Stage::Mining } else { Stage::SmeltingSeparation };
+        let (category, holder) = (name(&mut cursor)?, name(&mut cursor)?);
+        let tonnes = if tag & 2 == 0 { cursor.f64()? } else { cursor.varint()? as f64 };
         if !tonnes.is_finite() || tonnes < 0.0 {
             return Err(format!("tonnes {tonnes}"));
         }
@@ -150,7 +149,6 @@ pub(super) fn decode_rows(bytes: &[u8], names: &mut Names) -> Result<Vec<QuotaRo
     }
     Ok(out)
 }
-
 pub(super) fn decode(document: &str) -> Result<Announcement, String> {
     let Document { format, announcements: [a] } =
         serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;

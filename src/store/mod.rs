@@ -21,11 +21,13 @@ use crate::model::{Announcement, AnnouncementKey};
 
 mod codec;
 mod fingerprint;
+mod legacy;
+mod names;
 mod schema;
 
-pub use codec::encode_rows;
-use codec::{Names, read_version};
+use codec::{encode_rows, read_version};
 pub use fingerprint::{document_fingerprint, figures_fingerprint};
+use names::NameTable;
 
 /// The store's file name inside the data dir.
 pub const FILE_NAME: &str = "quotawatch.db";
@@ -155,10 +157,10 @@ impl Store {
             })
             .map_err(fail)?;
         let mut stored = Stored::default();
-        let mut names = Names::default();
+        let names = NameTable::read(&self.conn).map_err(fail)?;
         for row in rows {
             let (id, source, first_seen, document, rows) = row.map_err(fail)?;
-            match read_version(&source, &first_seen, &document, &rows, &mut names) {
+            match read_version(&source, &first_seen, &document, &rows, names.by_id()) {
                 Ok(version) => stored.versions.push(version),
                 Err(problem) => stored.unreadable.push(format!("history store row {id}: {problem}")),
             }
@@ -197,6 +199,7 @@ impl Store {
             tx.query_row("SELECT COALESCE(MAX(applied), 0) + 1 FROM versions", [], |r| r.get(0)).map_err(fail)?;
         let mut written = 0;
         let mut moved_on = std::collections::BTreeSet::new();
+        let mut names = NameTable::read(&tx).map_err(fail)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -225,12 +228,13 @@ impl Store {
                         version.first_seen.to_rfc3339(),
                         next,
                         feed::write::to_compact_json_without_rows(a),
-                        encode_rows(&a.quotas),
+                        encode_rows(&a.quotas, |name| names.id_of(name)),
                     ])
                     .map_err(fail)?;
                 next += 1;
                 written += 1;
             }
+            names.save_added(&tx).map_err(fail)?;
             let mut forget = tx.prepare_cached("DELETE FROM documents WHERE source = ?1").map_err(fail)?;
             for source in document.map(|d| d.source.as_str()).into_iter().chain(moved_on) {
                 forget.execute([source]).map_err(fail)?;

@@ -3,11 +3,13 @@
 
 use rusqlite::{Transaction, params};
 
-use super::codec::{Names, decode, decode_rows};
+use super::codec::{decode, encode_rows};
 use super::fingerprint::figures_fingerprint;
+use super::legacy::{Names, decode_rows};
+use super::names::NameTable;
 
 /// The schema this build writes.
-pub const VERSION: i32 = 2;
+pub const VERSION: i32 = 3;
 
 /// One migration: SQL, or a step that has to compute (a hash SQLite does not have).
 pub enum Migration {
@@ -24,7 +26,7 @@ impl Migration {
     }
 }
 
-pub const MIGRATIONS: [Migration; 2] = [
+pub const MIGRATIONS: [Migration; 3] = [
     // 1: versions of announcements. `document` is the version as a one-announcement
     // quota-feed/1 JSON document without its quota rows (readable with any SQLite tool);
     // the rows are in `rows`, packed (see `encode_rows`), since a desk's history can hold
@@ -57,6 +59,10 @@ pub const MIGRATIONS: [Migration; 2] = [
     // 2: fingerprints become SHA-256 of a canonical encoding (schema 1 used foldhash, whose
     // output may change with its version).
     Migration::Rust(stable_fingerprints),
+    // 3: each name once in `names`; `rows` refer to it by id (see `codec::encode_rows`).
+    // Schema 2's blobs carried a copy of every name they used: for the 1M-row feed, half
+    // of a 26 MB store, written on the first run and read on every later one.
+    Migration::Rust(shared_names),
 ];
 
 /// Recomputes every readable version's figures fingerprint from its stored figures, and
@@ -88,5 +94,30 @@ fn stable_fingerprints(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         update.execute(params![fingerprint, id])?;
     }
     tx.execute("DELETE FROM documents", [])?;
+    Ok(())
+}
+
+/// Creates the name table and re-packs every version's rows against it. A version whose rows
+/// cannot be read keeps its schema-2 blob (it fails to read, is named and skipped, as it
+/// was before) and stays in the file.
+fn shared_names(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch("CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);")?;
+    let mut table = NameTable::default();
+    let mut updates = Vec::new();
+    {
+        let mut select = tx.prepare("SELECT id, rows FROM versions")?;
+        let mut rows = select.query([])?;
+        let mut names = Names::default();
+        while let Some(row) = rows.next()? {
+            let (id, packed): (i64, Vec<u8>) = (row.get(0)?, row.get(1)?);
+            let Ok(quotas) = decode_rows(&packed, &mut names) else { continue };
+            updates.push((id, encode_rows(&quotas, |name| table.id_of(name))));
+        }
+    }
+    table.save_added(tx)?;
+    let mut update = tx.prepare("UPDATE versions SET rows = ?1 WHERE id = ?2")?;
+    for (id, packed) in updates {
+        update.execute(params![packed, id])?;
+    }
     Ok(())
 }
