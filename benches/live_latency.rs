@@ -1,8 +1,8 @@
-//! Publish-to-state latency of live sources, through the same pollers, channel and
-//! `update` the dashboard runs (only the terminal is missing):
+//! Publish-to-screen latency of live sources, through the dashboard's own loop
+//! ([`Dashboard`]) on a test terminal:
 //!
 //! - HTTP on loopback, polled every second: from the moment the server starts serving a
-//!   document with a new batch to the moment the merged figures are in the state. Budget:
+//!   document with a new batch to the moment the merged figures are drawn. Budget:
 //!   the poll interval plus 100 ms.
 //! - A file source (interval 1 h, so only the file watch can be quick): from the rename
 //!   that puts a new document in place to the merged figures. Budget: 200 ms.
@@ -16,11 +16,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use quotawatch::app::{Msg, State, update};
+use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin};
+use quotawatch::ingest::load_local;
 use quotawatch::model::{AnnouncementKey, Commodity};
-use quotawatch::sources::{load_local, spawn_pollers};
-use tokio::sync::mpsc;
+use quotawatch::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 const RELEASES: u16 = 12;
 const HTTP_INTERVAL: Duration = Duration::from_secs(1);
@@ -49,18 +51,27 @@ fn key_of(batches: u16) -> AnnouncementKey {
     }
 }
 
-/// Feeds poller events through `update` until the ledger holds `key`; returns when.
-async fn until_merged(state: &mut State, rx: &mut mpsc::UnboundedReceiver<Msg>, key: &AnnouncementKey) -> Instant {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("merged within 30 s")
-            .expect("pollers alive");
-        update(state, msg);
-        if state.ledger.entry(key).is_some() {
-            return Instant::now();
-        }
-    }
+/// Runs the loop until the ledger holds `key` and the frame showing it is drawn; returns when.
+async fn until_merged(
+    dashboard: &mut Dashboard,
+    terminal: &mut Terminal<TestBackend>,
+    key: &AnnouncementKey,
+) -> Instant {
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        dashboard.run_until(terminal, |s| s.ledger().entry(key).is_some(), |_| {}),
+    )
+    .await
+    .expect("merged within 30 s")
+    .expect("the loop ran");
+    Instant::now()
+}
+
+/// The dashboard as the binary starts it, on a test terminal.
+fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
+    let state = State::new(load_local(config, false, Utc::now()), Utc::now());
+    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    (Dashboard::start(state, config, None, &Theme::MONO), terminal)
 }
 
 fn summary(name: &str, mut samples: Vec<Duration>, budget: Duration) {
@@ -83,10 +94,8 @@ async fn http() {
     let text =
         format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
     let config = config::parse(&text, ConfigOrigin::BuiltIn, Path::new(".")).expect("config");
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(Msg::Source(event)).is_ok());
-    until_merged(&mut state, &mut rx, &key_of(1)).await;
+    let (mut dashboard, mut terminal) = dashboard(&config);
+    until_merged(&mut dashboard, &mut terminal, &key_of(1)).await;
     let mut samples = Vec::new();
     for batches in 2..=RELEASES + 1 {
         // Publish at a different point of the poll cycle each time.
@@ -94,7 +103,7 @@ async fn http() {
         let etag: &'static str = Box::leak(format!("\"v{batches}\"").into_boxed_str());
         let published = Instant::now();
         server.set(server::conditional(feed(batches), etag));
-        let merged = until_merged(&mut state, &mut rx, &key_of(batches)).await;
+        let merged = until_merged(&mut dashboard, &mut terminal, &key_of(batches)).await;
         samples.push(merged - published);
     }
     summary("http, 1 s interval", samples, HTTP_INTERVAL + Duration::from_millis(100));
@@ -106,17 +115,15 @@ async fn file() {
     std::fs::write(&path, feed(1)).expect("write");
     let text = "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"desk.json\"\ninterval = \"1h\"\n";
     let config = config::parse(text, ConfigOrigin::BuiltIn, dir.path()).expect("config");
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(Msg::Source(event)).is_ok());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (mut dashboard, mut terminal) = dashboard(&config);
+    until_merged(&mut dashboard, &mut terminal, &key_of(1)).await;
     let mut samples = Vec::new();
     for batches in 2..=RELEASES + 1 {
         let aside = dir.path().join(".desk.json.tmp");
         std::fs::write(&aside, feed(batches)).expect("write aside");
         let published = Instant::now();
         std::fs::rename(&aside, &path).expect("rename into place");
-        let merged = until_merged(&mut state, &mut rx, &key_of(batches)).await;
+        let merged = until_merged(&mut dashboard, &mut terminal, &key_of(batches)).await;
         samples.push(merged - published);
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

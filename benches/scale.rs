@@ -22,16 +22,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use quotawatch::app::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quotawatch::app::derived::Derived;
-use quotawatch::app::state::View;
-use quotawatch::app::update::apply;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::feed::{self, Format, ParsedFeed};
+use quotawatch::ingest::{Loaded, SourceReport};
 use quotawatch::ledger::{Ledger, Origin};
 use quotawatch::model::{Announcement, Commodity};
 use quotawatch::report::{self, By, Filter, OutputFormat};
-use quotawatch::sources::{Loaded, SourceEvent, SourceReport};
+use quotawatch::sources::SourceEvent;
 use quotawatch::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -139,7 +138,7 @@ fn recompute_100k(c: &mut Criterion) {
         b.iter_batched(
             || (State::new(loaded(ledger.clone(), count - 1), now()), event(vec![new.clone()])),
             |(mut state, msg)| {
-                assert!(update(&mut state, msg));
+                assert!(update(&mut state, msg).redraw);
                 state
             },
             BatchSize::LargeInput,
@@ -150,11 +149,11 @@ fn recompute_100k(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let mut state = State::new(loaded(ledger.clone(), count - 1), now());
-                apply(&mut state, Action::ShowView(View::Producers));
+                press(&mut state, "3");
                 (state, event(vec![new.clone()]))
             },
             |(mut state, msg)| {
-                assert!(update(&mut state, msg));
+                assert!(update(&mut state, msg).redraw);
                 state
             },
             BatchSize::LargeInput,
@@ -171,7 +170,7 @@ fn recompute_100k(c: &mut Criterion) {
         b.iter_batched(
             || (State::new(loaded(ledger.clone(), count - 1), now()), event(all.clone())),
             |(mut state, msg)| {
-                assert!(update(&mut state, msg));
+                assert!(update(&mut state, msg).redraw);
                 state
             },
             BatchSize::LargeInput,
@@ -180,35 +179,42 @@ fn recompute_100k(c: &mut Criterion) {
     group.finish();
 }
 
-/// Each view (and each drill-down level), reached by the actions its keys send.
-fn views() -> Vec<(&'static str, Vec<Action>)> {
-    use Action::{Enter, ShowView};
+/// Each view (and each drill-down level), reached by its keys ('\n' is Enter).
+fn views() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("overview", vec![]),
-        ("stages", vec![ShowView(View::Stages)]),
-        ("stages_categories", vec![ShowView(View::Stages), Enter]),
-        ("stages_holders", vec![ShowView(View::Stages), Enter, Enter]),
-        ("stages_history", vec![ShowView(View::Stages), Enter, Enter, Enter]),
-        ("producers", vec![ShowView(View::Producers)]),
-        ("sources", vec![ShowView(View::Sources)]),
-        ("log", vec![ShowView(View::Log)]),
+        ("overview", ""),
+        ("stages", "2"),
+        ("stages_categories", "2\n"),
+        ("stages_holders", "2\n\n"),
+        ("stages_history", "2\n\n\n"),
+        ("producers", "3"),
+        ("sources", "4"),
+        ("log", "5"),
     ]
+}
+
+/// Presses `keys` through `update`, as the loop does.
+fn press(state: &mut State, keys: &str) {
+    for c in keys.chars() {
+        let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+        let _ = update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
 }
 
 fn frame_100k(c: &mut Criterion) {
     let (mut ledger, new, all) = held_100k();
     ledger.merge(&Origin { source: SOURCE.into(), rank: 0 }, new, now());
     let mut group = c.benchmark_group("frame_100k");
-    for (name, actions) in views() {
+    for (name, keys) in views() {
         let mut state = State::new(loaded(ledger.clone(), all.len()), now());
-        for action in actions {
-            apply(&mut state, action);
-        }
+        press(&mut state, keys);
         let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
+        // A frame after a change: the view layer builds the screen, the UI draws it.
         group.bench_function(name, |b| {
             b.iter(|| {
+                let screen = quotawatch::view::build(&state);
                 terminal.clear().expect("clear");
-                terminal.draw(|frame| quotawatch::ui::render(frame, &state, &Theme::COLOR)).expect("draw");
+                terminal.draw(|frame| quotawatch::ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
             });
         });
     }

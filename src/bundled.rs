@@ -9,7 +9,27 @@ pub const SOURCE_NAME: &str = "bundled";
 /// China's rare-earth quotas in quota-feed/1 (see docs/data.md for where each figure comes from).
 pub const RARE_EARTHS_JSON: &str = include_str!("../assets/rare-earths.json");
 
-/// Parses the bundled history; its tests guarantee it parses with nothing rejected.
+/// China's tungsten concentrate mining quotas (tonnes of concentrate at 65% WO3), 2006 on.
+pub const TUNGSTEN_JSON: &str = include_str!("../assets/tungsten.json");
+
+/// China's antimony mining caps (tonnes of metal), 2009 to 2013, and their abolition.
+pub const ANTIMONY_JSON: &str = include_str!("../assets/antimony.json");
+
+/// Every bundled document with the asset it was compiled from, in the order they are merged.
+pub const DOCUMENTS: [(&str, &str); 3] = [
+    ("assets/rare-earths.json", RARE_EARTHS_JSON),
+    ("assets/tungsten.json", TUNGSTEN_JSON),
+    ("assets/antimony.json", ANTIMONY_JSON),
+];
+
+/// Parses the bundled history, one commodity per document, as one feed; its tests
+/// guarantee every document parses with nothing rejected.
 pub fn load() -> Result<ParsedFeed, DocumentError> {
-    feed::parse(SOURCE_NAME, Format::Json, RARE_EARTHS_JSON.as_bytes(), usize::MAX)
+    let mut all = ParsedFeed { announcements: Vec::new(), rejected: Vec::new() };
+    for (_, text) in DOCUMENTS {
+        let parsed = feed::parse(SOURCE_NAME, Format::Json, text.as_bytes(), usize::MAX)?;
+        all.announcements.extend(parsed.announcements);
+        all.rejected.extend(parsed.rejected);
+    }
+    Ok(all)
 }

@@ -3,13 +3,12 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use quotawatch::app::state::LogKind;
 use quotawatch::cli::{Cli, Command, ExportArgs, ExportFormat, HistoryArgs, ReportArgs};
 use quotawatch::config::{self, Config};
 use quotawatch::history::{self, HistoryFilter};
+use quotawatch::ingest::{self, LoadOptions, Loaded};
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::report::{self, Filter};
-use quotawatch::sources::{self, LoadOptions, Loaded};
 use quotawatch::store::{Store, StoreError};
 
 /// Exit status when output was printed but a source failed.
@@ -118,7 +117,7 @@ fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, boo
         }
     };
     let options = LoadOptions { bundled: !cli.no_bundled, network: true, files: true, sources: read_sources };
-    let loaded = sources::load(config, &options, store.as_mut(), chrono::Utc::now());
+    let loaded = ingest::load(config, &options, store.as_mut(), chrono::Utc::now());
     for problem in &loaded.unreadable {
         eprintln!("quotawatch: {problem} (left in the store)");
     }
@@ -155,24 +154,20 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     // The first frame shows the bundled and stored history at once; every source arrives
     // through its poller a moment later (its first document is history, not news).
     let options = LoadOptions { bundled: !cli.no_bundled, network: false, files: false, sources: true };
-    let loaded = sources::load(&config, &options, store.as_mut(), chrono::Utc::now());
+    let loaded = ingest::load(&config, &options, store.as_mut(), chrono::Utc::now());
     if loaded.store_errors.iter().any(|e| !matches!(e, StoreError::Locked { .. })) {
         // Unreadable or unwritable: not written to for the rest of the run. (A store that was
         // only busy is tried again with the next change.)
         store = None;
     }
     let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
-    for entry in &state.log {
-        tracing::info!("{} {}", entry.kind.label(), entry.text);
-    }
     if let Err(note) = log_note {
-        state.push_log(LogKind::SourceError, note);
+        state.report_problem(note, false);
     }
     if let Some(problem) = store_problem {
-        state.push_log(LogKind::SourceError, problem.clone());
-        state.banner = Some(problem);
+        state.report_problem(problem, true);
     }
-    quotawatch::app::run(state, &config, store).map_err(|e| format!("terminal error: {e}"))?;
+    quotawatch::app::run(state, &config, store).map_err(|e| format!("dashboard: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

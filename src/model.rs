@@ -11,6 +11,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+mod provenance;
+
+pub use provenance::{Citation, Tier, merge_citations};
+
 /// The highest batch number accepted; supplementary batches beyond this are implausible.
 pub const MAX_BATCH: u8 = 99;
 /// The quota years quota-feed/1 allows.
@@ -39,6 +43,10 @@ impl Commodity {
     pub fn unit(&self) -> &'static str {
         match self.0.as_str() {
             "rare-earths" => "t REO",
+            // Quotas are set in tonnes of concentrate at 65% WO3, not of WO3 itself
+            // (research/domain.md: the English press often gets this wrong by about 35%).
+            "tungsten" => "t conc. (65% WO3)",
+            "antimony" => "t Sb",
             _ => "t",
         }
     }
@@ -242,6 +250,12 @@ pub struct Announcement {
     pub url: Option<String>,
     pub revision: u32,
     pub id: Option<String>,
+    pub tier: Tier,
+    /// The rows are the year's running total through `key.batch` (batch 0: through whatever
+    /// batch is the latest, as of `published`), not this batch's own figures. The ledger
+    /// turns a running total into a batch's own figures; what it holds is never cumulative.
+    pub cumulative: bool,
+    pub citations: Vec<Citation>,
     pub quotas: Vec<QuotaRow>,
 }
 
@@ -270,6 +284,9 @@ pub(crate) fn sample_mining(year: u16, batch: u8, revision: u32, tonnes: f64) ->
         url: None,
         revision,
         id: None,
+        tier: Tier::Official,
+        cumulative: false,
+        citations: Vec::new(),
         quotas: vec![QuotaRow {
             stage: Stage::Mining,
             category: TOTAL_CATEGORY.into(),
@@ -297,5 +314,14 @@ mod tests {
         assert_eq!(Stage::parse("MINING"), Some(Stage::Mining));
         assert_eq!(Stage::parse("smelting-separation"), Some(Stage::SmeltingSeparation));
         assert_eq!(Stage::parse("smelting"), None);
+    }
+
+    #[test]
+    fn units_follow_the_commodity() {
+        let unit = |slug: &str| Commodity::parse(slug).expect("slug").unit();
+        assert_eq!(unit("rare-earths"), "t REO");
+        assert_eq!(unit("tungsten"), "t conc. (65% WO3)");
+        assert_eq!(unit("antimony"), "t Sb");
+        assert_eq!(unit("molybdenum"), "t");
     }
 }

@@ -34,13 +34,15 @@ fn file_source(name: &str, path: &str) -> String {
 #[test]
 fn report_by_year_csv_has_the_check_figures() {
     let sandbox = Sandbox::new();
-    let out = sandbox.bundled_report(&["--stage", "mining", "--by", "year", "--format", "csv"]);
+    let out =
+        sandbox.bundled_report(&["--commodity", "rare-earths", "--stage", "mining", "--by", "year", "--format", "csv"]);
     assert_eq!(lines(&out)[0], YEAR_HEADER);
     assert_has_line(&out, "rare-earths,2022,mining,210000,25.0,full-year");
     assert_has_line(&out, "rare-earths,2023,mining,255000,21.4,full-year");
     assert_has_line(&out, "rare-earths,2024,mining,270000,5.9,full-year");
-    // The first year has nothing to compare with; 2013 follows a gap (no 2012 in the data).
-    assert_has_line(&out, "rare-earths,2009,mining,82320,,");
+    // The first year has nothing to compare with; 2013 follows a gap (no national cap in 2012).
+    assert_has_line(&out, "rare-earths,2008,mining,87620,,");
+    assert_has_line(&out, "rare-earths,2009,mining,82320,-6.0,full-year");
     assert_has_line(&out, "rare-earths,2013,mining,93800,,");
     assert!(out.lines().skip(1).all(|l| l.split(',').nth(2) == Some("mining")), "only mining:\n{out}");
     // 2025 was issued with its figures withheld: no row rather than a zero.
@@ -53,7 +55,8 @@ fn report_by_year_csv_has_the_check_figures() {
 #[test]
 fn report_by_batch_csv() {
     let sandbox = Sandbox::new();
-    let out = sandbox.bundled_report(&["--by", "batch", "--format", "csv", "--year", "2023"]);
+    let out =
+        sandbox.bundled_report(&["--commodity", "rare-earths", "--by", "batch", "--format", "csv", "--year", "2023"]);
     assert_eq!(
         lines(&out),
         [
@@ -67,9 +70,19 @@ fn report_by_batch_csv() {
             "rare-earths,2023,3,smelting-separation,13850,,",
         ]
     );
-    let out = sandbox.bundled_report(&["--by", "batch", "--format", "csv", "--stage", "mining"]);
+    let out = sandbox.bundled_report(&[
+        "--commodity",
+        "rare-earths",
+        "--by",
+        "batch",
+        "--format",
+        "csv",
+        "--stage",
+        "mining",
+    ]);
     assert_has_line(&out, "rare-earths,2024,2,mining,135000,12.5,batch");
-    assert_has_line(&out, "rare-earths,2009,0,mining,82320,,");
+    assert_has_line(&out, "rare-earths,2008,0,mining,87620,,");
+    assert_has_line(&out, "rare-earths,2009,0,mining,82320,-6.0,batch");
     assert!(!out.contains(",2025,"), "the unpublished batch has no figure:\n{out}");
 }
 
@@ -80,11 +93,16 @@ fn report_by_holder_csv() {
     assert_eq!(lines(&out)[0], HOLDER_HEADER);
     let northern: Vec<_> = out.lines().filter(|l| l.contains(",China Northern Rare Earth Group,")).collect();
     // Shares are of the batches that list holders (2023 smelting batch 2 and 2024 batch 2
-    // do not), and no full-year growth is claimed across such partial breakdowns.
+    // do not), and no full-year growth is claimed across such partial breakdowns. Before
+    // 2023 the pages give rock-type (light) allocations, complete for 2019, 2020 and 2022.
     assert_eq!(
         northern,
         [
-            "rare-earths,2023,mining,China Northern Rare Earth Group,178650,70.1,",
+            "rare-earths,2019,mining,China Northern Rare Earth Group,70750,53.6,",
+            "rare-earths,2020,mining,China Northern Rare Earth Group,35375,53.6,",
+            "rare-earths,2022,mining,China Northern Rare Earth Group,141600,67.4,",
+            "rare-earths,2022,smelting-separation,China Northern Rare Earth Group,75200,71.8,",
+            "rare-earths,2023,mining,China Northern Rare Earth Group,178650,70.1,26.2",
             "rare-earths,2023,smelting-separation,China Northern Rare Earth Group,84403,65.5,",
             "rare-earths,2024,mining,China Northern Rare Earth Group,94580,70.1,",
             "rare-earths,2024,smelting-separation,China Northern Rare Earth Group,88010,69.3,",
@@ -128,7 +146,7 @@ fn sorted(columns: &str) -> Vec<&str> {
 #[test]
 fn report_json_has_the_csv_rows_with_typed_values() {
     let sandbox = Sandbox::new();
-    let args = ["--stage", "mining", "--by", "year"];
+    let args = ["--commodity", "rare-earths", "--stage", "mining", "--by", "year"];
     let csv = sandbox.bundled_report(&[&args[..], &["--format", "csv"]].concat());
     let rows = json_rows(&sandbox.bundled_report(&[&args[..], &["--format", "json"]].concat()));
     assert_eq!(rows.len(), csv.lines().count() - 1, "one object per CSV row");
@@ -143,10 +161,19 @@ fn report_json_has_the_csv_rows_with_typed_values() {
     assert_eq!(row_2023["basis"], Value::from("full-year"));
 
     let first = &rows[0];
-    assert_eq!(first["year"], 2009);
+    assert_eq!(first["year"], 2008);
     assert_eq!((&first["yoy_pct"], &first["basis"]), (&Value::Null, &Value::Null), "none is null");
 
-    let rows = json_rows(&sandbox.bundled_report(&["--by", "batch", "--format", "json", "--year", "2023"]));
+    let rows = json_rows(&sandbox.bundled_report(&[
+        "--commodity",
+        "rare-earths",
+        "--by",
+        "batch",
+        "--format",
+        "json",
+        "--year",
+        "2023",
+    ]));
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| keys(r) == sorted(BATCH_HEADER)), "{rows:?}");
     let third = rows.iter().find(|r| r["batch"] == 3 && r["stage"] == "mining").expect("2023 batch 3");
@@ -163,26 +190,37 @@ fn report_json_has_the_csv_rows_with_typed_values() {
         .expect("China Northern mining 2023");
     assert_eq!(northern["tonnes"].as_u64(), Some(178_650));
     assert_eq!(northern["share_pct"].as_f64(), Some(70.1));
-    assert_eq!(northern["yoy_pct"], Value::Null);
+    // 2022 has China Northern's whole year (rock-type batches 1 and 2): growth is like for like.
+    assert_eq!(northern["yoy_pct"].as_f64(), Some(26.2));
 }
 
 #[test]
 fn report_table_is_aligned_with_separators_and_units() {
     let sandbox = Sandbox::new();
-    let out = sandbox.bundled_report(&["--stage", "mining", "--year", "2024", "--format", "table"]);
+    let out = sandbox.bundled_report(&[
+        "--commodity",
+        "rare-earths",
+        "--stage",
+        "mining",
+        "--year",
+        "2024",
+        "--format",
+        "table",
+    ]);
     assert_eq!(
         out,
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year\n"
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  270,000 t REO    +5.9%  full-year  official\n"
     );
 
     // Table is the default format; the whole history lines up column by column.
-    let out = sandbox.bundled_report(&["--stage", "mining"]);
+    let out = sandbox.bundled_report(&["--commodity", "rare-earths", "--stage", "mining"]);
     let (table, notes) = out.split_once("\n\nNotes:\n").expect("the table has notes");
     let rows = lines(table);
-    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis");
-    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year"), "{table}");
-    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO        -  -"), "{table}");
+    assert_eq!(rows[0], "commodity    year  stage          tonnes  yoy_pct  basis      tier");
+    assert!(rows.contains(&"rare-earths  2023  mining  255,000 t REO   +21.4%  full-year  official"), "{table}");
+    assert!(rows.contains(&"rare-earths  2008  mining   87,620 t REO        -  -          official"), "{table}");
+    assert!(rows.contains(&"rare-earths  2009  mining   82,320 t REO    -6.0%  full-year  official"), "{table}");
     let unit_end = rows[1].find(" t REO").expect("unit");
     assert!(rows[1..].iter().all(|r| r.find(" t REO") == Some(unit_end)), "tonnes right-aligned:\n{table}");
     assert_eq!(notes, "  - rare-earths 2025 batch 1: issued, figures not published\n");
@@ -191,7 +229,7 @@ fn report_table_is_aligned_with_separators_and_units() {
 #[test]
 fn report_filters() {
     let sandbox = Sandbox::new();
-    let out = sandbox.bundled_report(&["--year", "2023", "--format", "csv"]);
+    let out = sandbox.bundled_report(&["--commodity", "rare-earths", "--year", "2023", "--format", "csv"]);
     assert_eq!(
         lines(&out),
         [
@@ -213,9 +251,9 @@ fn report_filters() {
     ]);
     assert_eq!(lines(&out), [YEAR_HEADER, "rare-earths,2022,mining,210000,25.0,full-year"]);
 
-    let out = sandbox.bundled_report(&["--commodity", "tungsten", "--format", "csv"]);
+    let out = sandbox.bundled_report(&["--commodity", "testium", "--format", "csv"]);
     assert_eq!(out, format!("{YEAR_HEADER}\n"));
-    assert_eq!(sandbox.bundled_report(&["--commodity", "tungsten"]), "No figures match.\n");
+    assert_eq!(sandbox.bundled_report(&["--commodity", "testium"]), "No figures match.\n");
     assert_eq!(sandbox.bundled_report(&["--year", "1999", "--format", "json"]), "[]\n");
 }
 
@@ -225,10 +263,10 @@ fn report_filters() {
 fn file_sources_merge_with_the_bundled_history() {
     let sandbox = Sandbox::new();
     sandbox.fixture("new-year-2026.json", "config/feeds/new-year.json");
-    sandbox.fixture("tungsten.csv", "config/feeds/tungsten.csv");
+    sandbox.fixture("testium.csv", "config/feeds/testium.csv");
     let config = sandbox.write(
         "config/quotawatch.toml",
-        &(file_source("desk-json", "feeds/new-year.json") + &file_source("desk-csv", "feeds/tungsten.csv")),
+        &(file_source("desk-json", "feeds/new-year.json") + &file_source("desk-csv", "feeds/testium.csv")),
     );
     // Run from another folder: relative paths are resolved against the config's folder.
     let output = run(sandbox.with_config(&config).args(["report", "--by", "batch", "--format", "csv"]));
@@ -239,23 +277,23 @@ fn file_sources_merge_with_the_bundled_history() {
     // 2025 batch 1 was issued unpublished: the new year has nothing like-for-like.
     assert_has_line(&out, "rare-earths,2026,1,mining,140000,,");
     assert_has_line(&out, "rare-earths,2026,1,smelting-separation,132000,,");
-    assert_has_line(&out, "tungsten,2023,2,mining,49000,,");
-    assert_has_line(&out, "tungsten,2024,1,mining,62000,0.0,batch");
+    assert_has_line(&out, "testium,2023,2,mining,49000,,");
+    assert_has_line(&out, "testium,2024,1,mining,62000,0.0,batch");
 
     let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--stage", "mining"]));
     let out = stdout(&output);
     assert_has_line(&out, "rare-earths,2026,mining,140000,,");
-    assert_has_line(&out, "tungsten,2023,mining,111000,,");
-    // Tungsten 2024 has batch 1 only and no later year: year to date against 2023 batch 1.
-    assert_has_line(&out, "tungsten,2024,mining,62000,0.0,ytd-batch-1");
+    assert_has_line(&out, "testium,2023,mining,111000,,");
+    // Testium 2024 has batch 1 only and no later year: year to date against 2023 batch 1.
+    assert_has_line(&out, "testium,2024,mining,62000,0.0,ytd-batch-1");
     // A later year (2026) completes 2025, whose only batch is unpublished: no figure at all.
-    assert!(!out.contains(",2025,"), "{out}");
+    assert!(!out.contains("rare-earths,2025,"), "{out}");
 
-    let output = run(sandbox.with_config(&config).args(["report", "--commodity", "tungsten", "--year", "2024"]));
+    let output = run(sandbox.with_config(&config).args(["report", "--commodity", "testium", "--year", "2024"]));
     assert_eq!(
         stdout(&output),
-        "commodity  year  stage     tonnes  yoy_pct  basis\n\
-         tungsten   2024  mining  62,000 t    +0.0%  ytd-batch-1\n"
+        "commodity  year  stage     tonnes  yoy_pct  basis        tier\n\
+         testium    2024  mining  62,000 t    +0.0%  ytd-batch-1  official\n"
     );
 }
 
@@ -308,12 +346,12 @@ fn an_unparseable_source_is_named_and_the_rest_still_reported() {
     let sandbox = Sandbox::new();
     sandbox.fixture("truncated.json", "config/truncated.json");
     sandbox.write("config/not.json", "commodity,year\nrare-earths,2024\n");
-    sandbox.fixture("tungsten.csv", "config/tungsten.csv");
+    sandbox.fixture("testium.csv", "config/testium.csv");
     let config = sandbox.write(
         "config/quotawatch.toml",
         &(file_source("cut", "truncated.json")
             + &file_source("csv-as-json", "not.json")
-            + &file_source("tungsten", "tungsten.csv")),
+            + &file_source("testium", "testium.csv")),
     );
     let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--stage", "mining"]));
     assert_eq!(output.status.code(), Some(2));
@@ -331,7 +369,7 @@ fn an_unparseable_source_is_named_and_the_rest_still_reported() {
     );
     let out = stdout(&output);
     assert_has_line(&out, "rare-earths,2023,mining,255000,21.4,full-year");
-    assert_has_line(&out, "tungsten,2023,mining,111000,,");
+    assert_has_line(&out, "testium,2023,mining,111000,,");
     assert!(!out.contains("2026"), "nothing from the truncated document:\n{out}");
 }
 
@@ -374,16 +412,16 @@ fn a_source_over_its_size_limit_is_refused() {
 #[test]
 fn a_source_may_name_its_format() {
     let sandbox = Sandbox::new();
-    sandbox.fixture("tungsten.csv", "config/tungsten.txt");
+    sandbox.fixture("testium.csv", "config/testium.txt");
     let config = sandbox.write(
         "config/quotawatch.toml",
-        "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"tungsten.txt\"\nformat = \"CSV\"\n",
+        "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"testium.txt\"\nformat = \"CSV\"\n",
     );
-    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--commodity", "tungsten"]));
+    let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--commodity", "testium"]));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         lines(&stdout(&output)),
-        [YEAR_HEADER, "tungsten,2023,mining,111000,,", "tungsten,2024,mining,62000,0.0,ytd-batch-1"]
+        [YEAR_HEADER, "testium,2023,mining,111000,,", "testium,2024,mining,62000,0.0,ytd-batch-1"]
     );
 }
 
@@ -397,7 +435,8 @@ fn a_disabled_source_is_not_read() {
     let output = run(sandbox.with_config(&config).args(["report", "--format", "csv", "--year", "2024"]));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
-    assert_eq!(lines(&stdout(&output)).len(), 3);
+    // Rare-earth mining and smelting, tungsten mining.
+    assert_eq!(lines(&stdout(&output)).len(), 4);
 }
 
 // ---------------------------------------------------------------- conflicts
@@ -419,7 +458,19 @@ fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
     let second_then_first =
         sandbox.write("config/b.toml", &(file_source("second", "second.json") + &file_source("first", "first.json")));
 
-    let args = ["report", "--by", "batch", "--stage", "mining", "--year", "2024", "--format", "csv"];
+    let args = [
+        "report",
+        "--commodity",
+        "rare-earths",
+        "--by",
+        "batch",
+        "--stage",
+        "mining",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+    ];
     let output = run(sandbox.with_config(&first_then_second).args(args));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
@@ -430,11 +481,19 @@ fn the_source_listed_first_wins_a_conflict_and_the_table_says_so() {
     assert_has_line(&stdout(&output), "rare-earths,2024,2,mining,150000,25.0,batch");
 
     // The table's notes name the conflicts (the bundled history ranks last).
-    let output = run(sandbox.with_config(&first_then_second).args(["report", "--stage", "mining", "--year", "2024"]));
+    let output = run(sandbox.with_config(&first_then_second).args([
+        "report",
+        "--commodity",
+        "rare-earths",
+        "--stage",
+        "mining",
+        "--year",
+        "2024",
+    ]));
     assert_eq!(
         stdout(&output),
-        "commodity    year  stage          tonnes  yoy_pct  basis\n\
-         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year\n\
+        "commodity    year  stage          tonnes  yoy_pct  basis      tier\n\
+         rare-earths  2024  mining  275,000 t REO    +7.8%  full-year  official\n\
          \n\
          Notes:\n  \
          - rare-earths 2024 batch 2: sources disagree; first wins over bundled\n  \

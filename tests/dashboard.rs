@@ -1,18 +1,22 @@
-//! Whole-app tests of the dashboard: key presses go through the same `update` the real
-//! event loop uses; state is asserted directly, and every view is snapshot at 120x40 and
-//! 80x24 through ratatui's TestBackend. The clock is fixed, so no text is volatile.
+//! Whole-app tests of the dashboard's state and screens: key presses go through the same
+//! `update` the real event loop uses; state is asserted through its accessors, and every
+//! view is snapshot at 120x40 and 80x24 through ratatui's TestBackend, drawn from the view
+//! layer exactly as the loop draws it. The clock is fixed, so no text is volatile. The loop
+//! itself (quit, signals, the store) is driven in `tests/dashboard_loop.rs`.
+
+#[path = "support/screen.rs"]
+mod screen;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quotawatch::app::action::{Action, BINDINGS, action_for};
-use quotawatch::app::state::{Level, View};
-use quotawatch::app::tables::current_table;
-use quotawatch::app::{Msg, State, update};
-use quotawatch::ledger::Origin;
-use quotawatch::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, Stage, Status};
-use quotawatch::ui::{self, theme::Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use quotawatch::app::nav::{Level, Mode, View};
+use quotawatch::app::{Effect, Msg, State, update};
+use quotawatch::model::{Commodity, Stage};
+use quotawatch::ui;
+use quotawatch::view::{RowKey, table};
+
+use screen::{screen, screen_styled};
 
 fn fixed_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).single().expect("valid time")
@@ -20,14 +24,17 @@ fn fixed_now() -> DateTime<Utc> {
 
 fn state() -> State {
     let config = quotawatch::config::load(None).expect("built-in config");
-    State::new(quotawatch::sources::load_once(&config, true, fixed_now()), fixed_now())
+    State::new(quotawatch::ingest::load_once(&config, true, fixed_now()), fixed_now())
 }
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn press(state: &mut State, keys: &str) {
+/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up); returns
+/// the effects they asked for, log lines left out.
+fn press(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
     for c in keys.chars() {
         let code = match c {
             '\n' => KeyCode::Enter,
@@ -38,18 +45,10 @@ fn press(state: &mut State, keys: &str) {
             '^' => KeyCode::Up,
             other => KeyCode::Char(other),
         };
-        update(state, key(code));
+        effects.extend(update(state, key(code)).effects);
     }
-}
-
-fn screen(state: &State, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| ui::render(frame, state, &Theme::COLOR)).expect("draw");
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    effects.retain(|e| !matches!(e, Effect::LogLine { .. }));
+    effects
 }
 
 fn snapshot_both(name: &str, keys: &str) {
@@ -143,11 +142,11 @@ fn tiny_and_odd_sizes_never_panic() {
 fn drill_down_stack_and_back() {
     let mut s = state();
     press(&mut s, "2");
-    assert_eq!(s.view, View::Stages);
+    assert_eq!(s.view(), View::Stages);
     press(&mut s, "\n");
     assert!(matches!(s.level(), Level::Categories { stage: Stage::Mining, .. }));
     press(&mut s, "\n");
-    assert!(matches!(s.level(), Level::Holders { category, .. } if category == "light"));
+    assert!(matches!(s.level(), Level::Holders { category: Some(c), .. } if c == "light"));
     press(&mut s, "\n");
     match s.level() {
         Level::History { holder, points, .. } => {
@@ -156,13 +155,13 @@ fn drill_down_stack_and_back() {
         }
         other => panic!("expected the holder history, got {other:?}"),
     }
-    assert_eq!(s.drill.len(), 4);
+    assert_eq!(s.nav().levels().len(), 4);
     press(&mut s, "\x1b");
-    assert_eq!(s.drill.len(), 3);
-    update(&mut s, key(KeyCode::Backspace));
-    assert_eq!(s.drill.len(), 2);
+    assert_eq!(s.nav().levels().len(), 3);
+    let _ = update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(s.nav().levels().len(), 2);
     press(&mut s, "\x1b\x1b\x1b");
-    assert_eq!(s.drill.len(), 1, "the top level stays");
+    assert_eq!(s.nav().levels().len(), 1, "the top level stays");
 }
 
 #[test]
@@ -181,111 +180,96 @@ fn selection_is_kept_per_level_and_clamped() {
 #[test]
 fn year_moves_within_the_years_present() {
     let mut s = state();
-    assert_eq!(s.year, Some(2024), "starts on the latest year with published figures");
+    assert_eq!(s.year(), Some(2024), "starts on the latest year with published figures");
     press(&mut s, "<");
-    assert_eq!(s.year, Some(2023));
+    assert_eq!(s.year(), Some(2023));
     press(&mut s, ">>>>");
-    assert_eq!(s.year, Some(2025));
+    assert_eq!(s.year(), Some(2025));
     press(&mut s, "h");
-    assert_eq!(s.year, Some(2024));
-    let first = s.derived.years[0];
+    assert_eq!(s.year(), Some(2024));
+    let first = s.derived().years[0];
     press(&mut s, &"<".repeat(40));
-    assert_eq!(s.year, Some(first));
+    assert_eq!(s.year(), Some(first));
 }
 
 #[test]
 fn commodity_and_stage_switch() {
-    let config = quotawatch::config::load(None).expect("built-in config");
-    let mut loaded = quotawatch::sources::load_once(&config, true, fixed_now());
-    let tungsten = Announcement {
-        key: AnnouncementKey { commodity: Commodity::parse("tungsten").expect("slug"), year: 2024, batch: 1 },
-        published: None,
-        status: Status::Published,
-        title: None,
-        url: None,
-        revision: 0,
-        id: None,
-        quotas: vec![QuotaRow { stage: Stage::Mining, category: "total".into(), holder: "*".into(), tonnes: 62_000.0 }],
-    };
-    loaded.ledger.merge(&Origin { source: "desk".into(), rank: 0 }, tungsten, fixed_now());
-    let mut s = State::new(loaded, fixed_now());
-    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("rare-earths"));
+    let mut s = live_state();
+    assert_eq!(s.commodity().map(Commodity::as_str), Some("rare-earths"), "rare earths open the dashboard");
+    let slugs: Vec<&str> = s.commodities().iter().map(Commodity::as_str).collect();
+    assert_eq!(slugs, ["antimony", "rare-earths", "tungsten"]);
     press(&mut s, "2\n]");
-    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("tungsten"));
-    assert_eq!(s.year, Some(2024));
-    assert_eq!(s.drill.len(), 1, "changing commodity resets the drill-down");
+    assert_eq!(s.commodity().map(Commodity::as_str), Some("tungsten"));
+    assert_eq!(s.year(), Some(2025), "tungsten's latest published year");
+    assert_eq!(s.nav().levels().len(), 1, "changing commodity resets the drill-down");
+    assert!(screen(&s, 120, 40).contains("t conc. (65% WO3)"), "tungsten's unit on screen");
     // A commodity that sorts first arrives while tungsten is selected: the view stays on tungsten.
-    let antimony = Announcement {
-        key: AnnouncementKey { commodity: Commodity::parse("antimony").expect("slug"), year: 2024, batch: 0 },
-        ..s.ledger.current().find(|a| a.key.commodity.as_str() == "tungsten").expect("tungsten").clone()
-    };
-    s.ledger.merge(&Origin { source: "desk".into(), rank: 0 }, antimony, fixed_now());
-    s.refresh();
-    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("tungsten"));
+    let _ = update(&mut s, desk_document("aluminium", 2024, 0, 0, 100_000));
+    assert_eq!(s.commodity().map(Commodity::as_str), Some("tungsten"));
     press(&mut s, "[");
-    assert_eq!(s.current_commodity().map(Commodity::as_str), Some("rare-earths"));
+    assert_eq!(s.commodity().map(Commodity::as_str), Some("rare-earths"));
     press(&mut s, "s");
-    assert_eq!(s.stage, Stage::SmeltingSeparation);
+    assert_eq!(s.stage(), Stage::SmeltingSeparation);
     press(&mut s, "s");
-    assert_eq!(s.stage, Stage::Mining);
+    assert_eq!(s.stage(), Stage::Mining);
 }
 
 #[test]
 fn filter_narrows_the_current_table() {
     let mut s = state();
     press(&mut s, "3/xia");
-    assert!(s.filter_editing);
-    let rows = current_table(&s).expect("producers table").rows;
+    assert_eq!(*s.mode(), Mode::Filter);
+    let rows = table(&s).expect("producers table").rows;
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].key, "Xiamen Tungsten");
+    assert_eq!(rows[0].key, RowKey::Holder("Xiamen Tungsten".into()));
     press(&mut s, "\n");
-    assert!(!s.filter_editing);
-    assert_eq!(s.filter, "xia", "Enter keeps the filter");
+    assert_eq!(*s.mode(), Mode::Normal);
+    assert_eq!(s.filter(), "xia", "Enter keeps the filter");
     press(&mut s, "\x1b");
-    assert!(s.filter.is_empty(), "Esc clears it");
-    assert!(current_table(&s).expect("table").rows.len() > 3);
+    assert!(s.filter().is_empty(), "Esc clears it");
+    assert!(table(&s).expect("table").rows.len() > 3);
 }
 
 #[test]
 fn sources_enter_shows_details_and_esc_closes() {
     let mut s = state();
     press(&mut s, "4\n");
-    assert!(s.popup.as_deref().is_some_and(|p| p.contains("bundled")));
+    assert!(s.popup().is_some_and(|p| p.contains("bundled")));
     press(&mut s, "\x1b");
-    assert!(s.popup.is_none());
+    assert!(s.popup().is_none());
 }
 
 #[test]
 fn views_cycle_and_quit_keys() {
     let mut s = state();
-    update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.view, View::Stages);
-    update(&mut s, key(KeyCode::BackTab));
-    update(&mut s, key(KeyCode::BackTab));
-    assert_eq!(s.view, View::Log);
+    let _ = update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.view(), View::Stages);
+    let _ = update(&mut s, key(KeyCode::BackTab));
+    let _ = update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.view(), View::Log);
     press(&mut s, "?");
-    assert!(s.help);
+    assert_eq!(*s.mode(), Mode::Help);
     press(&mut s, "?");
-    assert!(!s.help);
-    assert!(!s.quit);
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    assert!(s.quit);
+    assert_eq!(*s.mode(), Mode::Normal);
+    assert!(!s.quitting());
+    let _ = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(s.quitting());
     let mut s = state();
     press(&mut s, "q");
-    assert!(s.quit);
+    assert!(s.quitting());
     let mut s = state();
-    assert!(update(&mut s, Msg::Signal));
-    assert!(s.quit);
+    assert!(update(&mut s, Msg::Signal).redraw);
+    assert!(s.quitting());
 }
 
 #[test]
 fn redraw_only_when_something_visible_changed() {
     let mut s = state();
-    assert!(!update(&mut s, key(KeyCode::Char('z'))), "an unbound key changes nothing");
-    assert!(!update(&mut s, Msg::Tick(fixed_now())), "the overview has no clock");
+    assert!(!update(&mut s, key(KeyCode::Char('z'))).redraw, "an unbound key changes nothing");
+    assert!(!update(&mut s, Msg::Tick(fixed_now())).redraw, "the overview has no clock");
     press(&mut s, "4");
-    assert!(update(&mut s, Msg::Tick(fixed_now())), "the Sources view shows ages");
-    assert!(update(&mut s, Msg::Resize));
+    assert!(update(&mut s, Msg::Tick(fixed_now())).redraw, "the Sources view shows ages");
+    assert!(update(&mut s, Msg::Resize).redraw);
 }
 
 #[test]
@@ -306,55 +290,44 @@ fn live_state() -> State {
         "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\ninterval = \"1s\"\n";
     let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
         .expect("valid config");
-    State::new(quotawatch::sources::load_local(&config, true, fixed_now()), fixed_now())
+    State::new(quotawatch::ingest::load_local(&config, true, fixed_now()), fixed_now())
 }
 
 #[test]
 fn refresh_asks_for_every_live_source_or_the_selected_one() {
-    use quotawatch::app::state::Effect;
     let mut state = live_state();
-    press(&mut state, "r");
-    assert_eq!(state.effects, [Effect::Refresh(None)]);
-    state.effects.clear();
+    assert_eq!(press(&mut state, "r"), [Effect::Refresh(None)]);
 
     press(&mut state, "4");
-    let rows = current_table(&state).expect("sources table").rows;
-    let desk = rows.iter().position(|r| r.key == "desk").expect("desk row");
-    for _ in 0..desk {
-        press(&mut state, "v");
-    }
-    press(&mut state, "r");
-    assert_eq!(state.effects, [Effect::Refresh(Some("desk".into()))]);
-    assert_eq!(state.sources.iter().find(|s| s.name == "desk").and_then(|s| s.next_poll), Some(fixed_now()));
-    state.effects.clear();
+    let rows = table(&state).expect("sources table").rows;
+    let desk = rows.iter().position(|r| r.key == RowKey::Source("desk".into())).expect("desk row");
+    press(&mut state, &"v".repeat(desk));
+    assert_eq!(press(&mut state, "r"), [Effect::Refresh(Some("desk".into()))]);
+    assert_eq!(state.source("desk").and_then(|s| s.next_poll), Some(fixed_now()));
 
     // The bundled history is not polled: say so rather than do nothing.
-    let bundled = rows.iter().position(|r| r.key == "bundled").expect("bundled row");
-    for _ in 0..rows.len() {
-        press(&mut state, "^");
-    }
-    for _ in 0..bundled {
-        press(&mut state, "v");
-    }
-    press(&mut state, "r");
-    assert!(state.effects.is_empty());
-    assert!(state.popup.as_deref().is_some_and(|p| p.starts_with("bundled is not polled live")), "{:?}", state.popup);
+    let bundled = rows.iter().position(|r| r.key == RowKey::Source("bundled".into())).expect("bundled row");
+    press(&mut state, &"^".repeat(rows.len()));
+    press(&mut state, &"v".repeat(bundled));
+    assert_eq!(press(&mut state, "r"), []);
+    assert!(state.popup().is_some_and(|p| p.starts_with("bundled is not polled live")), "{:?}", state.popup());
 }
 
 #[test]
 fn a_source_without_success_for_three_intervals_goes_stale_once_and_recovers() {
-    use quotawatch::app::state::{LogKind, SourceState};
+    use quotawatch::app::log::LogKind;
+    use quotawatch::app::source_view::SourceState;
     use quotawatch::sources::SourceEvent;
     let mut state = live_state();
-    let desk = |s: &State| s.sources.iter().find(|s| s.name == "desk").map(|s| s.state);
+    let desk = |s: &State| s.source("desk").map(|s| s.state);
     assert_eq!(desk(&state), Some(SourceState::Pending));
 
-    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(3)));
+    let _ = update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(3)));
     assert_eq!(desk(&state), Some(SourceState::Pending), "three intervals have not passed yet");
-    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::milliseconds(3_100)));
+    let _ = update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::milliseconds(3_100)));
     assert_eq!(desk(&state), Some(SourceState::Stale));
-    update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(5)));
-    let stale: Vec<_> = state.log.iter().filter(|e| e.text.starts_with("desk: stale")).collect();
+    let _ = update(&mut state, Msg::Tick(fixed_now() + chrono::Duration::seconds(5)));
+    let stale: Vec<_> = state.log().iter().filter(|e| e.text.starts_with("desk: stale")).collect();
     assert_eq!(stale.len(), 1, "logged once: {stale:?}");
     assert_eq!(stale[0].kind, LogKind::Warning);
     assert_eq!(stale[0].text, "desk: stale, no success for 3 polls (never succeeded)");
@@ -363,42 +336,51 @@ fn a_source_without_success_for_three_intervals_goes_stale_once_and_recovers() {
 
     let at = fixed_now() + chrono::Duration::seconds(6);
     let event = SourceEvent { source: "desk".into(), at, result: Ok(None), http: Some((304, 0)), next_poll: at };
-    update(&mut state, Msg::Source(event));
+    let _ = update(&mut state, Msg::Source(event));
     assert_eq!(desk(&state), Some(SourceState::Ok));
-    update(&mut state, Msg::Tick(at + chrono::Duration::seconds(2)));
+    let _ = update(&mut state, Msg::Tick(at + chrono::Duration::seconds(2)));
     assert_eq!(desk(&state), Some(SourceState::Ok));
+}
+
+/// A document from the desk source with one announcement of mining `tonnes`.
+fn desk_document(commodity: &str, year: u16, batch: u8, revision: u32, tonnes: u32) -> Msg {
+    let text = format!(
+        "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"{commodity}\", \"year\": {year}, \
+         \"batch\": {batch}, \"revision\": {revision}, \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {tonnes}}}]}}]}}"
+    );
+    source_event("desk", &text)
+}
+
+fn source_event(source: &str, document: &str) -> Msg {
+    let parsed = quotawatch::feed::parse(source, quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
+        .expect("valid feed");
+    let at = fixed_now();
+    Msg::Source(quotawatch::sources::SourceEvent {
+        source: source.into(),
+        at,
+        result: Ok(Some(parsed)),
+        http: None,
+        next_poll: at,
+    })
 }
 
 #[test]
 fn a_new_year_is_followed_from_the_latest_year_but_not_from_an_earlier_one() {
-    use quotawatch::sources::SourceEvent;
-    let arrive = |state: &mut State, year: u16| {
-        let text = format!(
-            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": {year}, \
-             \"batch\": 1, \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": 150000}}]}}]}}"
-        );
-        let parsed = quotawatch::feed::parse("desk", quotawatch::feed::Format::Json, text.as_bytes(), 1 << 20)
-            .expect("valid feed");
-        let at = fixed_now();
-        let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
-        update(state, Msg::Source(event));
-    };
     let mut state = live_state();
-    assert_eq!(state.year, Some(2024));
-    arrive(&mut state, 2026);
-    assert_eq!(state.year, Some(2026));
+    assert_eq!(state.year(), Some(2024));
+    let _ = update(&mut state, desk_document("rare-earths", 2026, 1, 0, 150_000));
+    assert_eq!(state.year(), Some(2026));
 
     let mut state = live_state();
     press(&mut state, "<");
-    assert_eq!(state.year, Some(2023));
-    arrive(&mut state, 2026);
-    assert_eq!(state.year, Some(2023), "browsing history is not interrupted");
+    assert_eq!(state.year(), Some(2023));
+    let _ = update(&mut state, desk_document("rare-earths", 2026, 1, 0, 150_000));
+    assert_eq!(state.year(), Some(2023), "browsing history is not interrupted");
 }
 
 /// The desk's feed with rare earths' 2024 batch 1 at `revision`, China Northern Rare Earth
 /// Group's mining (light) figure `northern` (94,580 t as bundled).
 fn desk_batch_1(revision: u32, northern: u32) -> Msg {
-    use quotawatch::sources::SourceEvent;
     let document = format!(
         "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \"year\": 2024, \
          \"batch\": 1, \"revision\": {revision}, \"quotas\": [\
@@ -408,10 +390,7 @@ fn desk_batch_1(revision: u32, northern: u32) -> Msg {
          {{\"stage\": \"mining\", \"category\": \"medium-heavy\", \"holder\": \"China Rare Earth Group\", \"tonnes\": 10140}}]}}]}}",
         northern + 30_280 + 10_140
     );
-    let parsed = quotawatch::feed::parse("desk", quotawatch::feed::Format::Json, document.as_bytes(), 1 << 20)
-        .expect("valid feed");
-    let at = fixed_now();
-    Msg::Source(SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at })
+    source_event("desk", &document)
 }
 
 #[test]
@@ -420,54 +399,65 @@ fn revised_figures_are_marked_with_the_earlier_value() {
     // The desk's feed carries 2024 batch 1 once as bundled, then as revision 1 with 2,000 t
     // more for China Northern Rare Earth Group.
     for (revision, northern) in [(0, 94_580), (1, 96_580)] {
-        update(&mut state, desk_batch_1(revision, northern));
+        let _ = update(&mut state, desk_batch_1(revision, northern));
     }
     let overview = screen(&state, 160, 48);
     assert!(overview.contains("batch 1 137,000 (rev 1, was 135,000)"), "{overview}");
 
     // Stages → mining → light → China Northern Rare Earth Group → its history.
     press(&mut state, "2\n\n");
-    let table = current_table(&state).expect("holders");
-    let northern = table.rows.iter().position(|r| r.key == "China Northern Rare Earth Group").expect("row");
-    for _ in 0..northern {
-        press(&mut state, "v");
-    }
+    let holders = table(&state).expect("holders");
+    let northern = holders
+        .rows
+        .iter()
+        .position(|r| r.key == RowKey::Holder("China Northern Rare Earth Group".into()))
+        .expect("row");
+    press(&mut state, &"v".repeat(northern));
     press(&mut state, "\n");
-    let history = current_table(&state).expect("history");
-    let row = history.rows.iter().find(|r| r.key == "2024-1").expect("2024 batch 1");
-    assert_eq!(row.cells[2].0, "96,580");
-    assert_eq!(row.cells[4].0, "rev 1, was 94,580");
+    let history = table(&state).expect("history");
+    let row = history.rows.iter().find(|r| r.key == RowKey::Batch { year: 2024, batch: 1 }).expect("2024 batch 1");
+    assert_eq!(row.cells[2].text, "96,580");
+    assert_eq!(row.cells[4].text, "rev 1, was 94,580");
 }
 
 #[test]
-fn e_exports_the_current_table_as_csv_and_says_where() {
-    use quotawatch::app::effects::{Alerter, Effects};
-    use quotawatch::app::state::Effect;
+fn was_names_the_value_the_current_version_replaced_not_a_losing_conflict() {
+    // Sources a (first in the config) and b: a gives 135,000, b 999 (a conflict a wins),
+    // then a's revision 1 gives 140,000. It replaced 135,000, not b's 999.
+    let text = "[[sources]]\nname = \"a\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/a.json\"\n\
+                [[sources]]\nname = \"b\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/b.json\"\n";
+    let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
+        .expect("valid config");
+    let mut state = State::new(quotawatch::ingest::load_local(&config, false, fixed_now()), fixed_now());
+    let doc = |revision: u32, tonnes: u32| {
+        format!(
+            "{{\"format\": \"quota-feed/1\", \"announcements\": [{{\"commodity\": \"rare-earths\", \
+             \"year\": 2025, \"batch\": 1, \"revision\": {revision}, \
+             \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {tonnes}}}]}}]}}"
+        )
+    };
+    let _ = update(&mut state, source_event("a", &doc(0, 135_000)));
+    let _ = update(&mut state, source_event("b", &doc(0, 999)));
+    let _ = update(&mut state, source_event("a", &doc(1, 140_000)));
+    let overview = screen(&state, 160, 48);
+    assert!(overview.contains("batch 1 140,000 (rev 1, was 135,000)"), "{overview}");
+}
+
+#[test]
+fn e_exports_the_current_table_as_csv() {
     let mut state = state();
-    press(&mut state, "e");
-    assert!(state.effects.is_empty(), "the overview has no table");
-    assert!(state.popup.take().is_some_and(|p| p.contains("no table to export")));
+    assert_eq!(press(&mut state, "e"), [], "the overview has no table");
+    assert!(state.popup().is_some_and(|p| p.contains("no table to export")));
+    press(&mut state, "\x1b");
 
     press(&mut state, "2\n");
-    press(&mut state, "e");
-    let exports: [Effect; 1] = state.effects.clone().try_into().expect("one export");
-    let [Effect::Export { name, csv, rows }] = exports else { panic!("{:?}", state.effects) };
+    let exports: [Effect; 1] = press(&mut state, "e").try_into().expect("one export");
+    let [Effect::Export { name, csv, rows }] = exports else { panic!("{exports:?}") };
     assert_eq!(name, "quotawatch-categories-20261129-093000.csv");
     assert_eq!(rows, 3);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "Category,Tonnes,Share,YoY,Basis");
     assert!(lines.iter().any(|l| l.starts_with("all categories,270000,100.0%,+5.9%,")), "{csv}");
-
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let alerter = Alerter::start(&quotawatch::config::AlertsConfig::default(), tx);
-    let mut effects = Effects::new(Vec::new(), alerter, None, dir.path().join("exports"));
-    for note in effects.carry_out(&mut state).notes {
-        update(&mut state, note);
-    }
-    let written = dir.path().join("exports").join("quotawatch-categories-20261129-093000.csv");
-    assert_eq!(std::fs::read_to_string(&written).expect("written"), csv);
-    assert_eq!(state.popup, Some(format!("Exported 3 rows to {}", written.display())));
 }
 
 #[test]
@@ -477,10 +467,10 @@ fn a_store_that_cannot_be_read_is_announced_and_the_bundled_data_shown() {
         .expect("write");
     let error = quotawatch::store::Store::open(dir.path()).expect_err("refused");
     let config = quotawatch::config::load(None).expect("built-in config");
-    let mut loaded = quotawatch::sources::load_local(&config, true, fixed_now());
+    let mut loaded = quotawatch::ingest::load_local(&config, true, fixed_now());
     loaded.store_errors.push(error);
     let state = State::new(loaded, fixed_now());
-    let banner = state.banner.clone().expect("a banner");
+    let banner = state.banner().expect("a banner");
     assert!(banner.contains("left untouched") && banner.ends_with("history is not being saved"), "{banner}");
     assert!(screen(&state, 160, 48).contains("270,000 t REO"));
 }
@@ -488,26 +478,54 @@ fn a_store_that_cannot_be_read_is_announced_and_the_bundled_data_shown() {
 #[test]
 fn holder_figures_are_computed_when_a_view_shows_them_and_again_when_the_data_changes() {
     let mut state = live_state();
-    assert!(state.derived.holders.is_empty(), "the overview shows no holder figures");
+    assert!(state.derived().holders.is_empty(), "the overview shows no holder figures");
     press(&mut state, "3");
-    assert_eq!(state.derived.holders.keys().collect::<Vec<_>>(), [&(Stage::Mining, None)]);
-    let before = current_table(&state).expect("producers");
+    assert_eq!(state.derived().holders.keys().collect::<Vec<_>>(), [&(Stage::Mining, None)]);
+    let before = table(&state).expect("producers");
     // A revision lands while the Producers view is on screen: its figures follow.
     for (revision, northern) in [(0, 94_580), (1, 96_580)] {
-        update(&mut state, desk_batch_1(revision, northern));
+        let _ = update(&mut state, desk_batch_1(revision, northern));
     }
-    let after = current_table(&state).expect("producers");
+    let after = table(&state).expect("producers");
     assert_ne!(before, after, "2024's shares moved");
     // The same as the view computed afresh from the same data.
     let mut fresh = live_state();
     for (revision, northern) in [(0, 94_580), (1, 96_580)] {
-        update(&mut fresh, desk_batch_1(revision, northern));
+        let _ = update(&mut fresh, desk_batch_1(revision, northern));
     }
-    assert!(fresh.derived.holders.is_empty());
+    assert!(fresh.derived().holders.is_empty());
     press(&mut fresh, "3");
-    assert_eq!(current_table(&fresh), Some(after));
+    assert_eq!(table(&fresh), Some(after));
     // Toggling the stage reaches the other stage's figures; the drill-down's holder level its own.
     press(&mut state, "s2\n\n");
-    assert!(state.derived.holders.contains_key(&(Stage::SmeltingSeparation, None)));
-    assert!(state.derived.holders.contains_key(&(Stage::Mining, Some("light".into()))));
+    assert!(state.derived().holders.contains_key(&(Stage::SmeltingSeparation, None)));
+    assert!(state.derived().holders.contains_key(&(Stage::Mining, Some("light".into()))));
+}
+
+/// Every word on screen is whole: no cell or line ends cut without an ellipsis. Checked by
+/// comparing each row of every table the view layer built against what was drawn.
+#[test]
+fn stages_at_2025_and_the_holder_history_read_whole_at_80x24_and_160x48() {
+    let mut s = state();
+    press(&mut s, "2>");
+    assert_eq!(s.year(), Some(2025));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen(&s, w, h);
+        assert!(!text.contains("npublished") || text.contains("unpublished"), "{text}");
+        assert!(!text.contains("partial yea ") && !text.contains("partial yea\n"), "{text}");
+        assert!(text.contains("withheld"), "2025's batch 1 was issued without figures: {text}");
+    }
+    press(&mut s, "<\n\n\n");
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen(&s, w, h);
+        assert!(text.contains("China Northern Rare Earth Group"), "{w}x{h}: {text}");
+        // The breadcrumb has its own line: no chart border on it.
+        let crumb = text.lines().find(|l| l.contains(" › ")).expect("breadcrumb");
+        assert!(!crumb.contains('┌') && !crumb.contains('│'), "{crumb}");
+    }
+}
+
+#[test]
+fn styled_snapshot_of_the_overview() {
+    insta::assert_snapshot!("overview_styled_100x30", screen_styled(&state(), 100, 30));
 }

@@ -791,12 +791,16 @@ fn bundled_history_parses_with_nothing_rejected() {
     assert_eq!(parsed.rejected, []);
     let keys: Vec<_> = parsed.announcements.iter().map(key_of).collect();
     assert_eq!(keys.first(), Some(&("rare-earths".into(), 2008, 0)));
-    assert_eq!(keys.last(), Some(&("rare-earths".into(), 2025, 1)));
-    assert_eq!(parsed.announcements.last().map(|a| a.status), Some(Status::Unpublished));
-    let mut unique = keys.clone();
+    let rare_earths: Vec<_> =
+        parsed.announcements.iter().filter(|a| a.key.commodity.as_str() == "rare-earths").collect();
+    assert_eq!(rare_earths.last().map(|a| key_of(a)), Some(("rare-earths".into(), 2025, 1)));
+    assert_eq!(rare_earths.last().map(|a| a.status), Some(Status::Unpublished));
+    // Each announcement once per tier: tungsten 2021 and 2022 batch 2 also carry a
+    // consultancy's differing figure as an estimate (docs/data.md, conflicts).
+    let mut unique: Vec<_> = parsed.announcements.iter().map(|a| (key_of(a), format!("{:?}", a.tier))).collect();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), keys.len(), "each announcement once");
+    assert_eq!(unique.len(), keys.len(), "each announcement once per tier");
 }
 
 // ---------------------------------------------------------------- scale

@@ -13,13 +13,14 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use hostile_server::{Behaviour, HostileServer, refused_port};
-use quotawatch::app::action::Action;
-use quotawatch::app::state::{SourceState, View};
-use quotawatch::app::update::apply;
+use quotawatch::app::log::LogKind;
+use quotawatch::app::nav::View;
+use quotawatch::app::source_view::SourceState;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
 use quotawatch::feed::ParsedFeed;
-use quotawatch::sources::{HttpSource, SourceError, SourceEvent, load_local, spawn_pollers};
+use quotawatch::ingest::load_local;
+use quotawatch::sources::{HttpSource, SourceError, SourceEvent, spawn_pollers};
 use quotawatch::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -88,22 +89,26 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<SourceEvent>) -> SourceEven
 /// Every cell of every view (and the Sources popup) at 120x40, as text.
 fn all_screens(state: &mut State) -> String {
     let mut text = String::new();
-    // Views are shown through the actions their keys send: that is when a view's figures
+    // Views are shown through the keys that show them: that is when a view's figures
     // (holder tables) are computed.
-    for view in View::ALL {
-        apply(state, Action::ShowView(view));
+    let press = |state: &mut State, code| {
+        let _ = update(state, Msg::Key(crossterm::event::KeyEvent::from(code)));
+    };
+    for (n, _) in View::ALL.iter().enumerate() {
+        press(state, crossterm::event::KeyCode::Char(char::from(b'1' + n as u8)));
         text.push_str(&screen(state, 120, 40));
     }
-    apply(state, Action::ShowView(View::Sources));
-    update(state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
+    press(state, crossterm::event::KeyCode::Char('4'));
+    press(state, crossterm::event::KeyCode::Enter);
     text.push_str(&screen(state, 120, 40));
-    state.popup = None;
+    press(state, crossterm::event::KeyCode::Esc);
     text
 }
 
 fn screen(state: &State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| ui::render(frame, state, &Theme::COLOR)).expect("draw");
+    let screen = quotawatch::view::build(state);
+    terminal.draw(|frame| ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
     let buffer = terminal.backend().buffer();
     (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect()
 }
@@ -401,10 +406,10 @@ async fn escape_sequences_in_every_text_field_never_reach_the_screen() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     for _ in 0..2 {
-        update(&mut state, Msg::Source(next_event(&mut rx).await));
+        let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
     }
-    assert!(state.sources.iter().all(|s| s.state == SourceState::Ok && s.accepted == 1 && s.rejected == 5));
-    for entry in &state.log {
+    assert!(state.sources().iter().all(|s| s.state == SourceState::Ok && s.accepted == 1 && s.rejected == 5));
+    for entry in state.log() {
         assert_clean(&entry.text, "a log line");
     }
     let screens = all_screens(&mut state);
@@ -424,24 +429,24 @@ async fn a_rejected_document_applies_nothing_and_keeps_earlier_data() {
     let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
-    update(&mut state, Msg::Source(next_event(&mut rx).await));
-    assert_eq!(state.derived.years, [2024]);
+    let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
+    assert_eq!(state.derived().years, [2024]);
 
     // The next document adds 2025 batch 1 but is cut off further on: none of it may land.
     let next = doc(&[mining(2024, 1, 135_000.0), mining(2025, 1, 140_000.0), mining(2025, 2, 140_000.0)]);
     let cut = next[..next.rfind("140000").expect("figure")].to_owned();
     server.route("/feed.json", Behaviour::json(cut));
     let event = next_event(&mut rx).await;
-    update(&mut state, Msg::Source(event));
-    assert_eq!(state.derived.years, [2024], "nothing from the rejected document");
-    let desk = &state.sources[0];
+    let _ = update(&mut state, Msg::Source(event));
+    assert_eq!(state.derived().years, [2024], "nothing from the rejected document");
+    let desk = &state.sources()[0];
     assert_eq!(desk.state, SourceState::Failing);
     let reason = desk.last_error.as_ref().map(|(_, text)| text.clone()).unwrap_or_default();
     assert!(reason.starts_with("document rejected: not valid JSON: EOF while parsing"), "{reason}");
     // The Sources view names the failure; Enter shows the whole reason.
-    state.view = View::Sources;
+    let _ = update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('4'))));
     assert!(screen(&state, 120, 40).contains("failing"));
-    update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
+    let _ = update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
     let shown = screen(&state, 120, 40);
     assert!(shown.contains("Last error: document rejected: not valid JSON: EOF while parsing"), "{shown}");
 }
@@ -454,11 +459,11 @@ async fn a_mixed_document_accepts_the_valid_announcements() {
     let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
-    update(&mut state, Msg::Source(next_event(&mut rx).await));
-    let desk = &state.sources[0];
+    let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
+    let desk = &state.sources()[0];
     assert_eq!((desk.state, desk.accepted, desk.rejected), (SourceState::Ok, 3, 4));
-    assert_eq!(state.derived.years, [2023, 2024, 2025]);
-    let rejected = state.log.iter().filter(|e| e.kind == quotawatch::app::state::LogKind::Rejected).count();
+    assert_eq!(state.derived().years, [2023, 2024, 2025]);
+    let rejected = state.log().iter().filter(|e| e.kind == LogKind::Rejected).count();
     assert_eq!(rejected, 4, "each rejection is in the log with its reason");
 }
 
@@ -528,10 +533,10 @@ async fn header_secrets_never_appear_and_never_follow_a_redirect_elsewhere() {
             assert!(!error.to_string().contains(secret), "{error}");
             assert!(!format!("{error:?}").contains(secret), "{error:?}");
         }
-        update(&mut state, Msg::Source(event));
+        let _ = update(&mut state, Msg::Source(event));
     }
     assert!(elsewhere.headers_seen("/steal").is_empty(), "a redirect to another origin is not followed");
-    let away = state.sources.iter().find(|s| s.name == "away").expect("source");
+    let away = state.sources().iter().find(|s| s.name == "away").expect("source");
     let reason = away.last_error.as_ref().map(|(_, t)| t.as_str()).unwrap_or_default();
     assert!(reason.starts_with("redirected to another origin"), "{reason}");
     assert_eq!(
@@ -543,7 +548,7 @@ async fn header_secrets_never_appear_and_never_follow_a_redirect_elsewhere() {
     );
     let screens = all_screens(&mut state);
     assert!(!screens.contains(secret));
-    assert!(state.log.iter().all(|e| !e.text.contains(secret)));
+    assert!(state.log().iter().all(|e| !e.text.contains(secret)));
 }
 
 #[tokio::test]
@@ -557,17 +562,13 @@ async fn ten_thousand_rejections_neither_flood_the_log_nor_repeat() {
     let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
     // The same document twice (the feed has no validators, so it is fetched whole again).
     for _ in 0..2 {
-        update(&mut state, Msg::Source(next_event(&mut rx).await));
+        let _ = update(&mut state, Msg::Source(next_event(&mut rx).await));
     }
-    let rejected: Vec<&str> = state
-        .log
-        .iter()
-        .filter(|e| e.kind == quotawatch::app::state::LogKind::Rejected)
-        .map(|e| e.text.as_str())
-        .collect();
+    let rejected: Vec<&str> =
+        state.log().iter().filter(|e| e.kind == LogKind::Rejected).map(|e| e.text.as_str()).collect();
     assert_eq!(rejected.len(), 21, "twenty listed and one count, once: {rejected:#?}");
     assert_eq!(rejected[20], "bad: 9980 more announcements rejected");
-    assert_eq!(state.sources[0].rejected, 10_000, "the Sources view counts them all");
+    assert_eq!(state.sources()[0].rejected, 10_000, "the Sources view counts them all");
 }
 
 // ---------------------------------------------------------------- file sources
@@ -587,7 +588,7 @@ fn a_fifo_or_device_as_a_file_source_fails_instead_of_blocking() {
     // Nobody writes to the FIFO: opening it for reading would block for ever.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let loaded = quotawatch::sources::load_once(&config, false, Utc::now());
+        let loaded = quotawatch::ingest::load_once(&config, false, Utc::now());
         let failures: Vec<String> = loaded.failures().map(|(name, e)| format!("{name}: {e}")).collect();
         let _ = tx.send(failures);
     });

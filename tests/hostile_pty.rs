@@ -76,7 +76,7 @@ fn keys_are_answered_within_100ms_while_sources_misbehave() {
 
     // Each failure is on the Sources view with its reason.
     dash.press(b"4");
-    dash.wait_for(&["Last success", "│refused "], "the Sources view");
+    dash.wait_for(&["Last success", "│ refused "], "the Sources view");
     let screen = dash.contents();
     assert!(screen.chars().all(|c| !dangerous(c)), "{screen:?}");
     let sent = server.headers_seen("/500.json");
@@ -92,8 +92,8 @@ fn keys_are_answered_within_100ms_while_sources_misbehave() {
         ("refused", "cannot connect"),
     ] {
         let lines: Vec<&str> = screen.lines().collect();
-        let header = lines.iter().position(|l| l.starts_with("│Source ")).expect("the table header");
-        let row = lines.iter().position(|l| l.starts_with(&format!("│{source} "))).expect("a row per source");
+        let header = lines.iter().position(|l| l.starts_with("│ Source ")).expect("the table header");
+        let row = lines.iter().position(|l| l.starts_with(&format!("│ {source} "))).expect("a row per source");
         // Select the row, open the details popup, read the whole reason, close it.
         dash.press(b"\x1b[A".repeat(20).as_slice());
         dash.press(b"\x1b[B".repeat(row - header - 1).as_slice());

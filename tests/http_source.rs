@@ -8,11 +8,14 @@ mod server;
 use std::time::Duration;
 
 use chrono::Utc;
-use quotawatch::app::effects::{Alerter, Effects};
-use quotawatch::app::state::LogKind;
-use quotawatch::app::{Msg, State, update};
+use quotawatch::app::log::LogKind;
+use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
-use quotawatch::sources::{HttpSource, SourceEvent, load_local, spawn_pollers};
+use quotawatch::ingest::load_local;
+use quotawatch::sources::{HttpSource, SourceEvent, spawn_pollers};
+use quotawatch::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use server::{Reply, Request, Server, conditional, status};
@@ -67,32 +70,26 @@ async fn an_unchanged_feed_costs_a_304() {
 async fn a_release_published_mid_run_reaches_the_state_with_its_growth() {
     let server = Server::start(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v1\""));
     let config = http_config(&server.url(), "");
-    let mut state = State::new(load_local(&config, false, Utc::now()), Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let _pollers = spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let (mut dashboard, mut terminal) = dashboard(&config);
 
-    update(&mut state, Msg::Source(next_event(&mut rx).await));
-    assert_eq!(state.year, Some(2024));
-    assert!(state.banner.is_none(), "the first fetch is the source's history, not news");
-    assert!(state.log.iter().any(|e| e.text == "desk: 2 announcements"));
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
+    let state = dashboard.state();
+    assert_eq!(state.year(), Some(2024));
+    assert!(state.banner().is_none(), "the first fetch is the source's history, not news");
+    assert!(state.log().iter().any(|e| e.text == "desk: 2 announcements"));
 
     let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
     server.set(conditional(release, "\"v2\""));
-    let started = std::time::Instant::now();
-    loop {
-        update(&mut state, Msg::Source(next_event(&mut rx).await));
-        if state.banner.is_some() || started.elapsed() > DEADLINE {
-            break;
-        }
-    }
-    assert_eq!(state.banner.as_deref(), Some("rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024"));
-    let point = state.derived.year_point(quotawatch::model::Stage::Mining, 2025).expect("2025 derived");
+    run_until(&mut dashboard, &mut terminal, |s| s.banner().is_some()).await;
+    let state = dashboard.state();
+    assert_eq!(state.banner(), Some("rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024"));
+    let point = state.derived().year_point(quotawatch::model::Stage::Mining, 2025).expect("2025 derived");
     assert_eq!(point.growth.map(|g| g.basis.slug()), Some("ytd-batch-1".to_owned()));
+    assert!(screen_text(&terminal).contains("ALERT  rare-earths 2025 batch 1"), "{}", screen_text(&terminal));
 
     // Steady state: the next poll is answered 304.
-    update(&mut state, Msg::Source(next_event(&mut rx).await));
-    assert_eq!(state.sources[0].http.map(|h| h.0), Some(304));
-    assert!(state.sources[0].not_modified >= 1);
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].not_modified >= 1).await;
+    assert_eq!(dashboard.state().sources()[0].http.map(|h| h.0), Some(304));
 }
 
 #[tokio::test]
@@ -194,33 +191,27 @@ fn report_reads_http_sources_once_and_names_a_failing_one() {
     assert_eq!(server.requests().len(), 1, "one pass, one request");
 }
 
-/// What the dashboard's event loop does, without a terminal: every message through
-/// `update`, then the side effects it asked for. Returns when `done` holds (or panics at
-/// the deadline).
-async fn run_until(
-    state: &mut State,
-    rx: &mut mpsc::UnboundedReceiver<Msg>,
-    effects: &mut Effects,
-    mut done: impl FnMut(&State) -> bool,
-) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !done(state) {
-        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("condition met before the deadline");
-        update(state, msg.expect("senders alive"));
-        for note in effects.carry_out(state).notes {
-            update(state, note);
-        }
-    }
+/// Runs the dashboard's real loop until `done` holds (or panics at the deadline).
+async fn run_until(dashboard: &mut Dashboard, terminal: &mut Terminal<TestBackend>, done: impl Fn(&State) -> bool) {
+    tokio::time::timeout(DEADLINE, dashboard.run_until(terminal, done, |_| {}))
+        .await
+        .expect("condition met before the deadline")
+        .expect("the loop ran");
 }
 
-/// What the dashboard starts with, minus the terminal: its state, pollers and alerter.
-fn dashboard(config: &config::Config) -> (State, mpsc::UnboundedReceiver<Msg>, Effects) {
+/// The dashboard as the binary starts it, on a test terminal: its state, pollers and alerter.
+fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
     let state = State::new(load_local(config, false, Utc::now()), Utc::now());
-    let (tx, rx) = mpsc::unbounded_channel();
-    let source_tx = tx.clone();
-    let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
-    let alerter = Alerter::start(&config.alerts, tx);
-    (state, rx, Effects::new(pollers, alerter, None, ".".into()))
+    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    (Dashboard::start(state, config, None, &Theme::MONO), terminal)
+}
+
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Waits (with a deadline) until `path` holds `lines` lines, and returns them.
@@ -250,16 +241,16 @@ async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
         out = out.display().to_string(),
     );
     let config = config_with(&server.url(), "1s", "", &alerts);
-    let (mut state, mut rx, mut effects) = dashboard(&config);
+    let (mut dashboard, mut terminal) = dashboard(&config);
 
-    run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
     let release = feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000)]);
     server.set(conditional(release, "\"v2\""));
-    run_until(&mut state, &mut rx, &mut effects, |s| s.banner.is_some()).await;
+    run_until(&mut dashboard, &mut terminal, |s| s.banner().is_some()).await;
     // Two more polls, both 304: the steady state raises nothing more.
     let polls = server.requests().len();
-    run_until(&mut state, &mut rx, &mut effects, |_| server.requests().len() >= polls + 2).await;
-    assert_eq!(state.sources[0].http.map(|h| h.0), Some(304));
+    run_until(&mut dashboard, &mut terminal, |_| server.requests().len() >= polls + 2).await;
+    assert_eq!(dashboard.state().sources()[0].http.map(|h| h.0), Some(304));
 
     let ran = lines_of(&out, 1).await;
     assert_eq!(
@@ -288,18 +279,18 @@ async fn a_failing_alert_command_and_webhook_are_logged_never_fatal() {
         hook.port
     );
     let config = config_with(&server.url(), "1s", "", &alerts);
-    let (mut state, mut rx, mut effects) = dashboard(&config);
-    run_until(&mut state, &mut rx, &mut effects, |s| s.sources[0].loaded).await;
+    let (mut dashboard, mut terminal) = dashboard(&config);
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
     server.set(conditional(feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000)]), "\"v2\""));
     let warnings = |s: &State| -> Vec<String> {
-        s.log.iter().filter(|e| e.kind == LogKind::Warning).map(|e| e.text.clone()).collect()
+        s.log().iter().filter(|e| e.kind == LogKind::Warning).map(|e| e.text.clone()).collect()
     };
-    run_until(&mut state, &mut rx, &mut effects, |s| warnings(s).len() >= 2).await;
-    let logged: Vec<String> = warnings(&state);
+    run_until(&mut dashboard, &mut terminal, |s| warnings(s).len() >= 2).await;
+    let logged: Vec<String> = warnings(dashboard.state());
     assert!(logged.iter().any(|t| t == "alert command \"sh\" failed (exit status: 3): no display"), "{logged:?}");
     assert!(logged.iter().any(|t| t == "alert webhook http://127.0.0.1 answered HTTP 500"), "{logged:?}");
     assert!(logged.iter().all(|t| !t.contains("secret-token")), "the webhook's path is never shown");
-    assert!(!state.quit);
+    assert!(!dashboard.state().quitting());
 }
 
 #[tokio::test]

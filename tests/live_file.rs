@@ -7,10 +7,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
-use quotawatch::app::state::{LogKind, SourceState};
+use quotawatch::app::log::LogKind;
+use quotawatch::app::source_view::SourceState;
 use quotawatch::app::{Msg, State, update};
 use quotawatch::config::{self, ConfigOrigin};
-use quotawatch::sources::{Poller, SourceEvent, load_once, spawn_pollers};
+use quotawatch::ingest::load_once;
+use quotawatch::sources::{Poller, SourceEvent, spawn_pollers};
 use tokio::sync::mpsc;
 
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -147,7 +149,7 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     write(&dir.path().join("desk.json"), &feed(""));
     let config = desk_config(dir.path());
     let mut state = State::new(load_once(&config, true, Utc::now()), Utc::now());
-    assert!(state.banner.is_none(), "history loaded at start-up raises no alert");
+    assert!(state.banner().is_none(), "history loaded at start-up raises no alert");
 
     // MIIT's withheld 2025 batch 1 becomes public as a revision of the bundled entry.
     let parsed = quotawatch::feed::parse(
@@ -159,29 +161,29 @@ fn arriving_figures_update_the_state_and_raise_an_alert() {
     .expect("valid feed");
     let at = Utc::now();
     let event = SourceEvent { source: "desk".into(), at, result: Ok(Some(parsed)), http: None, next_poll: at };
-    update(&mut state, Msg::Source(event));
+    let _ = update(&mut state, Msg::Source(event));
 
-    let banner = state.banner.clone().expect("an alert");
+    let banner = state.banner().map(str::to_owned).expect("an alert");
     assert_eq!(banner, "rare-earths 2026 batch 1: mining 147,000 t REO, +5.0% vs batch 1 2025");
-    let logged: Vec<_> = state.log.iter().filter(|e| matches!(e.kind, LogKind::New | LogKind::Revision)).collect();
+    let logged: Vec<_> = state.log().iter().filter(|e| matches!(e.kind, LogKind::New | LogKind::Revision)).collect();
     assert_eq!(logged.len(), 2);
     assert_eq!(logged[0].text, "revised: rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024");
-    assert_eq!(state.year, Some(2026), "a trader on the latest year follows the new one");
-    assert!(state.derived.years.contains(&2026));
-    let desk = state.sources.iter().find(|s| s.name == "desk").expect("desk source");
+    assert_eq!(state.year(), Some(2026), "a trader on the latest year follows the new one");
+    assert!(state.derived().years.contains(&2026));
+    let desk = state.sources().iter().find(|s| s.name == "desk").expect("desk source");
     assert_eq!((desk.state, desk.accepted), (SourceState::Ok, 2));
 
     // A failure afterwards is shown and counted, and keeps everything accepted.
     let failure = quotawatch::sources::read_file("desk", &dir.path().join("missing.json"), None, 1 << 20)
         .expect_err("missing file");
     let event = SourceEvent { source: "desk".into(), at, result: Err(failure), http: None, next_poll: at };
-    update(&mut state, Msg::Source(event));
-    let desk = state.sources.iter().find(|s| s.name == "desk").expect("desk source");
+    let _ = update(&mut state, Msg::Source(event));
+    let desk = state.sources().iter().find(|s| s.name == "desk").expect("desk source");
     assert_eq!(desk.state, SourceState::Failing);
     assert!(desk.last_error.as_ref().is_some_and(|(_, text)| text.contains("missing.json")));
-    assert!(state.derived.years.contains(&2026), "nothing accepted earlier is lost");
+    assert!(state.derived().years.contains(&2026), "nothing accepted earlier is lost");
 
     // Esc dismisses the alert.
-    update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc)));
-    assert!(state.banner.is_none());
+    let _ = update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc)));
+    assert!(state.banner().is_none());
 }

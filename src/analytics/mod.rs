@@ -33,10 +33,13 @@ pub struct CommodityHistory<'a> {
 }
 
 impl<'a> CommodityHistory<'a> {
-    /// Indexes announcements per commodity, ordered by commodity slug.
+    /// Indexes announcements per commodity, ordered by commodity slug: every figure is
+    /// computed within one commodity, so units never mix. A running total (`cumulative`)
+    /// is not a batch's own figures and is skipped: the ledger turns running totals into
+    /// batches before anything reaches here.
     pub fn build_all(announcements: impl IntoIterator<Item = &'a Announcement>) -> Vec<CommodityHistory<'a>> {
         let mut by_commodity: BTreeMap<&'a Commodity, BTreeMap<u16, BTreeMap<u8, &'a Announcement>>> = BTreeMap::new();
-        for a in announcements {
+        for a in announcements.into_iter().filter(|a| !a.cumulative) {
             by_commodity.entry(&a.key.commodity).or_default().entry(a.key.year).or_default().insert(a.key.batch, a);
         }
         by_commodity.into_iter().map(|(commodity, years)| CommodityHistory { commodity, years }).collect()

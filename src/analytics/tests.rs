@@ -10,6 +10,9 @@ fn ann(year: u16, batch: u8, rows: &[(Stage, &str, &str, f64)]) -> Announcement 
         url: None,
         revision: 0,
         id: None,
+        tier: crate::model::Tier::Official,
+        cumulative: false,
+        citations: Vec::new(),
         quotas: rows
             .iter()
             .map(|&(stage, category, holder, tonnes)| QuotaRow {
@@ -260,4 +263,27 @@ fn a_missing_batch_makes_the_year_partial() {
     let points = series(&anns);
     assert!(point(&points, 2024).partial);
     assert_eq!(point(&points, 2024).growth, None);
+}
+
+#[test]
+fn growth_never_mixes_commodities_and_skips_running_totals() {
+    let tungsten = |year: u16, batch: u8, tonnes: f64| {
+        let mut a = mining(year, batch, tonnes);
+        a.key.commodity = Commodity::parse("tungsten").expect("slug");
+        a
+    };
+    let running = Announcement { cumulative: true, ..tungsten(2024, 0, 500_000.0) };
+    let anns = [
+        mining(2023, 0, 255_000.0),
+        mining(2024, 0, 270_000.0),
+        tungsten(2023, 0, 111_000.0),
+        tungsten(2024, 0, 114_000.0),
+        running,
+    ];
+    let histories = CommodityHistory::build_all(&anns);
+    assert_eq!(histories.iter().map(|h| h.commodity.as_str()).collect::<Vec<_>>(), ["rare-earths", "tungsten"]);
+    let points = year_series(&histories[1], &Measure::Stage(Stage::Mining));
+    let growth = point(&points, 2024).growth.expect("growth");
+    assert_eq!((point(&points, 2024).tonnes, growth.previous_tonnes), (Some(114_000.0), 111_000.0));
+    assert_eq!(histories[1].commodity.unit(), "t conc. (65% WO3)");
 }

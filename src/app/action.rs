@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::state::View;
+use super::nav::View;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -1,32 +1,50 @@
-//! Carrying out what `update` asked for: alert commands and webhooks (on tasks of their
-//! own, so a slow program or endpoint never holds up the screen) and refreshes. How each
-//! went comes back as a [`Msg::Note`] for the log; nothing here is ever fatal.
+//! Side effects, as values `update` returns ([`Effect`]), and the one executor that carries
+//! them out ([`Executor`]): store writes, alert commands and webhooks (on tasks of their
+//! own, so a slow program or endpoint never holds up the screen), refreshes, exports and the
+//! log file. How each went comes back as a [`Msg`] for the log; nothing here is ever fatal.
+//! On the way out, [`Executor::flush`] writes every pending store version first.
 
+use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{self, UnboundedSender};
 
-use std::path::PathBuf;
-
 use super::alerts::Alert;
-use super::state::{Effect, LogKind, State};
+use super::log::LogKind;
 use super::update::Msg;
 use crate::config::{AlertsConfig, host_only};
 use crate::feed::clean_text;
 use crate::ledger::Ledger;
 use crate::model::AnnouncementKey;
 use crate::sources::Poller;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-/// Everything the event loop needs to carry out effects: the pollers (refresh), the
-/// alerter, the history store, where exports go.
+/// A side effect requested by `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Versions the ledger applied (its journal: keys and version indices, which only ever
+    /// grow), to be recorded in the history store.
+    Save(Vec<(AnnouncementKey, usize)>),
+    /// Ring the bell, run the command, call the webhook, as the config says.
+    Alert(Alert),
+    /// Poll these sources now (every source when `None`).
+    Refresh(Option<String>),
+    /// Write a table as CSV to the export folder as `name`.
+    Export { name: String, csv: String, rows: usize },
+    /// A line for the log file: every line of the Log view, written once.
+    LogLine { kind: LogKind, text: String },
+}
+
+/// Everything needed to carry out effects: the pollers (refresh), the alerter, the history
+/// store, where exports go.
 #[derive(Debug)]
-pub struct Effects {
-    pub pollers: Vec<Poller>,
-    pub alerter: Alerter,
+pub struct Executor {
+    pollers: Vec<Poller>,
+    alerter: Alerter,
     store: Option<Store>,
-    /// Versions applied but not yet saved (the store was busy, say): tried again next time.
+    /// Versions applied but not yet saved (the store was busy, say): tried again next time,
+    /// and on the way out.
     unsaved: Vec<(AnnouncementKey, usize)>,
     /// The last store failure logged, so a persisting one is logged once.
     store_failure: Option<String>,
@@ -40,38 +58,82 @@ pub struct Done {
     pub notes: Vec<Msg>,
 }
 
-impl Effects {
-    pub fn new(pollers: Vec<Poller>, alerter: Alerter, store: Option<Store>, export_dir: PathBuf) -> Effects {
-        Effects { pollers, alerter, store, unsaved: Vec::new(), store_failure: None, export_dir }
+/// How long the way out keeps trying a busy store before it gives up (and says so).
+pub const FLUSH_PATIENCE: Duration = Duration::from_secs(10);
+
+impl Executor {
+    pub fn new(pollers: Vec<Poller>, alerter: Alerter, store: Option<Store>, export_dir: PathBuf) -> Executor {
+        Executor { pollers, alerter, store, unsaved: Vec::new(), store_failure: None, export_dir }
     }
 
-    /// Saves what the ledger applied and carries out what `update` asked for.
-    pub fn carry_out(&mut self, state: &mut State) -> Done {
+    /// Carries out `effects` in order; store writes read the versions from `ledger`.
+    pub fn carry_out(&mut self, effects: Vec<Effect>, ledger: &Ledger) -> Done {
         let mut done = Done::default();
-        if let Some(note) = self.save(&mut state.ledger) {
-            done.notes.push(note);
-        }
-        for effect in state.effects.drain(..) {
+        let mut saved = false;
+        for effect in effects {
             match effect {
+                Effect::Save(versions) => {
+                    self.unsaved.extend(versions);
+                    saved = true;
+                }
                 Effect::Alert(alert) => {
                     done.ring |= self.alerter.bell;
                     self.alerter.send(&alert);
                 }
                 Effect::Refresh(only) => crate::sources::refresh(&self.pollers, only.as_deref()),
                 Effect::Export { name, csv, rows } => done.notes.push(export(&self.export_dir, &name, &csv, rows)),
+                Effect::LogLine { kind, text } => tracing::info!("{} {text}", kind.label()),
             }
+        }
+        // One transaction for everything merged in this drain, with what a busy store held
+        // back: tried with the next change (not with every log line, each of which would
+        // wait out the store's busy timeout again), and on the way out.
+        if saved && let Some(note) = self.save(ledger) {
+            done.notes.push(note);
         }
         done
     }
 
-    /// Writes the ledger's journal to the store (one transaction); a failure keeps the
-    /// versions for the next try and is logged once until it changes.
-    fn save(&mut self, ledger: &mut Ledger) -> Option<Msg> {
-        let store = self.store.as_mut()?;
-        self.unsaved.extend(ledger.take_journal());
-        if self.unsaved.is_empty() {
-            return None;
+    /// The way out: saves every pending version, trying a busy store again for up to
+    /// `patience`. Returns what could not be saved, for the caller to report after the
+    /// terminal is restored.
+    pub fn flush(&mut self, ledger: &Ledger, patience: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + patience;
+        loop {
+            let Some(store) = self.store.as_mut() else { return Ok(()) };
+            if self.unsaved.is_empty() {
+                return Ok(());
+            }
+            match store.record(ledger, &self.unsaved, None) {
+                Ok(_) => {
+                    self.unsaved.clear();
+                    return Ok(());
+                }
+                Err(StoreError::Locked { .. }) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(error) => {
+                    let text = format!("{} versions not saved: {error}", self.unsaved.len());
+                    tracing::error!("{text}");
+                    return Err(text);
+                }
+            }
         }
+    }
+
+    /// Versions applied and not yet in the store.
+    pub fn unsaved(&self) -> usize {
+        self.unsaved.len()
+    }
+
+    /// Writes the pending versions to the store (one transaction); a failure keeps them
+    /// for the next try and is logged once until it changes.
+    fn save(&mut self, ledger: &Ledger) -> Option<Msg> {
+        let Some(store) = self.store.as_mut() else {
+            // No store: nothing is kept, so nothing piles up either.
+            self.unsaved.clear();
+            return None;
+        };
         match store.record(ledger, &self.unsaved, None) {
             Ok(_) => {
                 self.unsaved.clear();

@@ -1,17 +1,19 @@
-//! The one place state changes: every key press, resize, clock tick and source event goes
-//! through [`update`], which says whether the screen needs redrawing.
+//! The one place state changes: every key press, resize, clock tick, source event and
+//! signal goes through [`update`], which says whether the screen needs redrawing and hands
+//! back the side effects to carry out (store writes, alerts, refreshes, exports, log lines).
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, action_for};
+use super::action::action_for;
 use super::alerts::alert;
-use super::derived::holder_history;
-use super::state::{Effect, LogKind, SourceState, rejection_lines, rejections_fingerprint};
-use super::state::{Level, State, View, category_filter};
-use super::tables::current_table;
+use super::apply::{apply, reset_selection};
+use super::effects::Effect;
+use super::log::LogKind;
+use super::nav::{Mode, View};
+use super::source_view::{STALE_INTERVALS, SourceState, rejection_lines, rejections_fingerprint};
+use super::state::State;
 use crate::ledger::{MergeOutcome, Origin};
-use crate::model::Stage;
 use crate::sources::SourceEvent;
 
 /// Everything that can change the dashboard.
@@ -31,9 +33,17 @@ pub enum Msg {
     Notice(String),
 }
 
-/// Applies `msg`; returns true when what is on screen changed.
-pub fn update(state: &mut State, msg: Msg) -> bool {
-    match msg {
+/// What one message did: whether the screen changed, and the effects to carry out.
+#[derive(Debug, Default, PartialEq)]
+#[must_use = "the effects must be carried out: a store write dropped here is history lost"]
+pub struct Step {
+    pub redraw: bool,
+    pub effects: Vec<Effect>,
+}
+
+/// Applies `msg` to `state`.
+pub fn update(state: &mut State, msg: Msg) -> Step {
+    let redraw = match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => false,
         Msg::Key(key) => on_key(state, key),
         Msg::Source(event) => on_source(state, event),
@@ -50,14 +60,15 @@ pub fn update(state: &mut State, msg: Msg) -> bool {
         }
         Msg::Notice(text) => {
             state.push_log(LogKind::Loaded, text.clone());
-            state.popup = Some(text);
+            state.mode = Mode::Popup(text);
             true
         }
         Msg::Signal => {
             state.quit = true;
             true
         }
-    }
+    };
+    Step { redraw, effects: state.take_effects() }
 }
 
 /// Sources with no success for three intervals become stale, once, with a log line: a
@@ -68,15 +79,10 @@ fn mark_stale(state: &mut State) -> bool {
     for source in &mut state.sources {
         if source.state != SourceState::Stale && source.overdue(now) {
             source.state = SourceState::Stale;
-            let since = source.last_success.map_or_else(
-                || "never succeeded".to_owned(),
-                |t| format!("last success {}", super::tables::age(now, t)),
-            );
-            notes.push(format!(
-                "{}: stale, no success for {} polls ({since})",
-                source.name,
-                super::state::STALE_INTERVALS
-            ));
+            let since = source
+                .last_success
+                .map_or_else(|| "never succeeded".to_owned(), |t| format!("last success {}", crate::view::age(now, t)));
+            notes.push(format!("{}: stale, no success for {STALE_INTERVALS} polls ({since})", source.name));
         }
     }
     let changed = !notes.is_empty();
@@ -86,7 +92,7 @@ fn mark_stale(state: &mut State) -> bool {
     changed
 }
 
-/// Merges what a poller found; new and revised announcements raise an alert banner.
+/// Merges what a poller found; new and revised announcements raise an alert and are saved.
 fn on_source(state: &mut State, event: SourceEvent) -> bool {
     state.now = event.at;
     let Some(index) = state.sources.iter().position(|s| s.name == event.source) else { return false };
@@ -153,8 +159,25 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
                     alerts.push((key, true));
                 }
             }
-            MergeOutcome::Unchanged | MergeOutcome::Outdated => {}
+            // A stronger tier replacing other figures changes what is shown, as a revision does.
+            MergeOutcome::Superseded { became_current: true, .. } => alerts.push((key, true)),
+            // A running total that became a batch of its own: that batch is the news.
+            MergeOutcome::RunningTotal(crate::ledger::RunningOutcome::Batch { batch, outcome })
+                if matches!(*outcome, MergeOutcome::New | MergeOutcome::Revised) =>
+            {
+                alerts.push((crate::model::AnnouncementKey { batch, ..key }, *outcome == MergeOutcome::Revised));
+            }
+            MergeOutcome::Unchanged
+            | MergeOutcome::Outdated
+            | MergeOutcome::Confirmed { .. }
+            | MergeOutcome::Superseded { .. }
+            | MergeOutcome::RunningTotal(_) => {}
         }
+    }
+    // Whatever the ledger applied goes to the store, first loads included.
+    let journal = state.ledger.take_journal();
+    if !journal.is_empty() {
+        state.outbox.push(Effect::Save(journal));
     }
     if changed {
         state.refresh();
@@ -168,244 +191,56 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         let alert = alert(&state.ledger, &key, revised);
         state.push_log(if revised { LogKind::Revision } else { LogKind::New }, alert.text.clone());
         state.banner = Some(alert.text.clone());
-        state.effects.push(Effect::Alert(alert));
+        state.outbox.push(Effect::Alert(alert));
     }
     true
 }
 
+/// Keys by mode: a popup swallows every key but its closers, the filter prompt takes text,
+/// the help overlay closes or quits, and otherwise the key map decides.
 fn on_key(state: &mut State, key: KeyEvent) -> bool {
     let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
     if ctrl_c {
         state.quit = true;
         return true;
     }
-    if state.popup.is_some() {
-        if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Char('q')) {
-            state.popup = None;
-        }
-        return true;
-    }
-    if state.filter_editing {
-        match key.code {
-            KeyCode::Enter => state.filter_editing = false,
-            KeyCode::Esc => {
-                state.filter_editing = false;
-                state.filter.clear();
+    match state.mode {
+        Mode::Popup(_) => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Char('q')) {
+                state.mode = Mode::Normal;
             }
-            KeyCode::Backspace => {
-                state.filter.pop();
-            }
-            KeyCode::Char(c) if !c.is_control() && state.filter.chars().count() < 40 => state.filter.push(c),
-            _ => return false,
-        }
-        reset_selection(state);
-        return true;
-    }
-    if state.help {
-        match action_for(&key) {
-            Some(Action::Quit) => state.quit = true,
-            Some(Action::ToggleHelp | Action::Back) => state.help = false,
-            _ => return false,
-        }
-        return true;
-    }
-    match action_for(&key) {
-        Some(action) => {
-            apply(state, action);
             true
         }
-        None => false,
-    }
-}
-
-/// Applies one action from the key map (also what state tests call directly).
-pub fn apply(state: &mut State, action: Action) {
-    match action {
-        Action::Quit => state.quit = true,
-        Action::ShowView(view) => show(state, view),
-        Action::NextView => show(state, View::ALL[(state.view.index() + 1) % View::ALL.len()]),
-        Action::PrevView => show(state, View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]),
-        Action::PrevYear | Action::NextYear => {
-            let years = &state.derived.years;
-            let position = state.year.and_then(|y| years.iter().position(|x| *x == y));
-            let next = match (action, position) {
-                (Action::PrevYear, Some(i)) => i.checked_sub(1),
-                (_, Some(i)) => Some(i + 1).filter(|i| *i < years.len()),
-                (_, None) => years.len().checked_sub(1),
-            };
-            if let Some(i) = next {
-                state.year = Some(years[i]);
+        Mode::Filter => {
+            match key.code {
+                KeyCode::Enter => state.mode = Mode::Normal,
+                KeyCode::Esc => {
+                    state.mode = Mode::Normal;
+                    state.filter.clear();
+                }
+                KeyCode::Backspace => {
+                    state.filter.pop();
+                }
+                KeyCode::Char(c) if !c.is_control() && state.filter.chars().count() < 40 => state.filter.push(c),
+                _ => return false,
             }
+            reset_selection(state);
+            true
         }
-        Action::Up => move_selection(state, -1),
-        Action::Down => move_selection(state, 1),
-        Action::Enter => enter(state),
-        Action::Back => {
-            if !state.filter.is_empty() {
-                state.filter.clear();
-            } else if state.view == View::Stages && state.drill.len() > 1 {
-                state.drill.pop();
-            } else {
-                state.banner = None;
+        Mode::Help => {
+            match action_for(&key) {
+                Some(super::action::Action::Quit) => state.quit = true,
+                Some(super::action::Action::ToggleHelp | super::action::Action::Back) => state.mode = Mode::Normal,
+                _ => return false,
             }
+            true
         }
-        Action::PrevCommodity | Action::NextCommodity => {
-            let count = state.commodities.len().max(1);
-            state.commodity = if action == Action::NextCommodity {
-                (state.commodity + 1) % count
-            } else {
-                (state.commodity + count - 1) % count
-            };
-            state.year = None;
-            state.drill.truncate(1);
-            state.refresh();
-        }
-        Action::ToggleStage => {
-            state.stage = match state.stage {
-                Stage::Mining => Stage::SmeltingSeparation,
-                Stage::SmeltingSeparation => Stage::Mining,
-            };
-        }
-        Action::StartFilter => {
-            if state.view != View::Overview {
-                state.filter_editing = true;
-                state.filter.clear();
+        Mode::Normal => match action_for(&key) {
+            Some(action) => {
+                apply(state, action);
+                true
             }
-        }
-        Action::ToggleHelp => state.help = !state.help,
-        Action::Refresh => refresh(state),
-        Action::Export => export(state),
-    }
-    // The view, the stage or the drill-down level may have changed.
-    state.prepare_view();
-}
-
-/// `e`: the current table (as filtered) as CSV, named after the view and the time.
-fn export(state: &mut State) {
-    let Some(table) = current_table(state) else {
-        state.popup = Some("The overview has no table to export: press e in Stages, Producers, Sources or Log.".into());
-        return;
-    };
-    let view = match state.view {
-        View::Stages => match state.level() {
-            Level::Stages { .. } => "stages",
-            Level::Categories { .. } => "categories",
-            Level::Holders { .. } => "holders",
-            Level::History { .. } => "holder-history",
+            None => false,
         },
-        other => other.title(),
-    };
-    let name = format!("quotawatch-{}-{}.csv", view.to_lowercase(), state.now.format("%Y%m%d-%H%M%S"));
-    state.effects.push(Effect::Export { name, csv: table.to_csv(), rows: table.rows.len() });
-}
-
-/// `r`: every live source now, or in the Sources view the selected one.
-fn refresh(state: &mut State) {
-    let only = if state.view == View::Sources {
-        let Some(table) = current_table(state) else { return };
-        let Some(row) = table.rows.get(selected_row(state, table.rows.len())) else { return };
-        Some(row.key.clone())
-    } else {
-        None
-    };
-    let now = state.now;
-    let mut refreshed = 0;
-    for source in &mut state.sources {
-        let live = source.interval.is_some() && source.state != SourceState::Disabled;
-        if live && only.as_ref().is_none_or(|name| *name == source.name) {
-            source.next_poll = Some(now);
-            refreshed += 1;
-        }
     }
-    if refreshed == 0 {
-        let what =
-            only.map_or_else(|| "No source is polled live".to_owned(), |name| format!("{name} is not polled live"));
-        state.popup = Some(format!(
-            "{what}: nothing to refresh.\n\nSources are set in the config file (see `quotawatch check-config`)."
-        ));
-        return;
-    }
-    state.effects.push(Effect::Refresh(only));
-}
-
-fn show(state: &mut State, view: View) {
-    if state.view != view {
-        state.view = view;
-        state.filter.clear();
-        state.filter_editing = false;
-    }
-}
-
-fn reset_selection(state: &mut State) {
-    match state.view {
-        View::Stages => {
-            if let Some(level) = state.drill.last_mut() {
-                *level.selected_mut() = 0;
-            }
-        }
-        view => state.selected[view.index()] = 0,
-    }
-}
-
-/// The selected row of the current table (which has `rows` rows), clamped to the rows there are.
-pub fn selected_row(state: &State, rows: usize) -> usize {
-    let selected = match state.view {
-        View::Stages => state.level().selected(),
-        view => state.selected[view.index()],
-    };
-    selected.min(rows.saturating_sub(1))
-}
-
-fn move_selection(state: &mut State, delta: isize) {
-    let rows = current_table(state).map_or(0, |t| t.rows.len());
-    let current = selected_row(state, rows);
-    let next = current.saturating_add_signed(delta).min(rows.saturating_sub(1));
-    match state.view {
-        View::Stages => {
-            if let Some(level) = state.drill.last_mut() {
-                *level.selected_mut() = next;
-            }
-        }
-        view => state.selected[view.index()] = next,
-    }
-}
-
-fn enter(state: &mut State) {
-    let Some(table) = current_table(state) else { return };
-    let Some(row) = table.rows.get(selected_row(state, table.rows.len())) else { return };
-    let key = row.key.clone();
-    match (state.view, state.level().clone()) {
-        (View::Stages, Level::Stages { .. }) => {
-            if let Some(stage) = Stage::parse(&key) {
-                state.drill.push(Level::Categories { stage, selected: 0 });
-            }
-        }
-        (View::Stages, Level::Categories { stage, .. }) => {
-            state.drill.push(Level::Holders { stage, category: key, selected: 0 });
-        }
-        (View::Stages, Level::Holders { stage, category, .. }) => {
-            let Some(commodity) = state.current_commodity() else { return };
-            let points = holder_history(&state.ledger, commodity, stage, category_filter(&category), &key);
-            state.drill.push(Level::History { stage, category, holder: key, points, selected: 0 });
-        }
-        (View::Sources, _) => {
-            if let Some(source) = state.sources.iter().find(|s| s.name == key) {
-                let error = source.last_error.as_ref().map_or("no error".to_owned(), |(_, text)| text.clone());
-                state.popup =
-                    Some(format!("{} ({}: {})\n\nLast error: {error}", source.name, source.kind, source.location));
-            }
-        }
-        (View::Log, _) => {
-            if let Some(entry) = key.parse::<usize>().ok().and_then(|n| state.log.get(n)) {
-                state.popup = Some(format!(
-                    "{} {}\n\n{}",
-                    entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    entry.kind.label(),
-                    entry.text
-                ));
-            }
-        }
-        _ => {}
-    }
-    state.filter.clear();
 }

@@ -15,7 +15,7 @@ use crate::model::{AnnouncementKey, QuotaRow};
 const REQUIRED: [&str; 5] = ["commodity", "year", "batch", "stage", "tonnes"];
 
 /// Every column the reader knows; the position in this list names the column in [`Columns`].
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 15] = [
     "commodity",
     "year",
     "batch",
@@ -29,6 +29,8 @@ const KNOWN: [&str; 13] = [
     "title",
     "url",
     "id",
+    "tier",
+    "cumulative",
 ];
 const COMMODITY: usize = 0;
 const YEAR: usize = 1;
@@ -38,7 +40,8 @@ const TONNES: usize = 4;
 const CATEGORY: usize = 5;
 const HOLDER: usize = 6;
 /// The announcement-level columns, in the order they are checked.
-const META: [usize; 6] = [7, 8, 9, 10, 11, 12];
+const META: [usize; 8] = [7, 8, 9, 10, 11, 12, 13, 14];
+const CUMULATIVE: usize = 14;
 
 /// Column positions found in the header (matched case-insensitively), looked up once.
 struct Columns([Option<usize>; KNOWN.len()]);
@@ -307,11 +310,17 @@ impl Parser<'_> {
 }
 
 fn read_key<R: Cells>(columns: &Columns, record: &R) -> Result<AnnouncementKey, (&'static str, String)> {
+    let batch = columns.get(record, BATCH);
+    // A running total may leave its batch empty, as JSON may leave it out: the year so far.
+    let batch = if batch.is_empty() && validate::flag(columns.get(record, CUMULATIVE)) == Ok(true) {
+        0
+    } else {
+        validate::batch(integer(batch).map_err(|m| ("batch", m))?).map_err(|m| ("batch", m))?
+    };
     Ok(AnnouncementKey {
         commodity: validate::commodity(columns.get(record, COMMODITY)).map_err(|m| ("commodity", m))?,
         year: validate::year(integer(columns.get(record, YEAR)).map_err(|m| ("year", m))?).map_err(|m| ("year", m))?,
-        batch: validate::batch(integer(columns.get(record, BATCH)).map_err(|m| ("batch", m))?)
-            .map_err(|m| ("batch", m))?,
+        batch,
     })
 }
 
@@ -363,7 +372,8 @@ fn read_meta(
     group: &mut Group,
 ) -> Result<(), (String, String)> {
     let at = |column: &str| format!("row {line}, column {column}");
-    let [published, status, revision, title, url, id] = std::array::from_fn(|i| Some(raw[i]).filter(|_| fresh[i]));
+    let [published, status, revision, title, url, id, tier, cumulative] =
+        std::array::from_fn(|i| Some(raw[i]).filter(|_| fresh[i]));
     let published = match published.unwrap_or("") {
         "" => None,
         text => Some(validate::published(text).map_err(|m| (at("published"), m))?),
@@ -381,6 +391,14 @@ fn read_meta(
     let title = title.and_then(|t| validate::text(t, MAX_TITLE_CHARS));
     let url = url.and_then(|t| validate::text(t, MAX_URL_CHARS));
     let id = id.and_then(|t| validate::text(t, MAX_ID_CHARS));
+    let tier = match tier.unwrap_or("") {
+        "" => None,
+        text => Some(validate::tier(text).map_err(|m| (at("tier"), m))?),
+    };
+    let cumulative = match cumulative.unwrap_or("") {
+        "" => None,
+        text => Some(validate::flag(text).map_err(|m| (at("cumulative"), m))?),
+    };
 
     let lines = &mut group.meta_lines;
     let meta = &mut group.meta;
@@ -405,6 +423,16 @@ fn read_meta(
     }
     if agree(lines, "id", id.clone(), line)? {
         meta.id = id;
+    }
+    if let Some(tier) = tier
+        && agree(lines, "tier", Some(tier.slug().to_owned()), line)?
+    {
+        meta.tier = tier;
+    }
+    if let Some(cumulative) = cumulative
+        && agree(lines, "cumulative", Some(cumulative.to_string()), line)?
+    {
+        meta.cumulative = cumulative;
     }
     Ok(())
 }

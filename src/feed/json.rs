@@ -6,9 +6,11 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::validate::{self, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta, Names};
+use super::validate::{
+    self, MAX_CITATIONS, MAX_ID_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Meta, Names,
+};
 use super::{AnnouncementError, DocumentError, ParsedFeed};
-use crate::model::{Announcement, AnnouncementKey, Commodity, QuotaRow, batch_label};
+use crate::model::{Announcement, AnnouncementKey, Citation, Commodity, QuotaRow, batch_label};
 
 pub const FORMAT_TAG: &str = "quota-feed/1";
 
@@ -53,8 +55,13 @@ fn label(item: &Value, path: &str) -> String {
         let commodity = obj.get("commodity")?.as_str()?;
         let commodity = Commodity::parse(commodity).map(|c| c.to_string()).or_else(|| validate::text(commodity, 40))?;
         let year = integer(obj.get("year")?)?;
-        let batch = integer(obj.get("batch")?)?;
-        let batch = u8::try_from(batch).map_or_else(|_| format!("batch {batch}"), batch_label);
+        let batch = match obj.get("batch") {
+            None | Some(Value::Null) if obj.get("cumulative") == Some(&Value::Bool(true)) => "year so far".to_owned(),
+            batch => {
+                let batch = integer(batch?)?;
+                u8::try_from(batch).map_or_else(|_| format!("batch {batch}"), batch_label)
+            }
+        };
         Some(format!("{commodity} {year} {batch}"))
     });
     match key {
@@ -66,12 +73,27 @@ fn label(item: &Value, path: &str) -> String {
 fn announcement(item: &Value, path: &str, names: &mut Names) -> Result<Announcement, Problem> {
     let obj = item.as_object().ok_or_else(|| (path.to_owned(), format!("expected an object, got {}", short(item))))?;
     let field = |name: &str| format!("{path}.{name}");
+    let mut meta = Meta::default();
+    match obj.get("cumulative") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(flag)) => meta.cumulative = *flag,
+        Some(other) => return Err((field("cumulative"), format!("expected true or false, got {}", short(other)))),
+    }
+    // A running total may leave its batch out: "the year so far, as of `published`",
+    // held as batch 0 (the whole year) with `cumulative` set.
+    let batch = match obj.get("batch") {
+        None | Some(Value::Null) if meta.cumulative => 0,
+        _ => validate::batch(required_int(obj, "batch", path)?).map_err(|m| (field("batch"), m))?,
+    };
     let key = AnnouncementKey {
         commodity: validate::commodity(required_str(obj, "commodity", path)?).map_err(|m| (field("commodity"), m))?,
         year: validate::year(required_int(obj, "year", path)?).map_err(|m| (field("year"), m))?,
-        batch: validate::batch(required_int(obj, "batch", path)?).map_err(|m| (field("batch"), m))?,
+        batch,
     };
-    let mut meta = Meta::default();
+    if let Some(text) = optional_str(obj, "tier", path)? {
+        meta.tier = validate::tier(text).map_err(|m| (field("tier"), m))?;
+    }
+    meta.citations = citations(obj, &field("citations"))?;
     if let Some(text) = optional_str(obj, "published", path)? {
         meta.published = Some(validate::published(text).map_err(|m| (field("published"), m))?);
     }
@@ -94,6 +116,36 @@ fn announcement(item: &Value, path: &str, names: &mut Names) -> Result<Announcem
     let locations: Vec<RowPath<'_>> = (0..rows.len()).map(|index| RowPath { announcement: path, index }).collect();
     let rows = rows.iter().zip(&locations).map(|(row, at)| quota_row(row, at, names)).collect::<Result<Vec<_>, _>>()?;
     validate::finish(key, meta, rows, &locations, &field("quotas"))
+}
+
+/// `citations`: absent or `null` is none; each must be an object saying where (a url or a title).
+fn citations(obj: &Map<String, Value>, path: &str) -> Result<Vec<Citation>, Problem> {
+    let items = match obj.get("citations") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => return Err((path.to_owned(), format!("expected an array, got {}", short(other)))),
+    };
+    if items.len() > MAX_CITATIONS {
+        return Err((path.to_owned(), format!("{} citations, more than the limit of {MAX_CITATIONS}", items.len())));
+    }
+    let mut out: Vec<Citation> = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let at = format!("{path}[{index}]");
+        let obj = item.as_object().ok_or_else(|| (at.clone(), format!("expected an object, got {}", short(item))))?;
+        let mut citation = Citation {
+            title: optional_str(obj, "title", &at)?.and_then(|t| validate::text(t, MAX_TITLE_CHARS)),
+            url: optional_str(obj, "url", &at)?.and_then(|t| validate::text(t, MAX_URL_CHARS)),
+            source: optional_str(obj, "source", &at)?.and_then(|t| validate::text(t, MAX_SOURCE_CHARS)),
+            published: None,
+        };
+        if let Some(text) = optional_str(obj, "published", &at)? {
+            citation.published = Some(validate::published(text).map_err(|m| (format!("{at}.published"), m))?);
+        }
+        let citation = validate::citation(citation).map_err(|m| (at, m))?;
+        // The same citation twice is kept once, as the ledger merges them.
+        crate::model::merge_citations(&mut out, [citation]);
+    }
+    Ok(out)
 }
 
 /// Where a quota row is (`announcements[3].quotas[17]`), written out only for an error.

@@ -8,8 +8,8 @@ use foldhash::{HashMap, HashMapExt as _};
 use chrono::{DateTime, NaiveDate};
 
 use crate::model::{
-    ALL_HOLDERS, Announcement, AnnouncementKey, Commodity, MAX_BATCH, Name, QuotaRow, Stage, Status, TOTAL_CATEGORY,
-    YEAR_RANGE, parse_slug,
+    ALL_HOLDERS, Announcement, AnnouncementKey, Citation, Commodity, MAX_BATCH, Name, QuotaRow, Stage, Status,
+    TOTAL_CATEGORY, Tier, YEAR_RANGE, parse_slug,
 };
 
 use super::clean_text;
@@ -18,6 +18,10 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_URL_CHARS: usize = 2_000;
 pub const MAX_HOLDER_CHARS: usize = 100;
 pub const MAX_ID_CHARS: usize = 100;
+/// A citation's `source` ("Reuters", "Project Blue").
+pub const MAX_SOURCE_CHARS: usize = 100;
+/// More citations than this for one batch is not provenance but noise (or an attack on memory).
+pub const MAX_CITATIONS: usize = 50;
 /// Larger figures are not quotas but corrupt data, and would overflow sums to infinity.
 pub const MAX_TONNES: f64 = 1e12;
 
@@ -53,6 +57,27 @@ pub fn published(text: &str) -> Result<NaiveDate, String> {
 
 pub fn status(text: &str) -> Result<Status, String> {
     Status::parse(text).ok_or_else(|| format!("{} is not a status (published or unpublished)", quoted(text)))
+}
+
+pub fn tier(text: &str) -> Result<Tier, String> {
+    Tier::parse(text).ok_or_else(|| format!("{} is not a tier (official, reported or estimate)", quoted(text)))
+}
+
+/// `true`/`false` as CSV writes them (also `1`/`0`, `yes`/`no`, any case); empty is `false`.
+pub fn flag(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "false" | "0" | "no" => Ok(false),
+        "true" | "1" | "yes" => Ok(true),
+        _ => Err(format!("{} is not true or false", quoted(text))),
+    }
+}
+
+/// A citation is worth keeping only if it says where: a URL or at least a title.
+pub fn citation(citation: Citation) -> Result<Citation, String> {
+    if citation.url.is_none() && citation.title.is_none() {
+        return Err("a citation needs a url or a title".into());
+    }
+    Ok(citation)
 }
 
 pub fn stage(text: &str) -> Result<Stage, String> {
@@ -178,6 +203,9 @@ pub struct Meta {
     pub url: Option<String>,
     pub revision: u32,
     pub id: Option<String>,
+    pub tier: Tier,
+    pub cumulative: bool,
+    pub citations: Vec<Citation>,
 }
 
 /// Checks the rules that span rows and builds the announcement.
@@ -201,6 +229,9 @@ pub fn finish<L: fmt::Display>(
             return Err((locations[0].to_string(), "status is unpublished but quota rows are given".into()));
         }
         _ => {}
+    }
+    if meta.cumulative && meta.status == Status::Unpublished {
+        return Err((quotas_location.to_owned(), "a running total (cumulative) must carry figures".into()));
     }
     // Indices of exact repeats, which are dropped; a repeat with other tonnes is an error.
     let mut repeats = Vec::new();
@@ -245,6 +276,9 @@ pub fn finish<L: fmt::Display>(
         url: meta.url,
         revision: meta.revision,
         id: meta.id,
+        tier: meta.tier,
+        cumulative: meta.cumulative,
+        citations: meta.citations,
         quotas,
     })
 }

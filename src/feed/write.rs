@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ALL_HOLDERS, Announcement, QuotaRow, Status, TOTAL_CATEGORY};
+use crate::model::{ALL_HOLDERS, Announcement, Citation, QuotaRow, Status, TOTAL_CATEGORY, Tier};
 
 /// The format identifier every document carries.
 pub const FORMAT_ID: &str = "quota-feed/1";
@@ -47,7 +47,18 @@ struct Out<'a> {
     revision: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    /// Written only when not the default, so documents without provenance stay as they were.
+    #[serde(skip_serializing_if = "is_official")]
+    tier: Tier,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cumulative: bool,
+    #[serde(skip_serializing_if = "<[Citation]>::is_empty")]
+    citations: &'a [Citation],
     quotas: Vec<OutRow<'a>>,
+}
+
+fn is_official(tier: &Tier) -> bool {
+    *tier == Tier::Official
 }
 
 #[derive(Serialize)]
@@ -83,6 +94,9 @@ impl<'a> From<&'a Announcement> for Out<'a> {
             url: a.url.as_deref(),
             revision: a.revision,
             id: a.id.as_deref(),
+            tier: a.tier,
+            cumulative: a.cumulative,
+            citations: &a.citations,
             quotas: a
                 .quotas
                 .iter()
@@ -97,8 +111,9 @@ impl<'a> From<&'a Announcement> for Out<'a> {
     }
 }
 
-/// The CSV columns `to_csv` writes, the required ones first.
-pub const CSV_COLUMNS: [&str; 13] = [
+/// The CSV columns `to_csv` writes, the required ones first. Citations have no place in
+/// CSV (a list per announcement); export JSON to keep them.
+pub const CSV_COLUMNS: [&str; 15] = [
     "commodity",
     "year",
     "batch",
@@ -112,6 +127,8 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "url",
     "revision",
     "id",
+    "tier",
+    "cumulative",
 ];
 
 /// A CSV document: one line per quota row. An unpublished announcement without rows gets one
@@ -136,6 +153,8 @@ pub fn to_csv<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) -> 
                 a.url.clone().unwrap_or_default(),
                 a.revision.to_string(),
                 a.id.clone().unwrap_or_default(),
+                a.tier.slug().to_owned(),
+                a.cumulative.to_string(),
             ]
         };
         if a.quotas.is_empty() && a.status == Status::Unpublished {
@@ -169,7 +188,22 @@ mod tests {
         let mut withheld = sample_mining(2025, 1, 0, 0.0);
         withheld.status = Status::Unpublished;
         withheld.quotas.clear();
-        vec![detailed, withheld, sample_mining(2008, 0, 0, 118_900.0)]
+        let mut reported = sample_mining(2024, 2, 0, 52_000.0);
+        reported.tier = crate::model::Tier::Reported;
+        reported.citations = vec![
+            Citation {
+                title: Some("China increases tungsten mining quotas".into()),
+                url: Some("https://metalnomist.com/2024/09/china-increases-tungsten-mining-quotas_1.html".into()),
+                published: chrono::NaiveDate::from_ymd_opt(2024, 9, 1),
+                source: Some("Metalnomist".into()),
+            },
+            Citation { title: Some("Desk note".into()), ..Citation::default() },
+        ];
+        // A running total without a batch: the year so far.
+        let mut running = sample_mining(2023, 0, 0, 111_000.0);
+        running.cumulative = true;
+        running.tier = crate::model::Tier::Estimate;
+        vec![detailed, withheld, sample_mining(2008, 0, 0, 118_900.0), reported, running]
     }
 
     #[test]
@@ -182,8 +216,21 @@ mod tests {
             got.sort_by(|a, b| a.key.cmp(&b.key));
             let mut want = announcements.clone();
             want.sort_by(|a, b| a.key.cmp(&b.key));
+            if format == Format::Csv {
+                // CSV has no place for citations; everything else reads back.
+                want.iter_mut().for_each(|a| a.citations.clear());
+            }
             assert_eq!(got, want, "{format}:\n{text}");
         }
+    }
+
+    #[test]
+    fn provenance_is_written_only_when_it_says_something() {
+        let plain = to_json(&[sample_mining(2024, 1, 0, 135_000.0)]);
+        assert!(!plain.contains("tier") && !plain.contains("cumulative") && !plain.contains("citations"), "{plain}");
+        let text = to_json(&samples());
+        assert!(text.contains("\"tier\": \"reported\"") && text.contains("\"cumulative\": true"), "{text}");
+        assert!(text.contains("\"published\": \"2024-09-01\""), "{text}");
     }
 
     #[test]

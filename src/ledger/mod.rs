@@ -1,21 +1,37 @@
 //! The merged history: every version of every announcement from every source, and which
-//! version is current. Applies the update, revision and conflict rules of quota-feed/1.
+//! version is current. Applies the update, revision, conflict and provenance rules of
+//! quota-feed/1.
 //!
 //! Rules, in order, for an announcement arriving with the same key as the current one:
-//! 1. The same figures (rows in any order, same status) change nothing; a version a
-//!    source delivered before is reused rather than stored again.
-//! 2. A higher `revision` supersedes; a lower one is kept in history as outdated.
-//! 3. The same `revision` from the same source: the later arrival supersedes (a revision),
+//! 1. Another tier: `official` beats `reported` beats `estimate`, whatever the order they
+//!    arrive in. The same figures confirm the weaker tier; other figures supersede it, and
+//!    the difference is returned to the caller. Withheld figures are no figures: published
+//!    ones of any tier fill in a withheld batch, and a notice withholding them takes none away.
+//! 2. The same figures (rows in any order, same status) change nothing; a version a
+//!    source delivered before is reused rather than stored again. Citations are merged.
+//! 3. A higher `revision` supersedes; a lower one is kept in history as outdated.
+//! 4. The same `revision` from the same source: the later arrival supersedes (a revision),
 //!    also when it goes back to an earlier document. Published figures for a batch held
 //!    as unpublished fill it in (a revision too, from any source).
-//! 4. The same `revision` from another source: a conflict; the source with the better
+//! 5. The same `revision` from another source: a conflict; the source with the better
 //!    rank (listed first in the configuration) is current, and the conflict is recorded.
+//!
+//! A running total (`cumulative`) is first turned into a batch's own figures
+//! (`running.rs`), which then merge by these rules.
+
+mod diff;
+mod entry;
+mod running;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Announcement, AnnouncementKey, Status};
+pub use diff::{Change, changes};
+pub use entry::{Confirmation, Entry, Standing};
+pub use running::{RunningOutcome, RunningTotal};
+
+use crate::model::{Announcement, AnnouncementKey, Tier};
 
 /// Who delivered an announcement. `rank` is the position in the configuration: lower wins a conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +46,11 @@ pub struct Version {
     pub announcement: Announcement,
     pub origin: Origin,
     pub first_seen: DateTime<Utc>,
+    /// Whether it was ever current, and if not, why not.
+    pub standing: Standing,
+    /// The running total these figures were worked out from (the batch's own figures are
+    /// the running total less the earlier batches held), if they were.
+    pub derived_from: Option<Box<Announcement>>,
 }
 
 /// Two sources gave different figures for the same announcement at the same revision.
@@ -39,65 +60,42 @@ pub struct Conflict {
     pub loser: String,
 }
 
-/// All versions of one announcement.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    versions: Vec<Version>,
-    current: usize,
-    /// How many times a revision replaced the current figures.
-    revisions: u32,
-    conflicts: Vec<Conflict>,
-}
-
-impl Entry {
-    pub fn current(&self) -> &Version {
-        &self.versions[self.current]
-    }
-
-    /// Every version in arrival order.
-    pub fn versions(&self) -> &[Version] {
-        &self.versions
-    }
-
-    /// True when a revision replaced earlier figures: the dashboard marks these.
-    pub fn is_revised(&self) -> bool {
-        self.revisions > 0
-    }
-
-    /// How many times a revision replaced the current figures ("rev 2").
-    pub fn revisions(&self) -> u32 {
-        self.revisions
-    }
-
-    /// The version the current one replaced, for showing the earlier value.
-    pub fn previous(&self) -> Option<&Version> {
-        self.versions.iter().enumerate().rev().find(|(i, _)| *i != self.current).map(|(_, v)| v)
-    }
-
-    pub fn conflicts(&self) -> &[Conflict] {
-        &self.conflicts
-    }
-}
-
 /// What merging one announcement did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MergeOutcome {
     /// A key not seen before.
     New,
-    /// Same figures as the current version: nothing changed.
+    /// Same figures as the current version: nothing changed (citations may have been added).
     Unchanged,
     /// Replaced the current figures (higher revision, or a re-issue by the same source).
     Revised,
-    /// Kept in history only: its revision is lower than the current one.
+    /// Kept in history only: its revision is lower than the current one (or it withholds
+    /// figures a weaker tier gave).
     Outdated,
     /// Disagrees with another source at the same revision; `won` says whether it is now current.
     Conflict { won: bool, other_source: String },
+    /// The same figures at another tier: the `weaker` one is confirmed by the `stronger`.
+    /// `became_current` when the arriving one was the stronger (the tier shown changed).
+    Confirmed { weaker: Tier, stronger: Tier, became_current: bool },
+    /// Other figures at another tier: the `stronger` is current and the `weaker` superseded;
+    /// `differences` go from the weaker figures to the stronger, for the caller to log.
+    Superseded { weaker: Tier, stronger: Tier, became_current: bool, differences: Vec<Change> },
+    /// A running total: what resolving it did.
+    RunningTotal(RunningOutcome),
 }
 
 impl MergeOutcome {
-    /// True when the current figures changed, so derived figures must be recomputed.
+    /// True when the current figures (or the tier they are shown with) changed, so derived
+    /// figures must be recomputed.
     pub fn changed_figures(&self) -> bool {
-        matches!(self, MergeOutcome::New | MergeOutcome::Revised | MergeOutcome::Conflict { won: true, .. })
+        match self {
+            MergeOutcome::New | MergeOutcome::Revised | MergeOutcome::Conflict { won: true, .. } => true,
+            MergeOutcome::Confirmed { became_current, .. } | MergeOutcome::Superseded { became_current, .. } => {
+                *became_current
+            }
+            MergeOutcome::RunningTotal(RunningOutcome::Batch { outcome, .. }) => outcome.changed_figures(),
+            _ => false,
+        }
     }
 }
 
@@ -105,6 +103,8 @@ impl MergeOutcome {
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     entries: BTreeMap<AnnouncementKey, Entry>,
+    /// Every running total merged, with what it resolved to.
+    running: Vec<RunningTotal>,
     /// When journaling, the version each merge that changed anything applied, in order:
     /// what the history store must write so that replaying it rebuilds this ledger.
     journal: Option<Vec<(AnnouncementKey, usize)>>,
@@ -129,86 +129,34 @@ impl Ledger {
 
     /// Merges one validated announcement from `origin`, seen at `seen`.
     pub fn merge(&mut self, origin: &Origin, announcement: Announcement, seen: DateTime<Utc>) -> MergeOutcome {
-        let key = announcement.key.clone();
-        let (outcome, applied) = self.merge_inner(origin, announcement, seen);
-        if let (Some(journal), Some(index)) = (self.journal.as_mut(), applied) {
-            journal.push((key, index));
+        let (outcome, applied) = if announcement.cumulative {
+            self.merge_running(origin, announcement, seen)
+        } else {
+            let version = Version {
+                announcement,
+                origin: origin.clone(),
+                first_seen: seen,
+                standing: Standing::Applied,
+                derived_from: None,
+            };
+            self.merge_version(version)
+        };
+        if let (Some(journal), Some(applied)) = (self.journal.as_mut(), applied) {
+            journal.push(applied);
         }
         outcome
     }
 
-    /// The merge itself; also says which version it applied (stored or made current), if any.
-    fn merge_inner(
-        &mut self,
-        origin: &Origin,
-        announcement: Announcement,
-        seen: DateTime<Utc>,
-    ) -> (MergeOutcome, Option<usize>) {
-        let version = Version { announcement, origin: origin.clone(), first_seen: seen };
-        let Some(entry) = self.entries.get_mut(&version.announcement.key) else {
-            let key = version.announcement.key.clone();
-            self.entries
-                .insert(key, Entry { versions: vec![version], current: 0, revisions: 0, conflicts: Vec::new() });
-            return (MergeOutcome::New, Some(0));
+    /// Merges one version of a batch's own figures; also says which version it applied
+    /// (stored or made current), if any.
+    fn merge_version(&mut self, version: Version) -> (MergeOutcome, Option<(AnnouncementKey, usize)>) {
+        let key = version.announcement.key.clone();
+        let Some(entry) = self.entries.get_mut(&key) else {
+            self.entries.insert(key.clone(), Entry::new(version));
+            return (MergeOutcome::New, Some((key, 0)));
         };
-        let current = entry.current();
-        if current.announcement.same_figures(&version.announcement) {
-            return (MergeOutcome::Unchanged, None);
-        }
-        // A version this source delivered before is reused, not stored again, so polling
-        // a source that flaps between two documents does not grow the history.
-        let known = entry.versions.iter().position(|v| {
-            v.origin.source == origin.source
-                && v.announcement.revision == version.announcement.revision
-                && v.announcement.same_figures(&version.announcement)
-        });
-        let incoming = version.announcement.revision;
-        let held = current.announcement.revision;
-        // Figures published for a batch known only as issued-but-withheld fill it in: news, not a dispute.
-        let fills_in =
-            current.announcement.status == Status::Unpublished && version.announcement.status == Status::Published;
-        let same_source = current.origin.source == origin.source;
-        let current_source = current.origin.source.clone();
-        let current_rank = current.origin.rank;
-        let store = |entry: &mut Entry, version: Version| match known {
-            Some(index) => index,
-            None => {
-                entry.versions.push(version);
-                entry.versions.len() - 1
-            }
-        };
-
-        if incoming < held {
-            if known.is_some() {
-                return (MergeOutcome::Unchanged, None);
-            }
-            let index = store(entry, version);
-            return (MergeOutcome::Outdated, Some(index));
-        }
-        if incoming > held || same_source || fills_in {
-            entry.current = store(entry, version);
-            entry.revisions += 1;
-            return (MergeOutcome::Revised, Some(entry.current));
-        }
-        let won = origin.rank < current_rank;
-        if known.is_some() && !won {
-            // The losing source polled again: the conflict is already recorded.
-            return (MergeOutcome::Unchanged, None);
-        }
-        let (winner, loser) = if won {
-            (origin.source.clone(), current_source.clone())
-        } else {
-            (current_source.clone(), origin.source.clone())
-        };
-        let conflict = Conflict { winner, loser };
-        if !entry.conflicts.contains(&conflict) {
-            entry.conflicts.push(conflict);
-        }
-        let index = store(entry, version);
-        if won {
-            entry.current = index;
-        }
-        (MergeOutcome::Conflict { won, other_source: current_source }, Some(index))
+        let (outcome, index) = entry.merge(version);
+        (outcome, index.map(|index| (key, index)))
     }
 
     /// The current version of every announcement, ordered by commodity, year and batch.
@@ -223,7 +171,16 @@ impl Ledger {
     pub fn entry(&self, key: &AnnouncementKey) -> Option<&Entry> {
         self.entries.get(key)
     }
+
+    /// Every running total merged, in arrival order, with what each resolved to.
+    pub fn running_totals(&self) -> &[RunningTotal] {
+        &self.running
+    }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_running;
+#[cfg(test)]
+mod tests_tier;

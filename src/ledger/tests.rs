@@ -37,7 +37,7 @@ fn higher_revision_supersedes_and_keeps_history() {
     assert_eq!(tonnes(&ledger), 140_000.0);
     let entry = ledger.entries().next().expect("entry").1;
     assert!(entry.is_revised());
-    assert_eq!(entry.previous().expect("earlier version").announcement.quotas[0].tonnes, 135_000.0);
+    assert_eq!(entry.replaced().expect("earlier version").announcement.quotas[0].tonnes, 135_000.0);
 }
 
 #[test]
@@ -96,4 +96,60 @@ fn published_figures_fill_in_a_withheld_batch_from_any_source() {
     assert_eq!(ledger.merge(&origin("desk", 0), announcement(0, 140_000.0), at(1)), MergeOutcome::Revised);
     assert_eq!(tonnes(&ledger), 140_000.0);
     assert!(ledger.entries().next().expect("entry").1.conflicts().is_empty());
+}
+
+/// "was" must name the version the current one replaced, not the newest other version:
+/// here the conflict `b` lost is newer than the figure `a` revised.
+#[test]
+fn the_replaced_version_is_the_one_current_before_not_a_losing_conflict() {
+    let mut ledger = Ledger::new();
+    ledger.merge(&origin("a", 0), sample_mining(2025, 1, 0, 135_000.0), at(0));
+    let outcome = ledger.merge(&origin("b", 1), sample_mining(2025, 1, 0, 999.0), at(1));
+    assert_eq!(outcome, MergeOutcome::Conflict { won: false, other_source: "a".into() });
+    assert_eq!(ledger.merge(&origin("a", 0), sample_mining(2025, 1, 1, 140_000.0), at(2)), MergeOutcome::Revised);
+    let entry = ledger.entries().next().expect("entry").1;
+    assert_eq!(entry.current().announcement.quotas[0].tonnes, 140_000.0);
+    assert_eq!(entry.replaced().expect("a replaced version").announcement.quotas[0].tonnes, 135_000.0);
+    assert_eq!((entry.revisions(), entry.document_revision()), (1, 1));
+    let standings: Vec<_> = entry.versions().iter().map(|v| v.standing.clone()).collect();
+    assert_eq!(
+        standings,
+        [Standing::Applied, Standing::ConflictLost { winner: "a".into(), applied: false }, Standing::Applied]
+    );
+}
+
+#[test]
+fn a_conflict_winner_replaces_the_version_it_beat() {
+    let mut ledger = Ledger::new();
+    ledger.merge(&origin("second", 1), announcement(0, 135_000.0), at(0));
+    ledger.merge(&origin("first", 0), announcement(0, 999.0), at(1));
+    let entry = ledger.entries().next().expect("entry").1;
+    assert_eq!(entry.replaced().expect("replaced").origin.source, "second");
+    assert_eq!(entry.versions()[0].standing, Standing::ConflictLost { winner: "first".into(), applied: true });
+    assert!(entry.is_current(1));
+}
+
+#[test]
+fn the_same_figures_from_another_source_are_one_announcement_with_citations_merged() {
+    let mut ledger = Ledger::new();
+    let notice = Announcement {
+        title: Some("Notice".into()),
+        url: Some("https://gov/notice".into()),
+        ..announcement(0, 135_000.0)
+    };
+    let mut news =
+        Announcement { title: Some("News".into()), url: Some("https://news/1".into()), ..announcement(0, 135_000.0) };
+    news.citations = vec![
+        crate::model::Citation { url: Some("https://gov/notice".into()), ..Default::default() },
+        crate::model::Citation { url: Some("https://wire/2".into()), ..Default::default() },
+    ];
+    ledger.merge(&origin("ministry", 0), notice, at(0));
+    assert_eq!(ledger.merge(&origin("news", 1), news.clone(), at(1)), MergeOutcome::Unchanged);
+    assert_eq!(ledger.merge(&origin("news", 1), news, at(2)), MergeOutcome::Unchanged);
+    let entry = ledger.entries().next().expect("entry").1;
+    assert_eq!(entry.versions().len(), 1);
+    assert!(entry.conflicts().is_empty());
+    let urls: Vec<_> = entry.current().announcement.citations.iter().filter_map(|c| c.url.as_deref()).collect();
+    assert_eq!(urls, ["https://news/1", "https://wire/2"], "the notice's own link is not cited to itself");
+    assert_eq!(entry.current().announcement.citations[0].source.as_deref(), Some("news"));
 }

@@ -44,6 +44,19 @@ struct Stored1 {
     url: Option<String>,
     revision: u32,
     id: Option<String>,
+    /// Provenance (quota-feed/1's optional fields); absent in versions stored before it existed.
+    #[serde(default)]
+    tier: Option<String>,
+    #[serde(default)]
+    citations: Vec<StoredCitation>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredCitation {
+    title: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    source: Option<String>,
 }
 
 /// Quota rows packed against the store's name table (`names`, ids from 1): the row count,
@@ -168,6 +181,22 @@ pub(super) fn decode(document: &str) -> Result<Announcement, String> {
         url: a.url,
         revision: a.revision,
         id: a.id,
+        tier: a
+            .tier
+            .map_or(Some(crate::model::Tier::Official), |t| crate::model::Tier::parse(&t))
+            .ok_or_else(|| "tier".to_owned())?,
+        // What the ledger holds is never a running total (it resolves them into batches).
+        cumulative: false,
+        citations: a
+            .citations
+            .into_iter()
+            .map(|c| crate::model::Citation {
+                published: c.published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                title: c.title,
+                url: c.url,
+                source: c.source,
+            })
+            .collect(),
         quotas: Vec::new(),
     })
 }

@@ -16,8 +16,9 @@
 //!
 //! - document: the tag `quotawatch/document/1` and a 0 byte, the format slug (`json` or
 //!   `csv`) as a string, then the document's bytes as read.
-//! - figures (what [`Announcement::same_figures`] compares): the tag `quotawatch/figures/1`
-//!   and a 0 byte, the status slug as a string, the row count as `u64`, then per row in the
+//! - figures (what the ledger compares to tell a version it holds: [`Announcement::same_figures`]
+//!   and the tier): the tag `quotawatch/figures/1` and a 0 byte, the status slug and the
+//!   tier slug as strings, the row count as `u64`, then per row in the
 //!   announcement's order the stage slug, the category and the holder as strings and the
 //!   tonnes as the IEEE 754 binary64 bits (`u64`).
 //!
@@ -44,11 +45,12 @@ pub fn document_fingerprint(format: Format, bytes: &[u8]) -> u64 {
     first_u64(hasher)
 }
 
-/// The fingerprint of an announcement's figures: status and quota rows (see the module docs).
+/// The fingerprint of an announcement's figures: status, tier and quota rows (see the module docs).
 pub fn figures_fingerprint(announcement: &Announcement) -> u64 {
     let mut hasher = Hasher::new();
     hasher.update(FIGURES_TAG);
     string(&mut hasher, announcement.status.slug());
+    string(&mut hasher, announcement.tier.slug());
     hasher.update(&(announcement.quotas.len() as u64).to_le_bytes());
     // The rows encoded whole, then hashed in one call: BLAKE3 hashes many 1 KiB chunks at
     // once with SIMD only when it is given them at once.
@@ -112,8 +114,8 @@ mod tests {
     //   echo 71756f746177617463682f646f63756d656e742f3100 03000000 637376 616263 \
     //     | xxd -r -p | b3sum              # 5005a03d57a1112d...
     //   echo 71756f746177617463682f666967757265732f3100 09000000 7075626c6973686564 \
-    //     0100000000000000 06000000 6d696e696e67 05000000 746f74616c 01000000 2a \
-    //     00000000c07a0041 | xxd -r -p | b3sum   # f25a038d6a6f8656...
+    //     08000000 6f6666696369616c 0100000000000000 06000000 6d696e696e67 05000000 \
+    //     746f74616c 01000000 2a 00000000c07a0041 | xxd -r -p | b3sum   # 27d12444feb63d06...
     // (135000.0 is 0x41007AC000000000 as binary64.)
 
     #[test]
@@ -125,7 +127,7 @@ mod tests {
     #[test]
     fn a_figures_fingerprint_is_blake3_of_its_canonical_encoding() {
         let a = sample_mining(2024, 1, 0, 135_000.0);
-        assert_eq!(figures_fingerprint(&a), 0xf25a_038d_6a6f_8656);
+        assert_eq!(figures_fingerprint(&a), 0x27d1_2444_feb6_3d06);
     }
 
     #[test]
@@ -136,6 +138,7 @@ mod tests {
         assert_eq!(figures_fingerprint(&titled), base, "title and revision are not figures");
         let mut changed = Vec::new();
         changed.push(Announcement { status: crate::model::Status::Unpublished, ..a.clone() });
+        changed.push(Announcement { tier: crate::model::Tier::Reported, ..a.clone() });
         let row = a.quotas[0].clone();
         for edit in [
             QuotaRow { stage: Stage::SmeltingSeparation, ..row.clone() },

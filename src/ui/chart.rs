@@ -8,18 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme::Theme;
+use crate::view::ChartColumn as Column;
 
 /// Glyphs per batch position, so segments stay distinguishable without colour.
 const GLYPHS: [&str; 4] = ["█", "▓", "▒", "░"];
-
-/// One column: a label under it and its stacked segments (batch label, tonnes) bottom up.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub label: String,
-    pub segments: Vec<(String, f64)>,
-    /// Marks a column whose figures are incomplete (withheld batches).
-    pub note: Option<&'static str>,
-}
 
 #[derive(Debug)]
 pub struct StackedBars<'a> {
@@ -58,13 +50,19 @@ impl Widget for StackedBars<'_> {
             let i = labels.iter().position(|l| l == label).unwrap_or(0) % GLYPHS.len();
             (GLYPHS[i], self.theme.batches[i])
         };
-        let legend_spans: Vec<Span> = labels
-            .iter()
-            .flat_map(|l| {
-                let (glyph, style) = style_of(l);
-                [Span::styled(glyph, style), Span::raw(format!(" {l}  "))]
-            })
-            .collect();
+        // Whole legend entries only, as many as fit.
+        let mut room = usize::from(area.width);
+        let mut legend_spans: Vec<Span> = Vec::new();
+        for l in &labels {
+            let (glyph, style) = style_of(l);
+            let text = format!(" {l}  ");
+            let needed = 1 + text.trim_end().chars().count();
+            if needed > room {
+                break;
+            }
+            room = room.saturating_sub(needed + 2);
+            legend_spans.extend([Span::styled(glyph, style), Span::raw(text)]);
+        }
         Line::from(legend_spans).render(Rect { height: 1, ..area }, buf);
 
         // Each column needs at least 3 cells and a gap; show the most recent that fit.

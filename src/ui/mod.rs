@@ -1,9 +1,11 @@
-//! Drawing: a pure function of [`State`]. No I/O, no analytics, no mutation; one module
-//! per view plus shared pieces (theme, stacked chart, table).
+//! Drawing: a pure function of the view layer's [`Screen`]. No I/O, no analytics, no
+//! mutation, and no knowledge of the state, the ledger or the store; one module per view
+//! plus shared pieces (theme, text fitting, stacked chart, table).
 
 mod chart;
 mod overview;
 mod table;
+mod text;
 pub mod theme;
 
 use ratatui::Frame;
@@ -11,22 +13,22 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::app::action::{Action, BINDINGS, Binding, hints};
-use crate::app::state::{State, View};
+use crate::view::{Body, Hint, Screen, Tone};
+use text::{fit, width};
 use theme::Theme;
 
 /// Below this the layout cannot show a table; a notice is drawn instead.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
-pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
+pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("terminal too small ({}x{}); need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let banner_height = u16::from(state.banner.is_some());
+    let banner_height = u16::from(screen.banner.is_some());
     let [top, banner, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_height),
@@ -34,71 +36,79 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    render_tabs(frame, top, state, theme);
-    if let Some(text) = &state.banner {
-        let line = Line::from(vec![
-            Span::styled(" ALERT ", theme.tab_active),
-            Span::styled(format!(" {text}"), theme.warning),
-            Span::styled("  (Esc dismisses)", theme.muted),
-        ]);
-        frame.render_widget(line, banner);
+    render_tabs(frame, top, screen, theme);
+    if let Some(text) = &screen.banner {
+        let spans = [
+            crate::view::Span::new(" ALERT ", Tone::Badge),
+            crate::view::Span::new(format!(" {text}"), Tone::Warning),
+            crate::view::Span::new("  (Esc dismisses)", Tone::Muted),
+        ];
+        frame.render_widget(text::line(&spans, theme, usize::from(banner.width)), banner);
     }
-    match state.view {
-        View::Overview => overview::render(frame, body, state, theme),
-        _ => table::render_view(frame, body, state, theme),
+    match &screen.body {
+        Body::Overview(overview) => overview::render(frame, body, overview, theme),
+        Body::Table(pane) => table::render_pane(frame, body, pane, theme),
     }
-    render_hints(frame, bottom, state, theme);
-    if state.help {
-        render_help(frame, area, theme);
+    render_hints(frame, bottom, screen, theme);
+    if let Some(help) = &screen.help {
+        render_help(frame, area, help, theme);
     }
-    if let Some(text) = &state.popup {
+    if let Some(text) = &screen.popup {
         render_popup(frame, area, "details (Esc to close)", text, theme);
     }
 }
 
-fn render_tabs(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let mut spans = vec![Span::styled(" quotawatch ", theme.title)];
-    for (n, view) in View::ALL.iter().enumerate() {
-        let style = if *view == state.view { theme.tab_active } else { theme.tab };
-        spans.push(Span::styled(format!(" {} {} ", n + 1, view.title()), style));
+/// The tabs, then the context (commodity, unit, stage, year) if it fits whole.
+/// On a narrow terminal the product's name gives way first, then the context shortens to
+/// commodity and year: what the figures are of matters more than whose tool it is.
+fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
+    let tabs: Vec<Span> = screen
+        .tabs
+        .iter()
+        .map(|tab| Span::styled(format!(" {} ", tab.label), if tab.active { theme.tab_active } else { theme.tab }))
+        .collect();
+    let name = Span::styled(" quotawatch ", theme.title);
+    let tabs_width: usize = tabs.iter().map(Span::width).sum();
+    let room = usize::from(area.width);
+    let options = [(true, &screen.context), (false, &screen.context), (false, &screen.short_context)];
+    let chosen = options.iter().find(|(named, context)| {
+        let named = if *named { name.width() } else { 0 };
+        named + tabs_width + 2 + width(context) <= room
+    });
+    let mut spans = Vec::new();
+    if chosen.is_none_or(|(named, _)| *named) && name.width() + tabs_width <= room {
+        spans.push(name);
     }
-    let context = format!(
-        "  {} · {} · {}",
-        state.current_commodity().map_or("no data", |c| c.as_str()),
-        state.stage.slug(),
-        state.year.map_or_else(|| "-".into(), |y| y.to_string())
-    );
-    spans.push(Span::styled(context, theme.muted));
+    spans.extend(tabs);
+    if let Some((_, context)) = chosen {
+        spans.push(Span::styled(format!("  {context}"), theme.muted));
+    }
     frame.render_widget(Line::from(spans), area);
 }
 
-fn render_hints(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let line = if state.filter_editing {
+fn render_hints(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
+    let line = if let Some(filter) = &screen.filter_prompt {
         Line::from(vec![
             Span::styled(" filter: ", theme.key),
-            Span::raw(format!("{}▏", state.filter)),
+            Span::raw(format!("{filter}▏")),
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ])
     } else {
-        // Whole hints only, as many as fit; "? help" always, since it leads to the rest.
-        let hint = |binding: &Binding| {
-            [
-                Span::styled(format!(" {}", binding.label), theme.key),
-                Span::styled(format!(" {} ", binding.help), theme.muted),
-            ]
+        // Whole hints only, as many as fit; the essential ones always.
+        let pair = |hint: &Hint| {
+            [Span::styled(format!(" {}", hint.keys), theme.key), Span::styled(format!(" {} ", hint.help), theme.muted)]
         };
-        let is_help = |b: &Binding| b.action == Action::ToggleHelp;
-        let reserved: usize = hints(state.view).filter(|b| is_help(b)).flat_map(hint).map(|s| s.width()).sum();
+        let pair_width = |hint: &Hint| pair(hint).iter().map(Span::width).sum::<usize>();
+        let reserved: usize = screen.hints.iter().filter(|h| h.essential).map(pair_width).sum();
         let mut room = usize::from(area.width).saturating_sub(reserved);
         let mut spans = Vec::new();
-        for binding in hints(state.view) {
-            let pair = hint(binding);
-            let width: usize = pair.iter().map(Span::width).sum();
-            if is_help(binding) {
-                spans.extend(pair);
-            } else if width <= room {
-                room -= width;
-                spans.extend(pair);
+        for hint in &screen.hints {
+            let w = pair_width(hint);
+            if hint.essential {
+                spans.extend(pair(hint));
+            } else if w <= room {
+                room -= w;
+                spans.extend(pair(hint));
             }
         }
         Line::from(spans)
@@ -113,18 +123,22 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
 }
 
-fn render_help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let lines: Vec<Line> = BINDINGS
+fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) {
+    let key_width = help.iter().map(|h| width(h.keys)).max().unwrap_or(0) + 2;
+    let lines: Vec<Line> = help
         .iter()
-        .map(|b| Line::from(vec![Span::styled(format!(" {:<7}", b.label), theme.key), Span::raw(b.help)]))
+        .map(|h| Line::from(vec![Span::styled(format!(" {:<key_width$}", h.keys), theme.key), Span::raw(h.help)]))
         .collect();
-    let popup = centered(area, 46, lines.len() as u16 + 2);
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
+    let footer = " ? or Esc closes · Ctrl-C quits ";
+    let popup_width = u16::try_from(widest.max(width(footer) + 2)).unwrap_or(u16::MAX);
+    let popup = centered(area, popup_width, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
                 .title(" keys ")
-                .title_bottom(Line::styled(" ? or Esc closes · Ctrl-C quits ", theme.muted))
+                .title_bottom(Line::styled(fit(footer, usize::from(popup.width.saturating_sub(2))), theme.muted))
                 .border_style(theme.border),
         ),
         popup,

@@ -1,23 +1,33 @@
-//! The overview: the latest announcement, both stages' totals with growth for the selected
-//! year, annual totals split by batch for the selected stage, growth by year, and the
-//! latest events.
+//! The overview, drawn from [`Overview`]:
+//!
+//! ```text
+//! ┌ Latest: rare-earths 2025 batch 1 · 2025-07-18 · figures withheld ─────────────────┐
+//! │ title of the latest announcement                                                  │
+//! ├ Mining 2024 ─────────────────────────┐┌ Smelting-separation 2024 ────────────────┤
+//! │ 270,000 t REO  +5.9%                 ││ 254,000 t REO  +4.2%                      │
+//! │ full year vs 2023 (255,000 t REO)    ││ ...                                       │
+//! │ batch 1 135,000 · batch 2 135,000    ││                                           │
+//! ├ Mining quota by year, split by batch ──────────────────┐┌ growth · t REO ─────────┤
+//! │ stacked bars, the most recent years that fit           ││ Year Tonnes YoY Basis   │
+//! ├ latest events ─────────────────────────────────────────┘└─────────────────────────┤
+//! │ 09:30:00 loaded   bundled: 42 announcements                                       │
+//! ```
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
-use super::chart::{Column, StackedBars};
+use super::chart::StackedBars;
 use super::table::render_table;
+use super::text::{self, fit, line};
 use super::theme::Theme;
-use crate::analytics::Measure;
-use crate::app::derived::stage_index;
-use crate::app::state::State;
-use crate::app::tables::{TableModel, TableRow, Tone, growth_cell, revision_note};
-use crate::format::thousands;
-use crate::model::{Stage, Status, batch_label};
+use crate::view::{Overview, StageBox};
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+/// The growth table's width: year, tonnes, growth and basis read whole at this width.
+const GROWTH_WIDTH: u16 = 46;
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Theme) {
     let events_height = if area.height >= 30 { 7 } else { 4 };
     let [latest, stats, middle, events] = Layout::vertical([
         Constraint::Length(2),
@@ -26,154 +36,37 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         Constraint::Length(events_height),
     ])
     .areas(area);
-    frame.render_widget(latest_line(state, theme), latest);
+    let width = usize::from(area.width);
+    let lines: Vec<Line> = overview.latest.iter().map(|l| line(l, theme, width)).collect();
+    frame.render_widget(Paragraph::new(lines), latest);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(stats);
-    render_stage_box(frame, left, state, Stage::Mining, theme);
-    render_stage_box(frame, right, state, Stage::SmeltingSeparation, theme);
-    let [chart, growth] = Layout::horizontal([Constraint::Fill(3), Constraint::Length(42)]).areas(middle);
-    render_chart(frame, chart, state, theme);
-    render_table(frame, growth, &growth_table(state), None, theme);
-    render_events(frame, events, state, theme);
-}
-
-fn latest_line<'a>(state: &State, theme: &Theme) -> Paragraph<'a> {
-    let Some(latest) = &state.derived.latest else {
-        return Paragraph::new(Line::styled(" No announcements loaded. Configure a source (see --help).", theme.muted));
-    };
-    let status = match latest.status {
-        Status::Published => Span::styled("published", theme.up),
-        Status::Unpublished => Span::styled("figures not published", theme.warning),
-    };
-    let mut first = vec![
-        Span::styled(" Latest: ", theme.muted),
-        Span::styled(latest.key.to_string(), theme.title),
-        Span::raw(format!(" · {} · ", latest.published.clone().unwrap_or_else(|| "date unknown".into()))),
-        status,
-    ];
-    if latest.revised {
-        first.push(Span::styled(" · revised", theme.warning));
-    }
-    let title = latest.title.clone().unwrap_or_default();
-    Paragraph::new(vec![Line::from(first), Line::styled(format!(" {title}"), theme.muted)])
-}
-
-fn render_stage_box(frame: &mut Frame<'_>, area: Rect, state: &State, stage: Stage, theme: &Theme) {
-    let unit = state.current_commodity().map_or("t", |c| c.unit());
-    let year = state.year.unwrap_or_default();
-    let selected = if state.stage == stage { theme.title } else { theme.muted };
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {} {year} ", stage.label()), selected))
-        .border_style(theme.border);
-    let point = state.derived.year_point(stage, year);
-    let lines = match point.and_then(|p| p.tonnes.map(|t| (p, t))) {
-        None => vec![Line::styled("no published figure", theme.muted)],
-        Some((point, tonnes)) => {
-            let (growth, tone) = growth_cell(point.growth.as_ref());
-            let basis = point.growth.as_ref().map_or_else(
-                || "no like-for-like comparison".to_owned(),
-                |g| format!("{} vs {} ({} {unit})", g.basis.label(), g.compared_year, thousands(g.previous_tonnes)),
-            );
-            let batches = state
-                .derived
-                .batches_used(stage, year)
-                .map(|b| {
-                    let text = match b.tonnes {
-                        Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
-                        None => format!("{} unpublished", batch_label(b.batch)),
-                    };
-                    match revision_note(state, year, b.batch, &Measure::Stage(stage)) {
-                        Some(note) => format!("{text} ({note})"),
-                        None => text,
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" · ");
-            let mut headline =
-                vec![Span::styled(format!("{} {unit}", thousands(tonnes)), theme.title), Span::raw("  ")];
-            headline.push(Span::styled(growth, theme.tone(tone)));
-            if point.partial {
-                headline.push(Span::styled("  partial", theme.warning));
-            }
-            if point.conflict {
-                headline.push(Span::styled("  full-year issue beside batches: full year used", theme.warning));
-            }
-            vec![Line::from(headline), Line::styled(basis, theme.muted), Line::styled(batches, theme.muted)]
-        }
-    };
-    frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-fn render_chart(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let mut columns: Vec<Column> = Vec::new();
-    for year in &state.derived.years {
-        let mut column = Column { label: year.to_string(), segments: Vec::new(), note: None };
-        for point in state.derived.batches_used(state.stage, *year) {
-            match point.tonnes {
-                Some(t) => column.segments.push((batch_label(point.batch), t)),
-                None if point.status == Status::Unpublished => column.note = Some("n/p"),
-                None => {}
-            }
-        }
-        columns.push(column);
-    }
-    let block = Block::bordered()
-        .title(format!(" {} quota by year, split by batch (s: switch stage) ", state.stage.label()))
-        .border_style(theme.border);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    frame.render_widget(StackedBars { columns: &columns, theme }, inner);
-}
-
-fn growth_table(state: &State) -> TableModel {
-    let unit = state.current_commodity().map_or("t", |c| c.unit());
-    let rows = state.derived.stage_years[stage_index(state.stage)]
-        .iter()
-        .rev()
-        .map(|p| {
-            let tonnes = match p.tonnes {
-                Some(t) => (thousands(t), Tone::Normal),
-                None if p.partial => ("withheld".into(), Tone::Warning),
-                None => ("-".into(), Tone::Muted),
-            };
-            let basis = p.growth.map_or_else(|| "-".into(), |g| g.basis.slug());
-            TableRow {
-                key: p.year.to_string(),
-                cells: vec![
-                    (p.year.to_string(), Tone::Normal),
-                    tonnes,
-                    growth_cell(p.growth.as_ref()),
-                    (basis, Tone::Muted),
-                ],
-            }
-        })
-        .collect();
-    TableModel {
-        title: format!("growth · {unit}"),
-        header: ["Year", "Tonnes", "YoY", "Basis"].map(String::from).to_vec(),
-        widths: vec![4, 9, 7, 10],
-        right_aligned: vec![false, true, true, false],
-        rows,
-        empty: "No figures.".into(),
-    }
-}
-
-fn render_events(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let visible = area.height.saturating_sub(2) as usize;
-    let lines: Vec<Line> = state
-        .log
-        .iter()
-        .rev()
-        .take(visible)
-        .map(|e| {
-            Line::from(vec![
-                Span::styled(format!(" {} ", e.at.format("%H:%M:%S")), theme.muted),
-                Span::styled(format!("{:<9}", e.kind.label()), theme.key),
-                Span::raw(e.text.clone()),
-            ])
-        })
-        .collect();
+    render_stage_box(frame, left, &overview.stages[0], theme);
+    render_stage_box(frame, right, &overview.stages[1], theme);
+    let [chart, growth] = Layout::horizontal([Constraint::Fill(3), Constraint::Length(GROWTH_WIDTH)]).areas(middle);
+    let room = usize::from(chart.width.saturating_sub(4));
+    let title =
+        if text::width(&overview.chart.title) <= room { &overview.chart.title } else { &overview.chart.short_title };
+    let title = fit(title, room);
+    let block = Block::bordered().title(format!(" {title} ")).border_style(theme.border);
+    let inner = block.inner(chart);
+    frame.render_widget(block, chart);
+    frame.render_widget(StackedBars { columns: &overview.chart.columns, theme }, inner);
+    render_table(frame, growth, &overview.growth, None, theme);
+    let inner_width = usize::from(events.width.saturating_sub(2));
+    let visible = usize::from(events.height.saturating_sub(2));
+    let lines: Vec<Line> = overview.events.iter().take(visible).map(|l| line(l, theme, inner_width)).collect();
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" latest events ").border_style(theme.border)),
-        area,
+        events,
     );
+}
+
+fn render_stage_box(frame: &mut Frame<'_>, area: Rect, stage: &StageBox, theme: &Theme) {
+    let style = if stage.selected { theme.title } else { theme.muted };
+    let inner = usize::from(area.width.saturating_sub(2));
+    let block = Block::bordered()
+        .title(ratatui::text::Span::styled(format!(" {} ", fit(&stage.title, inner.saturating_sub(2))), style))
+        .border_style(theme.border);
+    let lines: Vec<Line> = stage.lines.iter().map(|l| line(l, theme, inner)).collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

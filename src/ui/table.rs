@@ -1,102 +1,189 @@
-//! Table views (Stages at every drill level, Producers, Sources, Log) drawn from the
-//! [`TableModel`] that `app::tables` builds, so what is drawn is what keys act on.
+//! Table views (Stages at every drill level, Producers, Sources, Log, the overview's growth
+//! table) drawn from the view layer's [`TableView`]. Column widths come from the cells and
+//! the space there is, as bottom does: every column gets its widest cell when it fits; when
+//! it does not, the free-text columns give up room first, then the others in proportion,
+//! and any cut text ends in "…".
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::chart::{Column, StackedBars};
+use super::chart::StackedBars;
+use super::text::{self, fit, width};
 use super::theme::Theme;
-use crate::app::state::{Level, State, View};
-use crate::app::tables::{TableModel, current_table};
-use crate::app::update::selected_row;
-use crate::model::batch_label;
+use crate::view::{Align, Column, TablePane, TableView};
 
-pub fn render_view(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    let Some(model) = current_table(state) else { return };
-    let (table_area, side) = match state.level() {
-        Level::History { points, .. } if state.view == View::Stages && area.width >= 100 => {
-            let [left, right] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
-            (left, Some((right, points)))
-        }
-        _ => (area, None),
-    };
-    let area = if state.view == View::Stages {
-        let [crumb, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(table_area);
-        frame.render_widget(breadcrumb(state, theme), crumb);
-        rest
+/// Cells between columns.
+const SPACING: u16 = 2;
+/// A free-text column is not squeezed below this (or its header, if narrower).
+const FLEX_MIN: usize = 12;
+/// Below this, a holder's history chart is not worth drawing beside the table.
+const CHART_MIN_WIDTH: u16 = 30;
+
+pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &Theme) {
+    let area = if pane.breadcrumb.is_empty() {
+        area
     } else {
-        table_area
+        // The breadcrumb spans the whole width, above the table and the chart.
+        let [crumb, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        frame.render_widget(breadcrumb(&pane.breadcrumb, theme, usize::from(crumb.width)), crumb);
+        rest
     };
-    render_table(frame, area, &model, Some(selected_row(state, model.rows.len())), theme);
-    if let Some((chart_area, points)) = side {
-        let columns: Vec<Column> = points.iter().fold(Vec::<Column>::new(), |mut columns, p| {
-            let label = p.year.to_string();
-            let segment = (batch_label(p.batch), p.tonnes.unwrap_or(0.0));
-            match columns.last_mut() {
-                Some(last) if last.label == label => last.segments.push(segment),
-                _ => columns.push(Column { label, segments: vec![segment], note: None }),
-            }
-            columns
-        });
-        let block = Block::bordered().title(" by year and batch ").border_style(theme.border);
+    let Some(chart) = &pane.chart else {
+        render_table(frame, area, &pane.table, Some(pane.selected), theme);
+        return;
+    };
+    // The table takes what its columns need; the chart, what is left, if that is enough.
+    let wanted = table_width(&pane.table);
+    let (table_area, chart_area) = if area.width.saturating_sub(wanted) >= CHART_MIN_WIDTH {
+        let [left, right] = Layout::horizontal([Constraint::Length(wanted), Constraint::Fill(1)]).areas(area);
+        (left, Some(right))
+    } else {
+        (area, None)
+    };
+    render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
+    if let Some(chart_area) = chart_area {
+        let room = usize::from(chart_area.width.saturating_sub(4));
+        let title = if width(&chart.title) <= room { &chart.title } else { &chart.short_title };
+        let block = Block::bordered().title(format!(" {} ", fit(title, room))).border_style(theme.border);
         let inner = block.inner(chart_area);
         frame.render_widget(block, chart_area);
-        frame.render_widget(StackedBars { columns: &columns, theme }, inner);
+        frame.render_widget(StackedBars { columns: &chart.columns, theme }, inner);
     }
 }
 
-fn breadcrumb<'a>(state: &State, theme: &Theme) -> Line<'a> {
-    let mut parts = vec![format!(
-        "{} {}",
-        state.current_commodity().map_or("", |c| c.as_str()),
-        state.year.map_or_else(|| "-".into(), |y| y.to_string())
-    )];
-    for level in state.drill.iter().skip(1) {
-        match level {
-            Level::Categories { stage, .. } => parts.push(stage.slug().into()),
-            Level::Holders { category, .. } => parts.push(category.clone()),
-            Level::History { holder, .. } => parts.push(holder.clone()),
-            Level::Stages { .. } => {}
-        }
-    }
-    let mut spans = vec![Span::styled(" ", theme.muted)];
+fn breadcrumb(parts: &[String], theme: &Theme, max: usize) -> Line<'static> {
+    let mut spans = vec![crate::view::Span::new(" ", crate::view::Tone::Muted)];
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" › ", theme.muted));
+            spans.push(crate::view::Span::new(" › ", crate::view::Tone::Muted));
         }
-        let style = if i + 1 == parts.len() { theme.title } else { theme.muted };
-        spans.push(Span::styled(part.clone(), style));
+        let tone = if i + 1 == parts.len() { crate::view::Tone::Title } else { crate::view::Tone::Muted };
+        spans.push(crate::view::Span::new(part.clone(), tone));
     }
-    Line::from(spans)
+    text::line(&spans, theme, max)
+}
+
+/// The width the table wants: its widest cells, spacing, borders and padding (or its title, if wider).
+fn table_width(table: &TableView) -> u16 {
+    let natural = natural_widths(table);
+    let columns: usize = natural.iter().sum::<usize>() + usize::from(SPACING) * natural.len().saturating_sub(1);
+    let title = width(&table.title) + 2;
+    u16::try_from(columns.max(title) + 4).unwrap_or(u16::MAX)
+}
+
+/// Each column's widest cell or header.
+fn natural_widths(table: &TableView) -> Vec<usize> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let cells = table.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| width(&c.text));
+            cells.chain([width(&column.header)]).max().unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Column widths for `available` cells (spacing included): see the module comment.
+pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Vec<usize> {
+    let mut widths = natural.to_vec();
+    let spacing = usize::from(SPACING) * columns.len().saturating_sub(1);
+    let total = |w: &[usize]| w.iter().sum::<usize>() + spacing;
+    if total(&widths) <= available {
+        // Room to spare goes to the free-text column, so it reads whole.
+        if let Some(flex) = columns.iter().position(|c| c.flex) {
+            widths[flex] += available - total(&widths);
+        }
+        return widths;
+    }
+    let header = |i: usize| width(&columns[i].header);
+    // Free text first, down to a readable minimum.
+    for (i, column) in columns.iter().enumerate() {
+        let over = total(&widths).saturating_sub(available);
+        if column.flex && over > 0 {
+            let floor = FLEX_MIN.max(header(i)).min(natural[i]);
+            widths[i] -= over.min(widths[i] - floor);
+        }
+    }
+    // Then the other columns in proportion to what they have above their header's width,
+    // and last, if still short, the free text too.
+    for include_flex in [false, true] {
+        let over = total(&widths).saturating_sub(available);
+        if over == 0 {
+            break;
+        }
+        let spare: Vec<usize> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if columns[i].flex && !include_flex { 0 } else { w.saturating_sub(header(i).max(3)) })
+            .collect();
+        let all: usize = spare.iter().sum();
+        let mut left = over.min(all);
+        for (i, s) in spare.iter().enumerate() {
+            let cut = (over * s).div_ceil(all.max(1)).min(*s).min(left);
+            widths[i] -= cut;
+            left -= cut;
+        }
+    }
+    widths
 }
 
 /// Draws `model`; `selected` highlights a row (and scrolls to it), `None` shows the top.
-pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableModel, selected: Option<usize>, theme: &Theme) {
-    let block = Block::bordered().title(format!(" {} ", model.title)).border_style(theme.border);
+pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, selected: Option<usize>, theme: &Theme) {
+    let title = fit(&model.title, usize::from(area.width.saturating_sub(4)));
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(theme.border)
+        .padding(ratatui::widgets::Padding::horizontal(1));
     if model.rows.is_empty() {
-        frame.render_widget(Paragraph::new(Text::styled(model.empty.clone(), theme.muted)).block(block), area);
+        let empty = fit(&model.empty, usize::from(area.width.saturating_sub(2)));
+        frame.render_widget(Paragraph::new(Text::styled(empty, theme.muted)).block(block), area);
         return;
     }
-    let align = |text: String, right: bool| {
-        if right { Line::from(text).right_aligned() } else { Line::from(text) }
+    let inner = usize::from(area.width.saturating_sub(4));
+    let widths = fit_widths(&model.columns, &natural_widths(model), inner);
+    let cell = |text: &str, column: &Column, w: usize| {
+        let line = Line::from(fit(text, w));
+        if column.align == Align::Right { line.right_aligned() } else { line }
     };
-    let header =
-        Row::new(model.header.iter().zip(&model.right_aligned).map(|(h, right)| Cell::from(align(h.clone(), *right))))
-            .style(theme.header);
+    let header = Row::new(model.columns.iter().zip(&widths).map(|(c, w)| Cell::from(cell(&c.header, c, *w))))
+        .style(theme.header);
     let rows = model.rows.iter().map(|row| {
         Row::new(
             row.cells
                 .iter()
-                .zip(&model.right_aligned)
-                .map(|((text, tone), right)| Cell::from(align(text.clone(), *right)).style(theme.tone(*tone))),
+                .zip(model.columns.iter().zip(&widths))
+                .map(|(span, (column, w))| Cell::from(cell(&span.text, column, *w)).style(theme.tone(span.tone))),
         )
     });
-    // A width of 0 marks the column that takes the remaining space.
-    let widths = model.widths.iter().map(|w| if *w == 0 { Constraint::Fill(1) } else { Constraint::Length(*w) });
-    let table =
-        Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected).column_spacing(2);
+    let constraints = widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX)));
+    let table = Table::new(rows, constraints)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.selected)
+        .column_spacing(SPACING);
     let mut table_state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_get_their_widest_cell_and_the_free_text_column_the_rest() {
+        let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 100), [19, 7, 70]);
+    }
+
+    #[test]
+    fn short_of_room_the_free_text_column_gives_way_first_then_the_others() {
+        let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 50), [19, 7, 20]);
+        let squeezed = fit_widths(&columns, &[19, 7, 30], 30);
+        assert_eq!(squeezed[2], 12, "the free text keeps a readable minimum");
+        assert!(squeezed.iter().sum::<usize>() + 4 <= 30, "{squeezed:?}");
+    }
 }

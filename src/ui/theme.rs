@@ -4,7 +4,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::app::tables::Tone;
+use crate::view::Tone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -74,6 +74,9 @@ impl Theme {
             Tone::Up => self.up,
             Tone::Down => self.down,
             Tone::Warning => self.warning,
+            Tone::Title => self.title,
+            Tone::Key => self.key,
+            Tone::Badge => self.tab_active,
         }
     }
 }

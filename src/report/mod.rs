@@ -1,7 +1,12 @@
 //! Headless output of the figures: `quotawatch report` as an aligned table, CSV or JSON.
 //!
 //! The CSV headers and JSON keys are a contract that scripts rely on; see README.md.
+//! The table format adds each figure's tier (how authoritative it is); CSV and JSON keep
+//! their documented columns, in which tonnes are in the commodity's unit (README.md).
 
+mod notes;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
@@ -9,7 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::analytics::{self, CommodityHistory, Growth, Measure};
 use crate::format::{pct_plain, pct_signed, plain_number, round_pct, thousands};
 use crate::ledger::Ledger;
-use crate::model::{Commodity, Stage};
+use crate::model::{Announcement, Commodity, Stage, Tier};
 
 /// What one row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,21 +66,60 @@ pub fn render(ledger: &Ledger, by: By, filter: &Filter, format: OutputFormat) ->
     let histories = CommodityHistory::build_all(ledger.current());
     let selected: Vec<_> =
         histories.iter().filter(|h| filter.commodity.as_ref().is_none_or(|c| c == h.commodity)).collect();
+    let tiers = Tiers::new(ledger);
     let table = match by {
-        By::Year => by_year(&selected, filter),
-        By::Batch => by_batch(&selected, filter),
-        By::Holder => by_holder(&selected, filter),
+        By::Year => by_year(&selected, filter, &tiers),
+        By::Batch => by_batch(&selected, filter, &tiers),
+        By::Holder => by_holder(&selected, filter, &tiers),
     };
     match format {
         OutputFormat::Csv => to_csv(&table),
         OutputFormat::Json => to_json(&table),
         OutputFormat::Table => {
             let mut out = to_text(&table);
-            out.push_str(&notes(ledger, &selected, filter));
+            let weaker_tier_shown =
+                table.rows.iter().any(|row| matches!(row.last(), Some(Cell::Text(t)) if t != Tier::Official.slug()));
+            out.push_str(&notes::notes(ledger, &selected, filter, weaker_tier_shown));
             out
         }
     }
 }
+
+/// The current announcements by commodity and year, to say which tier a figure is.
+struct Tiers<'l> {
+    by_year: BTreeMap<(&'l Commodity, u16), Vec<&'l Announcement>>,
+}
+
+impl<'l> Tiers<'l> {
+    fn new(ledger: &'l Ledger) -> Self {
+        let mut by_year: BTreeMap<_, Vec<_>> = BTreeMap::new();
+        for a in ledger.current() {
+            by_year.entry((&a.key.commodity, a.key.year)).or_default().push(a);
+        }
+        Tiers { by_year }
+    }
+
+    /// The tier of a figure of `year` (of one `batch`, or summed over the year): a sum is
+    /// only as good as the weakest figure in it.
+    fn of(&self, commodity: &Commodity, year: u16, batch: Option<u8>, measure: &Measure<'_>) -> Tier {
+        self.by_year
+            .get(&(commodity, year))
+            .into_iter()
+            .flatten()
+            .filter(|a| batch.is_none_or(|b| a.key.batch == b) && measure.value(a).is_some())
+            .map(|a| a.tier)
+            .min()
+            .unwrap_or_default()
+    }
+}
+
+/// The tier cell that ends every row.
+fn tier_cell(tier: Tier) -> Cell {
+    Cell::Text(tier.slug().to_owned())
+}
+
+/// The column only the table format shows: CSV and JSON columns are a contract for scripts.
+const TIER_COLUMN: &str = "tier";
 
 fn stages(filter: &Filter) -> Vec<Stage> {
     Stage::ALL.into_iter().filter(|s| filter.stage.is_none_or(|f| f == *s)).collect()
@@ -85,7 +129,7 @@ fn growth_cells(growth: Option<Growth>) -> [Cell; 2] {
     [Cell::Growth(growth.map(|g| g.pct)), Cell::Optional(growth.map(|g| g.basis.slug()))]
 }
 
-fn by_year(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
+fn by_year(histories: &[&CommodityHistory<'_>], filter: &Filter, tiers: &Tiers<'_>) -> Table {
     let mut rows = Vec::new();
     for h in histories {
         for point in stages(filter)
@@ -101,14 +145,15 @@ fn by_year(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
                 Cell::Tonnes(tonnes, h.commodity.unit()),
             ];
             row.extend(growth_cells(p.growth));
+            row.push(tier_cell(tiers.of(h.commodity, p.year, None, &Measure::Stage(stage))));
             rows.push(row);
         }
     }
     sort_rows(&mut rows, &[0, 1, 2]);
-    Table { columns: &["commodity", "year", "stage", "tonnes", "yoy_pct", "basis"], rows }
+    Table { columns: &["commodity", "year", "stage", "tonnes", "yoy_pct", "basis", "tier"], rows }
 }
 
-fn by_batch(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
+fn by_batch(histories: &[&CommodityHistory<'_>], filter: &Filter, tiers: &Tiers<'_>) -> Table {
     let mut rows = Vec::new();
     for h in histories {
         for stage in stages(filter) {
@@ -122,15 +167,17 @@ fn by_batch(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
                     Cell::Tonnes(tonnes, h.commodity.unit()),
                 ];
                 row.extend(growth_cells(p.growth));
+                let tier = tiers.of(h.commodity, p.year, Some(p.batch), &Measure::Stage(stage));
+                row.push(tier_cell(tier));
                 rows.push(row);
             }
         }
     }
     sort_rows(&mut rows, &[0, 1, 2, 3]);
-    Table { columns: &["commodity", "year", "batch", "stage", "tonnes", "yoy_pct", "basis"], rows }
+    Table { columns: &["commodity", "year", "batch", "stage", "tonnes", "yoy_pct", "basis", "tier"], rows }
 }
 
-fn by_holder(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
+fn by_holder(histories: &[&CommodityHistory<'_>], filter: &Filter, tiers: &Tiers<'_>) -> Table {
     let mut rows = Vec::new();
     for h in histories {
         for stage in stages(filter) {
@@ -138,7 +185,9 @@ fn by_holder(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
                 if filter.year.is_some_and(|y| y != r.year) {
                     continue;
                 }
-                rows.push(vec![
+                let measure = Measure::Holder { stage, category: None, holder: &r.holder };
+                let tier = tiers.of(h.commodity, r.year, None, &measure);
+                let mut row = vec![
                     Cell::Text(h.commodity.to_string()),
                     Cell::Int(r.year.into()),
                     Cell::Text(stage.slug().into()),
@@ -146,12 +195,14 @@ fn by_holder(histories: &[&CommodityHistory<'_>], filter: &Filter) -> Table {
                     Cell::Tonnes(r.tonnes, h.commodity.unit()),
                     Cell::Pct(r.share_pct),
                     Cell::Growth(r.growth.map(|g| g.pct)),
-                ]);
+                ];
+                row.push(tier_cell(tier));
+                rows.push(row);
             }
         }
     }
     sort_rows(&mut rows, &[0, 1, 2, 3]);
-    Table { columns: &["commodity", "year", "stage", "holder", "tonnes", "share_pct", "yoy_pct"], rows }
+    Table { columns: &["commodity", "year", "stage", "holder", "tonnes", "share_pct", "yoy_pct", "tier"], rows }
 }
 
 /// Orders rows by the given key columns (commodity, year, ... ) so output is stable.
@@ -177,11 +228,17 @@ fn csv_value(cell: &Cell) -> String {
     }
 }
 
+/// How many leading columns CSV and JSON carry: all but the table's tier column (the last).
+fn script_columns(table: &Table) -> usize {
+    table.columns.iter().position(|c| *c == TIER_COLUMN).unwrap_or(table.columns.len())
+}
+
 fn to_csv(table: &Table) -> String {
+    let n = script_columns(table);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let written = writer
-        .write_record(table.columns)
-        .and_then(|()| table.rows.iter().try_for_each(|row| writer.write_record(row.iter().map(csv_value))));
+        .write_record(&table.columns[..n])
+        .and_then(|()| table.rows.iter().try_for_each(|row| writer.write_record(row[..n].iter().map(csv_value))));
     debug_assert!(written.is_ok(), "writing CSV to memory cannot fail");
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -198,12 +255,13 @@ fn json_value(cell: &Cell) -> Value {
 }
 
 fn to_json(table: &Table) -> String {
+    let n = script_columns(table);
     let rows: Vec<Value> = table
         .rows
         .iter()
         .map(|row| {
             let object: Map<String, Value> =
-                table.columns.iter().zip(row).map(|(name, cell)| ((*name).to_owned(), json_value(cell))).collect();
+                table.columns[..n].iter().zip(row).map(|(name, cell)| ((*name).to_owned(), json_value(cell))).collect();
             Value::Object(object)
         })
         .collect();
@@ -227,9 +285,10 @@ fn to_text(table: &Table) -> String {
     if table.rows.is_empty() {
         return "No figures match.\n".into();
     }
+    let columns = table.columns;
     let cells: Vec<Vec<String>> = table.rows.iter().map(|row| row.iter().map(text_value).collect()).collect();
-    let widths: Vec<usize> = (0..table.columns.len())
-        .map(|i| cells.iter().map(|r| r[i].chars().count()).chain([table.columns[i].len()]).max().unwrap_or(0))
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|i| cells.iter().map(|r| r[i].chars().count()).chain([columns[i].len()]).max().unwrap_or(0))
         .collect();
     let numeric: Vec<bool> = table.rows[0]
         .iter()
@@ -244,46 +303,9 @@ fn to_text(table: &Table) -> String {
             .collect();
         let _ = writeln!(out, "{}", padded.join("  ").trim_end());
     };
-    line(&mut table.columns.iter().copied());
+    line(&mut columns.iter().copied());
     for row in &cells {
         line(&mut row.iter().map(String::as_str));
-    }
-    out
-}
-
-/// Notes under the table: unpublished batches, revisions, conflicts and data-quality flags.
-fn notes(ledger: &Ledger, histories: &[&CommodityHistory<'_>], filter: &Filter) -> String {
-    let mut notes = Vec::new();
-    for h in histories {
-        for flag in analytics::quality_flags(h) {
-            let stage_matches = flag.stage().zip(filter.stage).is_none_or(|(flag, wanted)| flag == wanted);
-            if filter.year.is_none_or(|y| flag.year() == y) && stage_matches {
-                notes.push(flag.to_string());
-            }
-        }
-    }
-    for (key, entry) in ledger.entries() {
-        let selected = histories.iter().any(|h| *h.commodity == key.commodity);
-        if !selected || filter.year.is_some_and(|y| y != key.year) {
-            continue;
-        }
-        if entry.is_revised() {
-            notes.push(format!(
-                "{key}: revised (now revision {} from {})",
-                entry.current().announcement.revision,
-                entry.current().origin.source
-            ));
-        }
-        for conflict in entry.conflicts() {
-            notes.push(format!("{key}: sources disagree; {} wins over {}", conflict.winner, conflict.loser));
-        }
-    }
-    if notes.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\nNotes:\n");
-    for note in notes {
-        let _ = writeln!(out, "  - {note}");
     }
     out
 }

@@ -1,0 +1,186 @@
+//! The one event loop, generic over the ratatui backend: the binary runs it on crossterm,
+//! tests on `TestBackend` with scripted messages (keys, source events, signals, ticks)
+//! through [`Dashboard::sender`], and both go through the same [`Dashboard::handle`]:
+//! update, drain every pending message, carry out the effects, and only then look at quit,
+//! so nothing merged in the same drain as a `q` is lost. On the way out, whatever a busy
+//! store held back is flushed before the caller restores the terminal.
+
+use std::io;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+
+use super::effects::{Alerter, Effect, Executor, FLUSH_PATIENCE};
+use super::state::State;
+use super::update::{Msg, update};
+use crate::config::Config;
+use crate::sources::spawn_pollers;
+use crate::store::Store;
+use crate::ui::{self, theme::Theme};
+use crate::view::{self, Screen};
+
+/// The running dashboard: its state, the screen built from it, and what carries out effects.
+#[derive(Debug)]
+pub struct Dashboard {
+    state: State,
+    screen: Screen,
+    executor: Executor,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+    theme: &'static Theme,
+    dirty: bool,
+    rings: usize,
+}
+
+impl Dashboard {
+    /// Starts the pollers and the alert workers, and writes the start-up log lines. Must be
+    /// called inside a tokio runtime.
+    pub fn start(mut state: State, config: &Config, store: Option<Store>, theme: &'static Theme) -> Dashboard {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let source_tx = tx.clone();
+        let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+        let alerter = Alerter::start(&config.alerts, tx.clone());
+        let executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
+        let effects = state.take_effects();
+        let screen = view::build(&state);
+        let mut dashboard = Dashboard { state, screen, executor, tx, rx, theme, dirty: true, rings: 0 };
+        dashboard.carry_out(effects);
+        dashboard
+    }
+
+    /// Where terminal input, signals and tests send their messages.
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The screen as last built from the state.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// How many times the bell was asked for.
+    pub fn rings(&self) -> usize {
+        self.rings
+    }
+
+    /// Versions merged and not yet in the store.
+    pub fn unsaved(&self) -> usize {
+        self.executor.unsaved()
+    }
+
+    /// `msg`, then every message already waiting, through `update`; then their effects, and
+    /// what those report back, until nothing is left. One redraw for the whole burst.
+    pub fn handle(&mut self, msg: Msg) {
+        let mut effects = Vec::new();
+        let mut changed = self.apply(msg, &mut effects);
+        while let Ok(msg) = self.rx.try_recv() {
+            changed |= self.apply(msg, &mut effects);
+        }
+        while !effects.is_empty() {
+            let notes = self.carry_out(std::mem::take(&mut effects));
+            for note in notes {
+                changed |= self.apply(note, &mut effects);
+            }
+        }
+        if changed {
+            self.screen = view::build(&self.state);
+            self.dirty = true;
+        }
+    }
+
+    fn apply(&mut self, msg: Msg, effects: &mut Vec<Effect>) -> bool {
+        let step = update(&mut self.state, msg);
+        effects.extend(step.effects);
+        step.redraw
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>) -> Vec<Msg> {
+        let done = self.executor.carry_out(effects, &self.state.ledger);
+        if done.ring {
+            self.rings += 1;
+        }
+        done.notes
+    }
+
+    /// Runs until the trader quits or a signal arrives, then flushes the store. `ring`
+    /// rings the terminal's bell (the binary writes BEL; tests count [`Dashboard::rings`]).
+    pub async fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>, ring: fn(&mut B)) -> io::Result<()> {
+        let result = self.run_until(terminal, State::quitting, ring).await;
+        let flushed = self.executor.flush(&self.state.ledger, FLUSH_PATIENCE);
+        tracing::info!("dashboard closed");
+        result?;
+        flushed.map_err(io::Error::other)
+    }
+
+    /// Runs the loop until `done(state)` holds (checked after each burst), or every sender
+    /// is gone. Does not flush: [`Dashboard::run`] does, on the way out.
+    pub async fn run_until<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        done: impl Fn(&State) -> bool,
+        ring: fn(&mut B),
+    ) -> io::Result<()> {
+        let mut clock = tokio::time::interval(Duration::from_secs(1));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut rung = self.rings;
+        loop {
+            if self.rings != rung {
+                rung = self.rings;
+                ring(terminal.backend_mut());
+            }
+            self.draw(terminal)?;
+            if done(&self.state) {
+                return Ok(());
+            }
+            let msg = tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    Some(msg) => msg,
+                    None => return Ok(()),
+                },
+                // Once a second: ages and countdowns in the Sources view, stale sources anywhere.
+                // `update` asks for a redraw only when something visible moved.
+                _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
+            };
+            self.handle(msg);
+        }
+    }
+
+    /// Draws the screen if it changed since the last frame.
+    pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()> {
+        if self.dirty {
+            terminal.draw(|frame| ui::render(frame, &self.screen, self.theme)).map_err(io_error)?;
+            self.dirty = false;
+            panic_if_a_test_asks();
+        }
+        Ok(())
+    }
+
+    /// Marks the screen for redrawing (after a resize the backend cleared it).
+    pub fn redraw(&mut self) {
+        self.dirty = true;
+    }
+
+    /// The way out without the loop: flushes every pending store write.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.executor.flush(&self.state.ledger, FLUSH_PATIENCE)
+    }
+}
+
+fn io_error<E: std::fmt::Display>(error: E) -> io::Error {
+    io::Error::other(error.to_string())
+}
+
+/// A panic inside the loop, once the terminal is set up, when `QUOTAWATCH_TEST_PANIC` is set:
+/// how the tests check that a panic hands the terminal back. Debug builds only.
+fn panic_if_a_test_asks() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("QUOTAWATCH_TEST_PANIC").is_some() {
+        panic!("QUOTAWATCH_TEST_PANIC is set: panicking inside the event loop");
+    }
+}

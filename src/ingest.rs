@@ -1,0 +1,260 @@
+//! The one use case behind every start: read the bundled history, the stored history and
+//! every configured source, merge them in configuration order, and record each accepted
+//! version in the store. The dashboard's start-up and the headless commands (`report`,
+//! `history`, `export`) share it, so they agree on what the history is.
+//!
+//! Sources only read ([`crate::sources`]); the ledger only merges; the store only keeps.
+//! This module is where the three meet.
+
+use chrono::{DateTime, Utc};
+
+use crate::bundled;
+use crate::config::{Config, SourceConfig, SourceKind};
+use crate::feed::{self, AnnouncementError, ParsedFeed};
+use crate::ledger::{Ledger, MergeOutcome, Origin};
+use crate::sources::{SourceError, read_bytes, read_file, read_once};
+use crate::store::{DocumentSeen, Store, StoreError};
+
+/// What one source contributed to a load.
+#[derive(Debug)]
+pub struct SourceReport {
+    pub name: String,
+    /// Conflict priority: the position in the configuration (the bundled history comes last).
+    pub rank: usize,
+    pub kind: &'static str,
+    pub location: String,
+    pub enabled: bool,
+    pub accepted: usize,
+    pub rejected: Vec<AnnouncementError>,
+    /// Set when the source could not be read or its document was rejected whole.
+    pub failure: Option<SourceError>,
+    /// How many merges changed, revised, outdated or conflicted (per [`MergeOutcome`]).
+    pub outcomes: Vec<MergeOutcome>,
+    /// A source left for the pollers (network, or a file the dashboard reads in the
+    /// background): not read yet.
+    pub pending: bool,
+    /// How often the dashboard polls it; `None` for the bundled history.
+    pub interval: Option<std::time::Duration>,
+}
+
+/// The ledger after one pass over the bundled history and every enabled source.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub ledger: Ledger,
+    /// The bundled history first (when included), then the sources in configuration order.
+    pub sources: Vec<SourceReport>,
+    /// How many versions came from the history store.
+    pub from_store: usize,
+    /// Stored rows that could not be read (left in the store), named by row.
+    pub unreadable: Vec<String>,
+    /// What went wrong with the store (reading it, or saving to it).
+    pub store_errors: Vec<StoreError>,
+}
+
+impl Loaded {
+    pub fn failures(&self) -> impl Iterator<Item = (&str, &SourceError)> {
+        self.sources.iter().filter_map(|s| s.failure.as_ref().map(|f| (s.name.as_str(), f)))
+    }
+
+    pub fn rejected(&self) -> impl Iterator<Item = &AnnouncementError> {
+        self.sources.iter().flat_map(|s| &s.rejected)
+    }
+}
+
+/// One pass: the bundled history (unless `include_bundled` is false), then each enabled source.
+///
+/// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
+pub fn load_once(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
+    load(config, &LoadOptions { bundled: include_bundled, network: true, files: true, sources: true }, None, now)
+}
+
+/// The same pass without network sources: the dashboard starts from this at once and lets
+/// its pollers fetch the network sources, so nothing on screen waits on the network.
+pub fn load_local(config: &Config, include_bundled: bool, now: DateTime<Utc>) -> Loaded {
+    load(config, &LoadOptions { bundled: include_bundled, network: false, files: true, sources: true }, None, now)
+}
+
+/// What a load reads besides the stored history.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// The bundled history (`--no-bundled` leaves it out).
+    pub bundled: bool,
+    /// HTTP sources too (`report`), or only local ones (the dashboard's start).
+    pub network: bool,
+    /// File sources too, or left to the pollers (the dashboard: a desk's file can hold a
+    /// million rows, and the first frame should not wait for them).
+    pub files: bool,
+    /// Whether to read the sources at all (`history` shows the record without them).
+    pub sources: bool,
+}
+
+/// The conflict rank of a source by name: its position in the configuration; sources
+/// known only from the stored history come after every configured one, and the bundled
+/// history after those.
+pub fn rank_of(config: &Config, source: &str) -> usize {
+    if source == bundled::SOURCE_NAME {
+        return config.sources.len() + 1;
+    }
+    config.sources.iter().position(|s| s.name == source).unwrap_or(config.sources.len())
+}
+
+/// One pass: the bundled history, then the stored history (when there is a store), then
+/// each enabled source, each source's new versions written to the store in one transaction
+/// as soon as it is merged (from the store on, the ledger journals what changes).
+///
+/// The bundled history comes first as it did when the stored versions were first merged,
+/// so replaying them gives the same outcomes. A store that fails is named in
+/// [`Loaded::store_errors`]; the load goes on without it.
+pub fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
+    let mut ledger = Ledger::new();
+    let mut reports = Vec::new();
+    if options.bundled {
+        let origin = Origin { source: bundled::SOURCE_NAME.into(), rank: rank_of(config, bundled::SOURCE_NAME) };
+        let result = bundled::load().map_err(SourceError::from);
+        reports.push(merge(&mut ledger, &origin, "bundled", "assets/ (compiled in)".into(), true, result, now));
+    }
+    let mut from_store = 0;
+    let mut unreadable = Vec::new();
+    let mut store_errors = Vec::new();
+    if let Some(opened) = store.as_deref() {
+        match opened.load() {
+            Ok(stored) => {
+                from_store = stored.versions.len();
+                unreadable = stored.unreadable;
+                crate::store::replay(&mut ledger, stored.versions, |name| rank_of(config, name));
+                ledger.start_journal();
+            }
+            Err(error) => {
+                // Unreadable: left alone, and nothing written to it this time either.
+                store_errors.push(error);
+                store = None;
+            }
+        }
+    }
+    let read = if options.sources { config.sources.as_slice() } else { &[] };
+    let known = store.as_deref().map(Store::documents).unwrap_or_default();
+    // Every source is read at once, each on its own thread (a slow or silent server costs
+    // its own timeout, not everyone's), then merged in configuration order.
+    let fetched: Vec<SourceRead> = std::thread::scope(|scope| {
+        let handles: Vec<_> = read
+            .iter()
+            .map(|source| {
+                let wanted = source.enabled && !deferred(source, options);
+                let known = known.get(&source.name).copied();
+                let with_store = store.is_some();
+                scope.spawn(move || fetch(source, wanted, with_store, known))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    SourceRead::Read(Err(SourceError::Network("reading the source failed unexpectedly".into())), None)
+                })
+            })
+            .collect()
+    });
+    for ((rank, source), fetched) in read.iter().enumerate().zip(fetched) {
+        let origin = Origin { source: source.name.clone(), rank };
+        let (result, document, unchanged) = match fetched {
+            SourceRead::Unchanged(accepted) => (Ok(ParsedFeed::default()), None, Some(accepted)),
+            SourceRead::Read(result, document) => (result, document, None),
+        };
+        let mut report =
+            merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
+        report.pending = source.enabled && deferred(source, options);
+        report.interval = Some(source.interval);
+        if let Some(accepted) = unchanged {
+            report.accepted = accepted;
+        }
+        reports.push(report);
+        if let Some(store) = store.as_deref_mut() {
+            let applied = ledger.take_journal();
+            if unchanged.is_none()
+                && let Err(error) = store.record(&ledger, &applied, document.as_ref())
+            {
+                store_errors.push(error);
+            }
+        }
+    }
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors }
+}
+
+/// Whether a source is left to the pollers in this load.
+fn deferred(source: &SourceConfig, options: &LoadOptions) -> bool {
+    match source.kind {
+        SourceKind::Http { .. } => !options.network,
+        SourceKind::File { .. } => !options.files,
+    }
+}
+
+/// What reading one source gave, before it is merged.
+enum SourceRead {
+    /// The same bytes as the last document merged from this source, with nothing merged
+    /// from it since: merging again would change nothing, so it was not parsed. Holds how
+    /// many announcements that document had.
+    Unchanged(usize),
+    /// Read (or not wanted: an empty feed), with the document to remember when there is a store.
+    Read(Result<ParsedFeed, SourceError>, Option<DocumentSeen>),
+}
+
+/// Reads one source. `known` is the fingerprint and size of the last document the store
+/// holds for it.
+fn fetch(source: &SourceConfig, wanted: bool, with_store: bool, known: Option<(u64, usize)>) -> SourceRead {
+    if !wanted {
+        return SourceRead::Read(Ok(ParsedFeed::default()), None);
+    }
+    let SourceKind::File { path } = &source.kind else { return SourceRead::Read(read_once(source), None) };
+    if !with_store {
+        return SourceRead::Read(read_file(&source.name, path, source.format, source.max_bytes), None);
+    }
+    let (format, bytes) = match read_bytes(path, source.format, source.max_bytes) {
+        Ok(read) => read,
+        Err(error) => return SourceRead::Read(Err(error), None),
+    };
+    let fingerprint = crate::store::document_fingerprint(format, &bytes);
+    if let Some((_, accepted)) = known.filter(|(seen, _)| *seen == fingerprint) {
+        return SourceRead::Unchanged(accepted);
+    }
+    let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
+    let document = parsed.as_ref().ok().map(|p| DocumentSeen {
+        source: source.name.clone(),
+        fingerprint,
+        accepted: p.announcements.len(),
+        reusable: p.rejected.is_empty(),
+    });
+    SourceRead::Read(parsed, document)
+}
+
+fn merge(
+    ledger: &mut Ledger,
+    origin: &Origin,
+    kind: &'static str,
+    location: String,
+    enabled: bool,
+    result: Result<ParsedFeed, SourceError>,
+    now: DateTime<Utc>,
+) -> SourceReport {
+    let mut report = SourceReport {
+        name: origin.source.clone(),
+        rank: origin.rank,
+        kind,
+        location,
+        enabled,
+        accepted: 0,
+        rejected: Vec::new(),
+        failure: None,
+        outcomes: Vec::new(),
+        pending: false,
+        interval: None,
+    };
+    match result {
+        Ok(parsed) => {
+            report.accepted = parsed.announcements.len();
+            report.rejected = parsed.rejected;
+            report.outcomes = parsed.announcements.into_iter().map(|a| ledger.merge(origin, a, now)).collect();
+        }
+        Err(error) => report.failure = Some(error),
+    }
+    report
+}

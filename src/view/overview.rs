@@ -1,0 +1,159 @@
+//! The overview's view model: the latest announcement, both stages' totals with growth for
+//! the selected year, annual totals split by batch for the selected stage, growth by year,
+//! and the latest events.
+
+use super::cells::{growth, missing, muted, plain, revision_note, year_withheld};
+use super::table::{Column, Line, RowKey, Span, TableView, Tone};
+use super::tables::log_tone;
+use super::{Chart, ChartColumn};
+use crate::analytics::Measure;
+use crate::app::derived::stage_index;
+use crate::app::state::State;
+use crate::format::thousands;
+use crate::model::{Stage, Status, batch_label};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Two lines: what the latest announcement is, and its title.
+    pub latest: Vec<Line>,
+    /// Mining, then smelting-separation.
+    pub stages: [StageBox; 2],
+    pub chart: Chart,
+    pub growth: TableView,
+    /// Newest first; the UI shows as many as fit.
+    pub events: Vec<Line>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageBox {
+    pub title: String,
+    /// The stage the chart and `s` follow.
+    pub selected: bool,
+    pub lines: Vec<Line>,
+}
+
+/// How many of the latest events the overview keeps (more than any screen shows).
+const EVENTS: usize = 40;
+
+pub fn overview(state: &State) -> Overview {
+    Overview {
+        latest: latest(state),
+        stages: [stage_box(state, Stage::Mining), stage_box(state, Stage::SmeltingSeparation)],
+        chart: chart(state),
+        growth: growth_table(state),
+        events: state
+            .log()
+            .iter()
+            .rev()
+            .take(EVENTS)
+            .map(|e| {
+                vec![
+                    muted(format!(" {} ", e.at.format("%H:%M:%S"))),
+                    Span::new(format!("{:<9}", e.kind.label()), log_tone(e.kind)),
+                    plain(e.text.clone()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn latest(state: &State) -> Vec<Line> {
+    let Some(latest) = &state.derived().latest else {
+        return vec![vec![muted(" No announcements loaded. Configure a source (see --help).")]];
+    };
+    let status = match latest.status {
+        Status::Published => Span::new("published", Tone::Up),
+        Status::Unpublished => Span::new("figures withheld", Tone::Warning),
+    };
+    let mut first = vec![
+        muted(" Latest: "),
+        Span::new(latest.key.to_string(), Tone::Title),
+        plain(format!(" · {} · ", latest.published.clone().unwrap_or_else(|| "date unknown".into()))),
+        status,
+    ];
+    if latest.revised {
+        first.push(Span::new(" · revised", Tone::Warning));
+    }
+    vec![first, vec![muted(format!(" {}", latest.title.clone().unwrap_or_default()))]]
+}
+
+fn stage_box(state: &State, stage: Stage) -> StageBox {
+    let unit = state.commodity().map_or("t", |c| c.unit());
+    let year = state.year().unwrap_or_default();
+    let derived = state.derived();
+    let title = format!("{} {year}", stage.label());
+    let selected = state.stage() == stage;
+    let point = derived.year_point(stage, year);
+    let used: Vec<_> = derived.batches_used(stage, year).collect();
+    let Some((point, total)) = point.and_then(|p| p.tonnes.map(|t| (p, t))) else {
+        let why = if year_withheld(&used) { "figures withheld by the ministry" } else { "no figure in the data" };
+        return StageBox { title, selected, lines: vec![vec![muted(why)]] };
+    };
+    let basis = point.growth.as_ref().map_or_else(
+        || "no like-for-like comparison".to_owned(),
+        |g| format!("{} vs {} ({} {unit})", g.basis.label(), g.compared_year, thousands(g.previous_tonnes)),
+    );
+    let batches = used
+        .iter()
+        .map(|b| {
+            let text = match b.tonnes {
+                Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
+                None => format!("{} {}", batch_label(b.batch), missing(b.status == Status::Unpublished).text),
+            };
+            let note =
+                state.commodity().and_then(|c| revision_note(state.ledger(), c, year, b.batch, &Measure::Stage(stage)));
+            match note {
+                Some(note) => format!("{text} ({note})"),
+                None => text,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut headline = vec![Span::new(format!("{} {unit}", thousands(total)), Tone::Title), plain("  ")];
+    headline.push(growth(point.growth.as_ref()));
+    if point.partial {
+        headline.push(Span::new("  partial", Tone::Warning));
+    }
+    if point.conflict {
+        headline.push(Span::new("  full-year issue beside batches: full year used", Tone::Warning));
+    }
+    StageBox { title, selected, lines: vec![headline, vec![muted(basis)], vec![muted(batches)]] }
+}
+
+fn chart(state: &State) -> Chart {
+    let derived = state.derived();
+    let mut columns = Vec::new();
+    for year in &derived.years {
+        let mut column = ChartColumn { label: year.to_string(), segments: Vec::new(), note: None };
+        for point in derived.batches_used(state.stage(), *year) {
+            match point.tonnes {
+                Some(t) => column.segments.push((batch_label(point.batch), t)),
+                None if point.status == Status::Unpublished => column.note = Some("n/p"),
+                None => {}
+            }
+        }
+        columns.push(column);
+    }
+    Chart {
+        title: format!("{} quota by year, split by batch (s: switch stage)", state.stage().label()),
+        short_title: format!("{} by year and batch", state.stage().label()),
+        columns,
+    }
+}
+
+fn growth_table(state: &State) -> TableView {
+    let unit = state.commodity().map_or("t", |c| c.unit());
+    let columns = vec![Column::left("Year"), Column::right("Tonnes"), Column::right("YoY"), Column::flex("Basis")];
+    let mut table = TableView::new(format!("growth · {unit}"), columns, "No figures.");
+    for p in state.derived().stage_years[stage_index(state.stage())].iter().rev() {
+        let tonnes = match p.tonnes {
+            Some(t) => plain(thousands(t)),
+            None => missing(p.partial),
+        };
+        table.push(
+            RowKey::Year(p.year),
+            vec![plain(p.year.to_string()), tonnes, growth(p.growth.as_ref()), super::cells::basis(p.growth.as_ref())],
+        );
+    }
+    table
+}
