@@ -41,3 +41,36 @@ pub fn read_bytes(path: &Path, format: Option<Format>, max_bytes: u64) -> Result
     })?;
     Ok((format, bytes))
 }
+
+/// The store's fingerprint of a file (see [`crate::store::document_fingerprint`]), read a
+/// MiB at a time: a large file that turns out unchanged is never held whole. Checks and
+/// errors as [`read_bytes`].
+pub fn fingerprint_file(path: &Path, format: Option<Format>, max_bytes: u64) -> Result<u64, SourceError> {
+    let shown = path.display().to_string();
+    let io = |error| SourceError::Io { path: shown.clone(), error };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    let mut file = std::fs::File::open(path).map_err(io)?.take(max_bytes.saturating_add(1));
+    let mut hasher = crate::store::DocumentHasher::new(format);
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let read = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(io(error)),
+        };
+        total += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    if total > max_bytes {
+        return Err(SourceError::TooLarge { path: shown, limit: max_bytes });
+    }
+    Ok(hasher.finish())
+}

@@ -38,11 +38,32 @@ const FIGURES_TAG: &[u8] = b"quotawatch/figures/1\0";
 
 /// The fingerprint of a source document: its bytes and format (see the module docs).
 pub fn document_fingerprint(format: Format, bytes: &[u8]) -> u64 {
-    let mut hasher = Hasher::new();
-    hasher.update(DOCUMENT_TAG);
-    string(&mut hasher, format.slug());
+    let mut hasher = DocumentHasher::new(format);
     hasher.update(bytes);
-    first_u64(hasher)
+    hasher.finish()
+}
+
+/// [`document_fingerprint`] of a document read piece by piece, so a large file that turns
+/// out unchanged is never held whole in memory.
+#[derive(Debug)]
+pub struct DocumentHasher(Hasher);
+
+impl DocumentHasher {
+    pub fn new(format: Format) -> DocumentHasher {
+        let mut hasher = Hasher::new();
+        hasher.update(DOCUMENT_TAG);
+        string(&mut hasher, format.slug());
+        DocumentHasher(hasher)
+    }
+
+    /// The next bytes of the document; pieces of a MiB or so keep BLAKE3's SIMD busy.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> u64 {
+        first_u64(self.0)
+    }
 }
 
 /// The fingerprint of an announcement's figures: status, tier and quota rows (see the module docs).
@@ -122,6 +143,11 @@ mod tests {
     fn a_document_fingerprint_is_blake3_of_its_canonical_encoding() {
         assert_eq!(document_fingerprint(Format::Csv, b"abc"), 0x5005_a03d_57a1_112d);
         assert_ne!(document_fingerprint(Format::Json, b"abc"), document_fingerprint(Format::Csv, b"abc"));
+        let mut pieces = DocumentHasher::new(Format::Csv);
+        for piece in [&b"a"[..], b"", b"bc"] {
+            pieces.update(piece);
+        }
+        assert_eq!(pieces.finish(), 0x5005_a03d_57a1_112d, "read piece by piece");
     }
 
     #[test]

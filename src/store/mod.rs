@@ -26,7 +26,7 @@ mod names;
 mod schema;
 
 use codec::{encode_rows, read_version};
-pub use fingerprint::{document_fingerprint, figures_fingerprint};
+pub use fingerprint::{DocumentHasher, document_fingerprint, figures_fingerprint};
 use names::NameTable;
 
 /// The store's file name inside the data dir.
