@@ -187,20 +187,6 @@ fn plain_body(text: &str) -> Option<&str> {
     Some(text.split_once('\n').map_or("", |(_, body)| body))
 }
 
-/// Splits a line at every comma, in one pass over its bytes (faster than a search per cell
-/// for cells this short).
-fn split_cells<'t>(line: &'t str, cells: &mut Vec<&'t str>) {
-    cells.clear();
-    let mut start = 0;
-    for (i, byte) in line.bytes().enumerate() {
-        if byte == b',' {
-            cells.push(&line[start..i]);
-            start = i + 1;
-        }
-    }
-    cells.push(&line[start..]);
-}
-
 /// The state of one document's parse: groups of rows by announcement, in order of first appearance.
 struct Parser<'s> {
     source_name: &'s str,
@@ -235,16 +221,29 @@ impl<'s> Parser<'s> {
     /// Adds the records of `body`, a run of whole lines of a plain document (see
     /// [`plain_body`]) whose first line is line `first_line`.
     fn plain(&mut self, body: &str, first_line: u64) {
-        // Split directly: the same records the csv reader would give, without its state
-        // machine or a copy of every cell.
+        // One pass over the bytes finds both the commas and the line ends: the same records
+        // the csv reader would give, without its state machine or a copy of every cell.
         let mut cells: Vec<&str> = Vec::with_capacity(self.header_len);
-        for (line, text) in (first_line..).zip(body.split_inclusive('\n')) {
-            let text = text.strip_suffix('\n').unwrap_or(text);
-            let text = text.strip_suffix('\r').unwrap_or(text);
-            if !text.is_empty() {
-                split_cells(text, &mut cells);
-                self.record(&cells, line);
+        let bytes = body.as_bytes();
+        let (mut line, mut line_start, mut cell_start) = (first_line, 0, 0);
+        for (i, &byte) in bytes.iter().enumerate() {
+            if byte == b',' {
+                cells.push(&body[cell_start..i]);
+                cell_start = i + 1;
+            } else if byte == b'\n' {
+                let end = if i > line_start && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                if end > line_start {
+                    cells.push(&body[cell_start.min(end)..end]);
+                    self.record(&cells, line);
+                }
+                cells.clear();
+                (line, line_start, cell_start) = (line + 1, i + 1, i + 1);
             }
+        }
+        let end = bytes.len() - usize::from(bytes.len() > line_start && bytes[bytes.len() - 1] == b'\r');
+        if end > line_start {
+            cells.push(&body[cell_start.min(end)..end]);
+            self.record(&cells, line);
         }
     }
 
