@@ -25,9 +25,10 @@ pub(super) fn parse(template: &Parser<'_>, body: &str) -> Option<ParsedFeed> {
 fn split_near(template: &Parser<'_>, body: &str, near: usize) -> Option<ParsedFeed> {
     let split = announcement_boundary(body, near)?;
     let (first, second) = body.split_at(split);
-    let second_line = 2 + first.bytes().filter(|&b| b == b'\n').count() as u64;
     let (mut a, b) = std::thread::scope(|scope| {
         let later = scope.spawn(|| {
+            // Counting the first half's lines here keeps it off the path both halves wait on.
+            let second_line = 2 + first.bytes().filter(|&b| b == b'\n').count() as u64;
             let mut parser = template.sibling();
             parser.plain(second, second_line);
             parser
