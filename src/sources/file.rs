@@ -74,3 +74,25 @@ pub fn fingerprint_file(path: &Path, format: Option<Format>, max_bytes: u64) -> 
     }
     Ok(hasher.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_fingerprinted_piece_by_piece_matches_its_bytes_and_keeps_the_size_cap() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("feed.csv");
+        // Over three of the MiB pieces, not a whole number of them.
+        let bytes: Vec<u8> = (0..3_500_000u32).map(|i| b"0123456789,\n"[(i % 12) as usize]).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        let expected = crate::store::document_fingerprint(Format::Csv, &bytes);
+        assert_eq!(fingerprint_file(&path, None, u64::MAX).expect("fingerprint"), expected);
+        assert_eq!(fingerprint_file(&path, None, bytes.len() as u64).expect("at the cap"), expected);
+        let error = fingerprint_file(&path, None, bytes.len() as u64 - 1).expect_err("over the cap");
+        assert!(matches!(error, SourceError::TooLarge { .. }), "{error}");
+        let json = fingerprint_file(&path, Some(Format::Json), u64::MAX).expect("fingerprint");
+        assert_ne!(json, expected, "the format is part of the fingerprint");
+        assert!(fingerprint_file(dir.path(), None, u64::MAX).is_err(), "a folder is not a regular file");
+    }
+}
