@@ -266,25 +266,6 @@ impl Announcement {
     }
 }
 
-impl Announcement {
-    /// A hash of what [`Announcement::same_figures`] compares (status and rows in any order),
-    /// stable across runs and platforms: the history store's key for "a version". Each row
-    /// is hashed on its own and the hashes added, so the order does not matter and nothing
-    /// needs sorting (a version can have thousands of rows).
-    pub fn figures_fingerprint(&self) -> u64 {
-        use std::hash::BuildHasher;
-        let state = foldhash::quality::FixedState::with_seed(0x6669_6775_7265_7321);
-        self.quotas.iter().fold(state.hash_one(self.status.slug()), |sum, row| {
-            sum.wrapping_add(state.hash_one((
-                row.stage.slug(),
-                row.category.as_str(),
-                row.holder.as_str(),
-                row.tonnes.to_bits(),
-            )))
-        })
-    }
-}
-
 fn sorted_rows(rows: &[QuotaRow]) -> Vec<(Stage, &str, &str, u64)> {
     let mut keyed: Vec<_> =
         rows.iter().map(|r| (r.stage, r.category.as_str(), r.holder.as_str(), r.tonnes.to_bits())).collect();

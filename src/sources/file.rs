@@ -41,3 +41,58 @@ pub fn read_bytes(path: &Path, format: Option<Format>, max_bytes: u64) -> Result
     })?;
     Ok((format, bytes))
 }
+
+/// The store's fingerprint of a file (see [`crate::store::document_fingerprint`]), read a
+/// MiB at a time: a large file that turns out unchanged is never held whole. Checks and
+/// errors as [`read_bytes`].
+pub fn fingerprint_file(path: &Path, format: Option<Format>, max_bytes: u64) -> Result<u64, SourceError> {
+    let shown = path.display().to_string();
+    let io = |error| SourceError::Io { path: shown.clone(), error };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    let mut file = std::fs::File::open(path).map_err(io)?.take(max_bytes.saturating_add(1));
+    let mut hasher = crate::store::DocumentHasher::new(format);
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let read = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(io(error)),
+        };
+        total += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    if total > max_bytes {
+        return Err(SourceError::TooLarge { path: shown, limit: max_bytes });
+    }
+    Ok(hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_fingerprinted_piece_by_piece_matches_its_bytes_and_keeps_the_size_cap() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("feed.csv");
+        // Over three of the MiB pieces, not a whole number of them.
+        let bytes: Vec<u8> = (0..3_500_000u32).map(|i| b"0123456789,\n"[(i % 12) as usize]).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        let expected = crate::store::document_fingerprint(Format::Csv, &bytes);
+        assert_eq!(fingerprint_file(&path, None, u64::MAX).expect("fingerprint"), expected);
+        assert_eq!(fingerprint_file(&path, None, bytes.len() as u64).expect("at the cap"), expected);
+        let error = fingerprint_file(&path, None, bytes.len() as u64 - 1).expect_err("over the cap");
+        assert!(matches!(error, SourceError::TooLarge { .. }), "{error}");
+        let json = fingerprint_file(&path, Some(Format::Json), u64::MAX).expect("fingerprint");
+        assert_ne!(json, expected, "the format is part of the fingerprint");
+        assert!(fingerprint_file(dir.path(), None, u64::MAX).is_err(), "a folder is not a regular file");
+    }
+}

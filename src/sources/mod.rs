@@ -7,7 +7,7 @@ mod file;
 mod http;
 mod watch;
 
-pub use file::{read_bytes, read_file};
+pub use file::{fingerprint_file, read_bytes, read_file};
 pub use http::{Fetched, HttpSource, retry_after};
 pub use watch::{Poller, SourceEvent, refresh, spawn_pollers};
 

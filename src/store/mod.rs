@@ -12,50 +12,29 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::feed;
 use crate::ledger::{Ledger, Origin};
-use crate::model::{Announcement, AnnouncementKey, Commodity, Name, QuotaRow, Stage, Status};
+use crate::model::{Announcement, AnnouncementKey};
+
+mod codec;
+mod fingerprint;
+mod legacy;
+mod names;
+mod schema;
+
+use codec::{encode_rows, read_version};
+pub use fingerprint::{DocumentHasher, document_fingerprint, figures_fingerprint};
+use names::NameTable;
 
 /// The store's file name inside the data dir.
 pub const FILE_NAME: &str = "quotawatch.db";
 /// The schema this build writes; older stores are migrated, newer ones refused.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = schema::VERSION;
 /// How long to wait for another process (a dashboard, a `report`) holding the write lock.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Migrations from schema N-1 to N, applied in order in one transaction each.
-const MIGRATIONS: [&str; 1] = [
-    // 1: versions of announcements. `document` is the version as a one-announcement
-    // quota-feed/1 JSON document without its quota rows (readable with any SQLite tool);
-    // the rows are in `rows`, packed (see `encode_rows`), since a desk's history can hold
-    // millions of them and every start-up reads them all.
-    // `applied` orders the journal: the last time the ledger applied the version.
-    "CREATE TABLE versions (
-        id INTEGER PRIMARY KEY,
-        commodity TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        batch INTEGER NOT NULL,
-        source TEXT NOT NULL,
-        revision INTEGER NOT NULL,
-        fingerprint INTEGER NOT NULL,
-        first_seen TEXT NOT NULL,
-        applied INTEGER NOT NULL,
-        document TEXT NOT NULL,
-        rows BLOB NOT NULL,
-        UNIQUE (commodity, year, batch, source, revision, fingerprint)
-    );
-    CREATE INDEX versions_by_applied ON versions (applied);
-    -- The last document merged from each source, when merging it again would change
-    -- nothing: a headless run that finds the same bytes skips parsing them.
-    CREATE TABLE documents (
-        source TEXT PRIMARY KEY,
-        fingerprint INTEGER NOT NULL,
-        accepted INTEGER NOT NULL
-    );",
-];
 
 /// A source document whose announcements were all merged: when the source later holds the
 /// same bytes, they need not be parsed again (merging them would change nothing).
@@ -68,12 +47,6 @@ pub struct DocumentSeen {
     /// False when some announcements were rejected: those must be reported again, so the
     /// document is parsed again next time.
     pub reusable: bool,
-}
-
-/// A fingerprint of a document's bytes and format; stable for a given build.
-pub fn document_fingerprint(format: crate::feed::Format, bytes: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x7175_6f74_6177_6174).hash_one((format.slug(), bytes))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,12 +114,8 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn migrate(&mut self, from: i32) -> Result<(), StoreError> {
-        for (index, sql) in MIGRATIONS.iter().enumerate() {
+        for (index, step) in schema::MIGRATIONS.iter().enumerate() {
             let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
             if version <= from {
                 continue;
@@ -157,7 +126,7 @@ impl Store {
             // Another process may have migrated while we waited for the lock.
             let now: i32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
             if now < version {
-                tx.execute_batch(sql).map_err(fail)?;
+                step.apply(&tx).map_err(fail)?;
                 tx.execute_batch(&format!("PRAGMA user_version = {version}")).map_err(fail)?;
             }
             tx.commit().map_err(fail)?;
@@ -184,10 +153,10 @@ impl Store {
             })
             .map_err(fail)?;
         let mut stored = Stored::default();
-        let mut names = Names::default();
+        let names = NameTable::read(&self.conn).map_err(fail)?;
         for row in rows {
             let (id, source, first_seen, document, rows) = row.map_err(fail)?;
-            match read_version(&source, &first_seen, &document, &rows, &mut names) {
+            match read_version(&source, &first_seen, &document, &rows, names.by_id()) {
                 Ok(version) => stored.versions.push(version),
                 Err(problem) => stored.unreadable.push(format!("history store row {id}: {problem}")),
             }
@@ -226,6 +195,7 @@ impl Store {
             tx.query_row("SELECT COALESCE(MAX(applied), 0) + 1 FROM versions", [], |r| r.get(0)).map_err(fail)?;
         let mut written = 0;
         let mut moved_on = std::collections::BTreeSet::new();
+        let mut names = NameTable::read(&tx).map_err(fail)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -250,16 +220,17 @@ impl Store {
                         version.origin.source,
                         a.revision,
                         // Stored as the signed integer with the same bits.
-                        a.figures_fingerprint().cast_signed(),
+                        figures_fingerprint(a).cast_signed(),
                         version.first_seen.to_rfc3339(),
                         next,
                         feed::write::to_compact_json_without_rows(a),
-                        encode_rows(&a.quotas),
+                        encode_rows(&a.quotas, |name| names.id_of(name)),
                     ])
                     .map_err(fail)?;
                 next += 1;
                 written += 1;
             }
+            names.save_added(&tx).map_err(fail)?;
             let mut forget = tx.prepare_cached("DELETE FROM documents WHERE source = ?1").map_err(fail)?;
             for source in document.map(|d| d.source.as_str()).into_iter().chain(moved_on) {
                 forget.execute([source]).map_err(fail)?;
@@ -298,201 +269,6 @@ impl Store {
             .map(|n| n.unwrap_or(0))
             .map_err(|e| classify(&self.path, e))
     }
-}
-
-fn read_version(
-    source: &str,
-    first_seen: &str,
-    document: &str,
-    rows: &[u8],
-    names: &mut Names,
-) -> Result<StoredVersion, String> {
-    let first_seen = DateTime::parse_from_rfc3339(first_seen)
-        .map_err(|e| format!("first_seen {first_seen:?}: {e}"))?
-        .with_timezone(&Utc);
-    let mut announcement = decode(document)?;
-    announcement.quotas = decode_rows(rows, names)?;
-    Ok(StoredVersion { source: source.to_owned(), first_seen, announcement })
-}
-
-/// A stored document as written by [`feed::write::to_compact_json_without_rows`], read straight into the
-/// model. It was validated and sanitised when its source delivered it, so only what a
-/// damaged row could break is checked here: this is the hot path of every start-up.
-#[derive(serde::Deserialize)]
-struct Document {
-    format: String,
-    announcements: [Stored1; 1],
-}
-
-#[derive(serde::Deserialize)]
-struct Stored1 {
-    commodity: String,
-    year: u16,
-    batch: u8,
-    published: Option<String>,
-    status: String,
-    title: Option<String>,
-    url: Option<String>,
-    revision: u32,
-    id: Option<String>,
-    /// Provenance (quota-feed/1's optional fields); absent in versions stored before it existed.
-    #[serde(default)]
-    tier: Option<String>,
-    #[serde(default)]
-    citations: Vec<StoredCitation>,
-}
-
-#[derive(serde::Deserialize)]
-struct StoredCitation {
-    title: Option<String>,
-    url: Option<String>,
-    published: Option<String>,
-    source: Option<String>,
-}
-
-/// One shared copy of each category and holder name across the whole store.
-#[derive(Default)]
-struct Names(foldhash::HashSet<Name>);
-
-impl Names {
-    fn get(&mut self, text: &str) -> Name {
-        if let Some(name) = self.0.get(text) {
-            return name.clone();
-        }
-        let name = Name::from(text);
-        self.0.insert(name.clone());
-        name
-    }
-}
-
-/// Quota rows packed: the distinct names first (`u32` count, then each as `u32` length and
-/// UTF-8), then `u32` row count and per row the stage (`u8`: 0 mining, 1 smelting-separation),
-/// the category's and the holder's name index (`u32` each) and the tonnes (`f64`), all
-/// little-endian. A feed repeats a few names on every row: 17 bytes a row.
-pub fn encode_rows(rows: &[QuotaRow]) -> Vec<u8> {
-    let mut index: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-    let mut names: Vec<&str> = Vec::new();
-    let mut packed: Vec<(u8, u32, u32, f64)> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut ids = [0u32; 2];
-        for (slot, text) in ids.iter_mut().zip([row.category.as_str(), row.holder.as_str()]) {
-            *slot = *index.entry(text).or_insert_with(|| {
-                names.push(text);
-                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
-            });
-        }
-        packed.push((u8::from(row.stage == Stage::SmeltingSeparation), ids[0], ids[1], row.tonnes));
-    }
-    let length = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
-    let mut out = Vec::with_capacity(8 + names.iter().map(|n| n.len() + 4).sum::<usize>() + packed.len() * 17);
-    out.extend(length(names.len()));
-    for name in &names {
-        out.extend(length(name.len()));
-        out.extend(name.as_bytes());
-    }
-    out.extend(length(packed.len()));
-    for (stage, category, holder, tonnes) in packed {
-        out.push(stage);
-        out.extend(category.to_le_bytes());
-        out.extend(holder.to_le_bytes());
-        out.extend(tonnes.to_le_bytes());
-    }
-    out
-}
-
-/// A cursor over a packed rows blob.
-struct Cursor<'b>(&'b [u8]);
-
-impl<'b> Cursor<'b> {
-    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
-        if self.0.len() < n {
-            return Err("rows cut short".into());
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Ok(head)
-    }
-
-    fn u32(&mut self) -> Result<usize, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    }
-}
-
-/// Reads what [`encode_rows`] wrote; a damaged blob is an error, never a panic.
-fn decode_rows(bytes: &[u8], names: &mut Names) -> Result<Vec<QuotaRow>, String> {
-    let mut cursor = Cursor(bytes);
-    let count = cursor.u32()?;
-    let mut local = Vec::with_capacity(count.min(bytes.len() / 4));
-    for _ in 0..count {
-        let length = cursor.u32()?;
-        let text = std::str::from_utf8(cursor.take(length)?).map_err(|_| "a name is not UTF-8".to_owned())?;
-        local.push(names.get(text));
-    }
-    let rows = cursor.u32()?;
-    let mut out = Vec::with_capacity(rows.min(bytes.len() / 17 + 1));
-    for _ in 0..rows {
-        let stage = match cursor.take(1)?[0] {
-            0 => Stage::Mining,
-            1 => Stage::SmeltingSeparation,
-            other => return Err(format!("stage code {other}")),
-        };
-        let mut name = || -> Result<Name, String> {
-            let index = cursor.u32()?;
-            local.get(index).cloned().ok_or_else(|| "a name index is out of range".to_owned())
-        };
-        let (category, holder) = (name()?, name()?);
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(cursor.take(8)?);
-        let tonnes = f64::from_le_bytes(raw);
-        if !tonnes.is_finite() || tonnes < 0.0 {
-            return Err(format!("tonnes {tonnes}"));
-        }
-        out.push(QuotaRow { stage, category, holder, tonnes });
-    }
-    if !cursor.0.is_empty() {
-        return Err("bytes after the last row".into());
-    }
-    Ok(out)
-}
-
-fn decode(document: &str) -> Result<Announcement, String> {
-    let Document { format, announcements: [a] } =
-        serde_json::from_str(document).map_err(|e| format!("not a stored announcement: {e}"))?;
-    if format != feed::FORMAT {
-        return Err(format!("format {format:?}"));
-    }
-    let commodity = Commodity::parse(&a.commodity).ok_or_else(|| format!("commodity {:?}", a.commodity))?;
-    let status = Status::parse(&a.status).ok_or_else(|| format!("status {:?}", a.status))?;
-    Ok(Announcement {
-        key: AnnouncementKey { commodity, year: a.year, batch: a.batch },
-        published: a
-            .published
-            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("published {d:?}")))
-            .transpose()?,
-        status,
-        title: a.title,
-        url: a.url,
-        revision: a.revision,
-        id: a.id,
-        tier: match a.tier {
-            None => crate::model::Tier::Official,
-            Some(tier) => crate::model::Tier::parse(&tier).ok_or_else(|| format!("tier {tier:?}"))?,
-        },
-        // What the ledger holds is never a running total (it resolves them into batches).
-        cumulative: false,
-        citations: a
-            .citations
-            .into_iter()
-            .map(|c| crate::model::Citation {
-                published: c.published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                title: c.title,
-                url: c.url,
-                source: c.source,
-            })
-            .collect(),
-        quotas: Vec::new(),
-    })
 }
 
 fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
