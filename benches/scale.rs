@@ -106,6 +106,7 @@ fn loaded(ledger: Ledger, announcements: usize) -> Loaded {
         outcomes: Vec::new(),
         pending: false,
         interval: None,
+        interval_in_window: None,
         outlook: Default::default(),
     };
     Loaded { ledger, sources: vec![report], ..Loaded::default() }

@@ -35,6 +35,8 @@ pub struct SourceReport {
     pub pending: bool,
     /// How often the dashboard polls it; `None` for the bundled history.
     pub interval: Option<std::time::Duration>,
+    /// How often instead while a release it covers is due.
+    pub interval_in_window: Option<std::time::Duration>,
     /// The expectations and events its document carried (and those rejected).
     pub outlook: crate::outlook::ParsedOutlook,
 }
@@ -197,6 +199,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
         report.pending = source.enabled && deferred(source, options);
         report.interval = Some(source.interval);
+        report.interval_in_window = source.interval_in_window;
         if let Some(accepted) = unchanged {
             report.accepted = accepted;
         }
@@ -305,6 +308,7 @@ fn merge(
         outcomes: Vec::new(),
         pending: false,
         interval: None,
+        interval_in_window: None,
         outlook: Default::default(),
     };
     match result {

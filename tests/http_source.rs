@@ -320,3 +320,42 @@ async fn refresh_does_not_cut_short_a_retry_after() {
     assert!(asked.elapsed() >= Duration::from_millis(1_800), "polled again after {:?}", asked.elapsed());
     assert_eq!(server.requests().len(), 2);
 }
+
+/// A commodity whose batches came out on 1 January and 1 July of 2010 to 2015: its windows
+/// are those single days, so on any later day its next batch is in its window or overdue.
+fn always_due() -> String {
+    let announcements: Vec<String> = (2010..=2015)
+        .flat_map(|year| {
+            [(1, "01-01"), (2, "07-01")].map(|(batch, day)| {
+                format!(
+                    "{{\"commodity\": \"testium\", \"year\": {year}, \"batch\": {batch}, \"published\": \"{year}-{day}\", \
+                     \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": 100}}]}}"
+                )
+            })
+        })
+        .collect();
+    feed(&announcements)
+}
+
+#[tokio::test]
+async fn a_source_is_polled_at_its_interval_in_window_while_a_release_it_covers_is_due() {
+    let server = Server::start(conditional(always_due(), "\"v1\""));
+    // Hourly, but every second while a release of what it covers is due.
+    let config = config_with(&server.url(), "1h", "interval_in_window = \"1s\"", "");
+    let (mut dashboard, mut terminal) = dashboard(&config);
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
+    assert!(dashboard.state().sources()[0].fast, "testium's next batch is due");
+    run_until(&mut dashboard, &mut terminal, |_| server.requests().len() >= 3).await;
+    assert!(server.requests().len() >= 3, "polled again within seconds, not the hour");
+}
+
+#[test]
+fn interval_in_window_is_for_http_sources_and_no_longer_than_the_interval() {
+    let text = "[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/\"\ninterval = \"1m\"\n\
+                interval_in_window = \"5m\"\n[[sources]]\nname = \"file\"\nkind = \"file\"\npath = \"x.json\"\n\
+                interval_in_window = \"1s\"\n";
+    let error = config::parse(text, ConfigOrigin::BuiltIn, std::path::Path::new(".")).expect_err("invalid");
+    let message = error.to_string();
+    assert!(message.contains("interval_in_window = \"5m\": must not be longer than the interval (1m)"), "{message}");
+    assert!(message.contains("interval_in_window: only for kind \"http\""), "{message}");
+}

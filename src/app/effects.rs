@@ -30,6 +30,9 @@ pub enum Effect {
     Alert(Alert),
     /// Poll these sources now (every source when `None`).
     Refresh(Option<String>),
+    /// Poll this source at its `interval_in_window` (a release it covers is due) or back
+    /// at its `interval`.
+    Cadence { source: String, fast: bool },
     /// Write a table as CSV to the export folder as `name`.
     Export { name: String, csv: String, rows: usize },
     /// A line for the log file: every line of the Log view, written once.
@@ -81,6 +84,7 @@ impl Executor {
                     self.alerter.send(&alert);
                 }
                 Effect::Refresh(only) => crate::sources::refresh(&self.pollers, only.as_deref()),
+                Effect::Cadence { source, fast } => crate::sources::set_cadence(&self.pollers, &source, fast),
                 Effect::Export { name, csv, rows } => done.notes.push(export(&self.export_dir, &name, &csv, rows)),
                 Effect::LogLine { kind, text } => tracing::info!("{} {text}", kind.label()),
             }

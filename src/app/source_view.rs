@@ -33,6 +33,10 @@ pub struct SourceView {
     pub next_poll: Option<DateTime<Utc>>,
     /// How often the source is polled; `None` for the bundled history.
     pub interval: Option<std::time::Duration>,
+    /// How often instead while a release it covers is due (`fast`).
+    pub interval_in_window: Option<std::time::Duration>,
+    /// Polled at `interval_in_window` now.
+    pub fast: bool,
     /// When the dashboard started watching it: a source that never succeeds goes stale
     /// counting from here.
     pub since: DateTime<Utc>,
@@ -107,6 +111,8 @@ impl SourceView {
             last_error: report.failure.as_ref().map(|e| (now, e.to_string())),
             next_poll: None,
             interval: report.interval,
+            interval_in_window: report.interval_in_window,
+            fast: false,
             since: now,
             accepted: report.accepted,
             rejected: report.rejected.len(),

@@ -243,6 +243,7 @@ impl State {
         };
         // New data can publish or issue a batch the calendar was waiting for.
         self.watch.refresh_calendar(&self.ledger, self.now.date_naive());
+        self.set_cadences();
         if on_latest && self.derived.latest_published_year.is_some() {
             self.year = self.derived.latest_published_year;
         }
@@ -256,6 +257,29 @@ impl State {
             }
         }
         self.prepare_view();
+    }
+
+    /// Sources with an `interval_in_window` are polled at it while the next release of a
+    /// commodity they cover is in its window or overdue (a source that has delivered nothing
+    /// yet may cover any), and at their interval otherwise; each change is an effect.
+    pub(super) fn set_cadences(&mut self) {
+        let urgent = self.watch.urgent();
+        let mut changes = Vec::new();
+        for source in self.sources.iter_mut().filter(|s| s.interval_in_window.is_some()) {
+            let covered: std::collections::BTreeSet<&crate::model::Commodity> = self
+                .ledger
+                .entries()
+                .filter(|(_, entry)| entry.versions().iter().any(|v| v.origin.source == source.name))
+                .map(|(key, _)| &key.commodity)
+                .collect();
+            let fast =
+                if covered.is_empty() { !urgent.is_empty() } else { covered.iter().any(|c| urgent.contains(*c)) };
+            if source.fast != fast {
+                source.fast = fast;
+                changes.push(Effect::Cadence { source: source.name.clone(), fast });
+            }
+        }
+        self.outbox.extend(changes);
     }
 
     /// Computes the holder figures the current view shows, unless they are there already:

@@ -55,6 +55,7 @@ pub fn update(state: &mut State, msg: Msg) -> Step {
             let new_day = state.watch.day() != Some(now.date_naive());
             if new_day {
                 state.watch.refresh_calendar(&state.ledger, now.date_naive());
+                state.set_cadences();
             }
             // Only the Sources view shows ages that move with the clock.
             stale || new_day || state.view == View::Sources

@@ -108,6 +108,9 @@ pub struct SourceConfig {
     pub max_bytes: u64,
     /// How often the dashboard checks the source for changes.
     pub interval: Duration,
+    /// How often instead while a release of a commodity it covers is in its window or
+    /// overdue (HTTP sources only; a file is watched and seen at once anyway).
+    pub interval_in_window: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

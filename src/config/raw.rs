@@ -48,6 +48,7 @@ struct RawSource {
     enabled: bool,
     max_bytes: Option<RawSize>,
     interval: Option<String>,
+    interval_in_window: Option<String>,
     timeout: Option<String>,
     headers: Option<BTreeMap<String, String>>,
 }
@@ -188,17 +189,42 @@ impl RawConfig {
                     None
                 }
             };
+            let interval_in_window = raw.interval_in_window.as_deref().map(|text| {
+                let faster = check.duration("interval_in_window", Some(text), interval);
+                if faster > interval {
+                    check.problem(
+                        "interval_in_window",
+                        format!(
+                            " = {text:?}: must not be longer than the interval ({})",
+                            humantime::format_duration(interval)
+                        ),
+                    );
+                }
+                faster
+            });
             if raw.kind != "http" {
-                for (field, given) in
-                    [("url", raw.url.is_some()), ("timeout", raw.timeout.is_some()), ("headers", raw.headers.is_some())]
-                {
+                let given = [
+                    ("url", raw.url.is_some()),
+                    ("timeout", raw.timeout.is_some()),
+                    ("headers", raw.headers.is_some()),
+                    ("interval_in_window", raw.interval_in_window.is_some()),
+                ];
+                for (field, given) in given {
                     if given {
                         check.problem(field, format!(": only for kind \"http\" (this source is {:?})", raw.kind));
                     }
                 }
             }
             if let Some(kind) = kind {
-                sources.push(SourceConfig { name, enabled: raw.enabled, kind, format, max_bytes, interval });
+                sources.push(SourceConfig {
+                    name,
+                    enabled: raw.enabled,
+                    kind,
+                    format,
+                    max_bytes,
+                    interval,
+                    interval_in_window,
+                });
             }
         }
         let alerts = self.alerts.validate(&mut Checker { table: "alerts".into(), problems: &mut problems });

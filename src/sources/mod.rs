@@ -9,7 +9,7 @@ mod watch;
 
 pub use file::{fingerprint_file, read_bytes, read_file};
 pub use http::{Fetched, HttpSource, retry_after};
-pub use watch::{Poller, SourceEvent, refresh, spawn_pollers};
+pub use watch::{Poller, SourceEvent, refresh, set_cadence, spawn_pollers};
 
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::{DocumentError, ParsedFeed};

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
@@ -39,6 +40,9 @@ pub struct Poller {
     task: tokio::task::JoinHandle<()>,
     /// Wakes the task for a poll now.
     wake: Arc<Notify>,
+    /// Poll at the source's `interval_in_window` instead of its `interval` (a release it
+    /// covers is due).
+    fast: Arc<AtomicBool>,
     _watch: Option<notify::RecommendedWatcher>,
 }
 
@@ -47,6 +51,21 @@ impl Poller {
     /// still honoured; a backoff after failures is not (someone asked).
     pub fn refresh(&self) {
         self.wake.notify_one();
+    }
+
+    /// Switches to the faster cadence (or back). Switching on polls at once: the window
+    /// has just opened, or a release just became overdue.
+    pub fn set_fast(&self, fast: bool) {
+        if !self.fast.swap(fast, Ordering::Relaxed) && fast {
+            self.wake.notify_one();
+        }
+    }
+}
+
+/// Switches the pollers named in `cadence` to the faster cadence or back.
+pub fn set_cadence(pollers: &[Poller], name: &str, fast: bool) {
+    for poller in pollers.iter().filter(|p| p.name == name) {
+        poller.set_fast(fast);
     }
 }
 
@@ -79,6 +98,7 @@ pub fn spawn_pollers(
         .filter(|s| s.enabled)
         .map(|source| {
             let wake = Arc::new(Notify::new());
+            let fast = Arc::new(AtomicBool::new(false));
             let (task, watch) = match &source.kind {
                 SourceKind::File { path } => {
                     let changed = Arc::new(Notify::new());
@@ -86,9 +106,11 @@ pub fn spawn_pollers(
                     let task = poll_file(source.clone(), path.clone(), send.clone(), wake.clone(), changed);
                     (tokio::spawn(task), watch)
                 }
-                SourceKind::Http { .. } => (tokio::spawn(poll_http(source.clone(), send.clone(), wake.clone())), None),
+                SourceKind::Http { .. } => {
+                    (tokio::spawn(poll_http(source.clone(), send.clone(), wake.clone(), fast.clone())), None)
+                }
             };
-            Poller { name: source.name.clone(), task, wake, _watch: watch }
+            Poller { name: source.name.clone(), task, wake, fast, _watch: watch }
         })
         .collect()
 }
@@ -212,7 +234,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Polls an HTTP source at start, then every `interval` (with jitter so many clients do not
 /// hit a publisher in lockstep); after failures it backs off exponentially (capped, reset
 /// on success) and waits at least what a `Retry-After` asks.
-async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wake: Arc<Notify>) {
+async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wake: Arc<Notify>, fast: Arc<AtomicBool>) {
     // Building a client loads the TLS root store: off the thread that answers keys.
     let config = source.clone();
     let built = tokio::task::spawn_blocking(move || HttpSource::new(&config)).await;
@@ -231,14 +253,18 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wak
         let at = Utc::now();
         let result = client.fetch().await;
         let mut retry_after = None;
+        let interval = match source.interval_in_window {
+            Some(faster) if fast.load(Ordering::Relaxed) => faster,
+            _ => source.interval,
+        };
         let delay = match &result {
             Ok(_) => {
                 failures = 0;
-                jitter(source.interval)
+                jitter(interval)
             }
             Err(error) => {
                 failures = failures.saturating_add(1);
-                let backoff = backoff(source.interval, failures);
+                let backoff = backoff(interval, failures);
                 // A short Retry-After on every answer must not undo the backoff.
                 match error {
                     SourceError::Http { retry_after: Some(wait), .. } => {
