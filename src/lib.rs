@@ -26,6 +26,7 @@ pub mod feed;
 pub mod format;
 pub mod history;
 pub mod ingest;
+pub mod keys;
 pub mod ledger;
 pub mod model;
 pub mod outlook;
