@@ -28,6 +28,7 @@ pub mod history;
 pub mod ingest;
 pub mod keys;
 pub mod ledger;
+pub mod live;
 pub mod model;
 pub mod outlook;
 pub mod report;

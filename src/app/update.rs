@@ -13,7 +13,7 @@ use super::log::LogKind;
 use super::nav::{Mode, View};
 use super::source_view::{STALE_INTERVALS, SourceState, rejection_lines, rejections_fingerprint};
 use super::state::State;
-use crate::ledger::{MergeOutcome, Origin};
+use crate::ledger::Origin;
 use crate::sources::SourceEvent;
 
 /// Everything that can change the dashboard.
@@ -141,39 +141,11 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         }
     }
     let origin = Origin { source: event.source.clone(), rank };
-    let mut alerts = Vec::new();
-    let mut changed = false;
-    for announcement in parsed.announcements {
-        let key = announcement.key.clone();
-        let outcome = state.ledger.merge(&origin, announcement, event.at);
-        changed |= outcome.changed_figures();
-        match outcome {
-            MergeOutcome::New => alerts.push((key, false)),
-            MergeOutcome::Revised => alerts.push((key, true)),
-            MergeOutcome::Conflict { won, other_source } => {
-                let winner = if won { &event.source } else { &other_source };
-                let text = format!("{key}: {} and {other_source} disagree; {winner} is shown", event.source);
-                state.push_log(LogKind::Conflict, text);
-                if won {
-                    // The figures on screen changed: that is news even if disputed.
-                    alerts.push((key, true));
-                }
-            }
-            // A stronger tier replacing other figures changes what is shown, as a revision does.
-            MergeOutcome::Superseded { became_current: true, .. } => alerts.push((key, true)),
-            // A running total that became a batch of its own: that batch is the news.
-            MergeOutcome::RunningTotal(crate::ledger::RunningOutcome::Batch { batch, outcome })
-                if matches!(*outcome, MergeOutcome::New | MergeOutcome::Revised) =>
-            {
-                alerts.push((crate::model::AnnouncementKey { batch, ..key }, *outcome == MergeOutcome::Revised));
-            }
-            MergeOutcome::Unchanged
-            | MergeOutcome::Outdated
-            | MergeOutcome::Confirmed { .. }
-            | MergeOutcome::Superseded { .. }
-            | MergeOutcome::RunningTotal(_) => {}
-        }
+    let merged = crate::live::merge_document(&mut state.ledger, &origin, parsed.announcements, event.at);
+    for disagreement in &merged.disagreements {
+        state.push_log(LogKind::Conflict, disagreement.text(&event.source));
     }
+    let (alerts, changed) = (merged.news, merged.changed);
     // Whatever the ledger applied goes to the store, first loads included.
     let journal = state.ledger.take_journal();
     if !journal.is_empty() {
