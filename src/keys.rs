@@ -41,7 +41,8 @@ impl Key {
         let mut rest = text;
         loop {
             let lower = rest.to_ascii_lowercase();
-            let prefix = ["ctrl-", "c-", "alt-", "m-"].into_iter().find(|p| lower.starts_with(p) && rest.len() > p.len());
+            let prefix =
+                ["ctrl-", "c-", "alt-", "m-"].into_iter().find(|p| lower.starts_with(p) && rest.len() > p.len());
             let Some(prefix) = prefix else { break };
             modifiers |= if prefix.starts_with('c') { KeyModifiers::CONTROL } else { KeyModifiers::ALT };
             rest = &rest[prefix.len()..];
@@ -212,7 +213,11 @@ impl KeyMap {
             let shown = format!("keys.{} = {}", clean(name), list(written));
             let Some(index) = map.bindings.iter().position(|b| b.name == name) else {
                 let names: Vec<&str> = map.bindings.iter().map(|b| b.name).collect();
-                problems.push(format!("{shown}: unknown action {:?}; expected one of {}", clean(name), names.join(", ")));
+                problems.push(format!(
+                    "{shown}: unknown action {:?}; expected one of {}",
+                    clean(name),
+                    names.join(", ")
+                ));
                 continue;
             };
             if written.is_empty() {
@@ -228,7 +233,8 @@ impl KeyMap {
                         clean(text)
                     )),
                     Some(key) if key.modifiers == KeyModifiers::CONTROL && key.code == KeyCode::Char('c') => {
-                        problems.push(format!("{shown}: {:?} always quits and cannot be given to an action", clean(text)));
+                        problems
+                            .push(format!("{shown}: {:?} always quits and cannot be given to an action", clean(text)));
                     }
                     Some(key) if keys.contains(&key) => {
                         problems.push(format!("{shown}: {:?} is given twice", clean(text)));

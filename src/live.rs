@@ -36,7 +36,12 @@ pub struct Merged {
 }
 
 /// Merges `announcements` from `origin`, seen at `at`.
-pub fn merge_document(ledger: &mut Ledger, origin: &Origin, announcements: Vec<Announcement>, at: DateTime<Utc>) -> Merged {
+pub fn merge_document(
+    ledger: &mut Ledger,
+    origin: &Origin,
+    announcements: Vec<Announcement>,
+    at: DateTime<Utc>,
+) -> Merged {
     let mut merged = Merged::default();
     for announcement in announcements {
         let key = announcement.key.clone();

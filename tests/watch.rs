@@ -119,14 +119,18 @@ fn wait_with_deadline(child: &mut Child) -> Option<i32> {
 
 /// The binary with the user's setup sealed off.
 fn command(dir: &Path) -> Command {
+    let mut cmd = bare_command(dir);
+    cmd.arg("--data-dir").arg(dir.join("data"));
+    cmd
+}
+
+fn bare_command(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_quotawatch"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
         .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
         .stdin(Stdio::null());
     cmd
 }
@@ -199,10 +203,16 @@ fn a_release_mid_run_is_one_event_one_alert_and_the_published_feed_and_a_restart
     assert_eq!(lines.len(), 1, "nothing before the release's line: {lines:#?}");
     assert_eq!(event["kind"], "new");
     assert_eq!((event["source"].as_str(), event["commodity"].as_str()), (Some("wire"), Some("rare-earths")));
-    assert_eq!((event["year"].as_u64(), event["batch"].as_u64(), event["tier"].as_str()), (Some(2031), Some(2), Some("official")));
+    assert_eq!(
+        (event["year"].as_u64(), event["batch"].as_u64(), event["tier"].as_str()),
+        (Some(2031), Some(2), Some("official"))
+    );
     assert_eq!(event["stages"][0], serde_json::json!({"stage": "mining", "tonnes": 120000.0}));
     assert_eq!(event["stages"][1]["stage"], "smelting-separation");
-    assert!(event["text"].as_str().is_some_and(|t| t.starts_with("rare-earths 2031 batch 2: mining 120,000 t REO")), "{event}");
+    assert!(
+        event["text"].as_str().is_some_and(|t| t.starts_with("rare-earths 2031 batch 2: mining 120,000 t REO")),
+        "{event}"
+    );
 
     // The alert command ran once; the published file has the release, figure for figure.
     wait_for("the alert command", || !alert_lines(dir.path()).is_empty());
@@ -222,7 +232,8 @@ fn a_release_mid_run_is_one_event_one_alert_and_the_published_feed_and_a_restart
     let store = quotawatch::store::Store::open(&dir.path().join("data")).expect("store");
     assert_eq!(store.integrity_check().expect("check"), "ok");
     let stored = store.load().expect("load");
-    let batches: Vec<u8> = stored.versions.iter().filter(|v| v.announcement.key.year == 2031).map(|v| v.announcement.key.batch).collect();
+    let batches: Vec<u8> =
+        stored.versions.iter().filter(|v| v.announcement.key.year == 2031).map(|v| v.announcement.key.batch).collect();
     assert_eq!(batches, [1, 2], "each version stored once");
     drop(store);
 
@@ -236,6 +247,27 @@ fn a_release_mid_run_is_one_event_one_alert_and_the_published_feed_and_a_restart
     assert!(rest.is_empty(), "a restart repeats nothing: {rest:?}");
     assert_eq!(alert_lines(dir.path()).len(), 1, "no second alert");
     assert_eq!(std::fs::read(&published).expect("published"), published_bytes);
+
+    // A terminal elsewhere with the published file as its source (and its own bundled
+    // history) reports the same figures as the watcher's own setup.
+    let terminal = dir.path().join("terminal.toml");
+    let source = format!("[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"{}\"\n", published.display());
+    std::fs::write(&terminal, source).expect("terminal config");
+    let report = |config: &Path, data: &str| {
+        let output = bare_command(dir.path())
+            .arg("--config")
+            .arg(config)
+            .arg("--data-dir")
+            .arg(dir.path().join(data))
+            .args(["report", "--by", "batch", "--format", "csv"])
+            .output()
+            .expect("report");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let at_the_watcher = report(&config, "data");
+    assert!(at_the_watcher.contains("rare-earths,2031,2,mining,120000,"), "{at_the_watcher}");
+    assert_eq!(report(&terminal, "terminal-data"), at_the_watcher);
 }
 
 #[test]
@@ -280,4 +312,16 @@ fn a_second_watch_on_the_same_data_dir_is_refused() {
     assert!(!bundled.is_empty());
     let (status, _) = first.terminate();
     assert_eq!(status, Some(0));
+
+    // It logged to today's file in the data dir (written out on the way out).
+    let today = chrono::Utc::now().date_naive();
+    let log = std::fs::read_to_string(dir.path().join("data").join(format!("quotawatch.{today}.log")))
+        .or_else(|_| {
+            // Past midnight between the start and now: yesterday's file.
+            let yesterday = today.pred_opt().expect("a day before");
+            std::fs::read_to_string(dir.path().join("data").join(format!("quotawatch.{yesterday}.log")))
+        })
+        .expect("a daily log file");
+    assert!(log.contains("watch starting"), "{log}");
+    assert!(log.contains("watch stopped"), "{log}");
 }

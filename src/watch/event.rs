@@ -70,7 +70,13 @@ impl WatchEvent {
     }
 
     /// An event about one announcement from `source`.
-    pub fn about(at: DateTime<Utc>, kind: &'static str, source: &str, key: &AnnouncementKey, text: String) -> WatchEvent {
+    pub fn about(
+        at: DateTime<Utc>,
+        kind: &'static str,
+        source: &str,
+        key: &AnnouncementKey,
+        text: String,
+    ) -> WatchEvent {
         WatchEvent {
             commodity: Some(key.commodity.as_str().to_owned()),
             year: Some(key.year),
@@ -80,7 +86,13 @@ impl WatchEvent {
     }
 
     /// A `new` or `revised` event: the alert's figures, and the tier now shown.
-    pub fn of_alert(at: DateTime<Utc>, source: &str, key: &AnnouncementKey, alert: &Alert, ledger: &Ledger) -> WatchEvent {
+    pub fn of_alert(
+        at: DateTime<Utc>,
+        source: &str,
+        key: &AnnouncementKey,
+        alert: &Alert,
+        ledger: &Ledger,
+    ) -> WatchEvent {
         let stages = alert
             .stages
             .iter()
@@ -158,7 +170,11 @@ mod tests {
     #[test]
     fn a_new_event_carries_the_alert_figures_with_their_basis() {
         let at = DateTime::parse_from_rfc3339("2026-04-01T08:00:00Z").expect("time").with_timezone(&Utc);
-        let key = AnnouncementKey { commodity: crate::model::Commodity::parse("rare-earths").expect("slug"), year: 2026, batch: 1 };
+        let key = AnnouncementKey {
+            commodity: crate::model::Commodity::parse("rare-earths").expect("slug"),
+            year: 2026,
+            batch: 1,
+        };
         let alert = Alert {
             text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
             commodity: "rare-earths".into(),
@@ -174,8 +190,14 @@ mod tests {
         let event = WatchEvent::of_alert(at, "wire", &key, &alert, &Ledger::new());
         let json: serde_json::Value = serde_json::from_str(&event.line(WatchFormat::Ndjson)).expect("json");
         assert_eq!(json["kind"], "new");
-        assert_eq!((json["commodity"].as_str(), json["year"].as_u64(), json["batch"].as_u64()), (Some("rare-earths"), Some(2026), Some(1)));
-        assert_eq!(json["stages"][0], serde_json::json!({"stage": "mining", "tonnes": 140000.0, "yoy_pct": 3.7, "basis": "batch"}));
+        assert_eq!(
+            (json["commodity"].as_str(), json["year"].as_u64(), json["batch"].as_u64()),
+            (Some("rare-earths"), Some(2026), Some(1))
+        );
+        assert_eq!(
+            json["stages"][0],
+            serde_json::json!({"stage": "mining", "tonnes": 140000.0, "yoy_pct": 3.7, "basis": "batch"})
+        );
         assert_eq!(json["stages"][1], serde_json::json!({"stage": "smelting-separation", "tonnes": 130000.0}));
         assert!(json.get("tier").is_none(), "not in the ledger: no tier");
         assert_eq!(event.line(WatchFormat::Text), format!("2026-04-01T08:00:00Z  {}\n", alert.text));

@@ -43,7 +43,8 @@ impl DirLock {
             }
             Err(TryLockError::Error(error)) => return Err(format!("cannot lock {}: {error}", path.display())),
         }
-        let written = file.set_len(0).and_then(|()| file.rewind()).and_then(|()| writeln!(file, "{}", std::process::id()));
+        let written =
+            file.set_len(0).and_then(|()| file.rewind()).and_then(|()| writeln!(file, "{}", std::process::id()));
         if let Err(error) = written {
             tracing::warn!("cannot write the process id to {}: {error}", path.display());
         }

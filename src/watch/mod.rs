@@ -44,11 +44,8 @@ pub struct WatchOptions {
 /// could not be flushed, or stdout closed.
 pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
     let _lock = DirLock::take(&options.data_dir)?;
-    let format = options.format.unwrap_or(if std::io::stdout().is_terminal() {
-        WatchFormat::Text
-    } else {
-        WatchFormat::Ndjson
-    });
+    let format =
+        options.format.unwrap_or(if std::io::stdout().is_terminal() { WatchFormat::Text } else { WatchFormat::Ndjson });
     let printer = Printer { format };
     let mut store = match Store::open(&options.data_dir) {
         Ok(store) => Some(store),
@@ -107,7 +104,7 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
                 }
                 Msg::Key(_) | Msg::Resize | Msg::Notice(_) => continue,
             };
-            let changed = step.effects.iter().any(|e| matches!(e, Effect::Save(_)));
+            let changed = step.changed;
             let done = executor.carry_out(step.effects, tracker.ledger());
             for note in done.notes {
                 if let Msg::Note(kind, text) = note {
@@ -139,6 +136,8 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
 pub struct WatchStep {
     pub events: Vec<WatchEvent>,
     pub effects: Vec<Effect>,
+    /// The merged history changed: publish it again.
+    pub changed: bool,
 }
 
 fn publish(publisher: &mut Publisher, tracker: &Tracker) {

@@ -27,10 +27,8 @@ impl Tracker {
     /// the first contact with a source is its history (as in the dashboard), but after a
     /// restart a release that came out while the watcher was down is news.
     pub fn new(config: &Config, ledger: Ledger, now: DateTime<Utc>) -> Tracker {
-        let known: HashSet<&str> = ledger
-            .entries()
-            .flat_map(|(_, entry)| entry.versions().iter().map(|v| v.origin.source.as_str()))
-            .collect();
+        let known: HashSet<&str> =
+            ledger.entries().flat_map(|(_, entry)| entry.versions().iter().map(|v| v.origin.source.as_str())).collect();
         let sources = config
             .sources
             .iter()
@@ -108,6 +106,8 @@ impl Tracker {
             step.events.push(WatchEvent::about(at, "conflict", &name, &disagreement.key, text));
         }
         let journal = self.ledger.take_journal();
+        // What the published file shows changed (it is compared byte for byte before writing).
+        step.changed = merged.changed || !journal.is_empty();
         if !journal.is_empty() {
             step.effects.push(Effect::Save(journal));
         }
@@ -129,13 +129,85 @@ impl Tracker {
         for source in &mut self.sources {
             if source.state != SourceState::Stale && source.overdue(now) {
                 source.state = SourceState::Stale;
-                let since = source
-                    .last_success
-                    .map_or_else(|| "never succeeded".to_owned(), |t| format!("last success {}", crate::view::age(now, t)));
+                let since = source.last_success.map_or_else(
+                    || "never succeeded".to_owned(),
+                    |t| format!("last success {}", crate::view::age(now, t)),
+                );
                 let text = format!("{}: stale, no success for {STALE_INTERVALS} polls ({since})", source.name);
                 step.events.push(WatchEvent::about_source(now, "stale", &source.name, text));
             }
         }
         step
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigOrigin, parse};
+
+    fn config() -> Config {
+        let text = "[[sources]]\nname = \"wire\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/feed.json\"\n";
+        parse(text, ConfigOrigin::BuiltIn, std::path::Path::new(".")).expect("valid")
+    }
+
+    fn document(batches: &[u8]) -> crate::feed::ParsedFeed {
+        let announcements: Vec<String> = batches
+            .iter()
+            .map(|b| {
+                format!(
+                    "{{\"commodity\": \"rare-earths\", \"year\": 2031, \"batch\": {b}, \
+                     \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": 1000}}]}}"
+                )
+            })
+            .collect();
+        let text = format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","));
+        crate::feed::parse("wire", crate::feed::Format::Json, text.as_bytes(), 1 << 20).expect("parses")
+    }
+
+    fn event(batches: &[u8]) -> SourceEvent {
+        SourceEvent {
+            source: "wire".into(),
+            at: Utc::now(),
+            result: Ok(Some(document(batches))),
+            http: None,
+            next_poll: Utc::now(),
+        }
+    }
+
+    fn kinds(step: &WatchStep) -> Vec<&'static str> {
+        step.events.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn a_first_contact_is_history_but_after_a_restart_a_missed_release_is_news() {
+        let mut ledger = Ledger::new();
+        ledger.start_journal(); // as a load with a store leaves it
+        let mut fresh = Tracker::new(&config(), ledger, Utc::now());
+        let step = fresh.on_source(event(&[1]));
+        assert_eq!(kinds(&step), Vec::<&str>::new(), "first contact: history");
+        assert!(matches!(step.effects.as_slice(), [Effect::Save(_)]), "saved all the same");
+        assert!(step.changed, "and published");
+        // The same ledger, as a restart would replay it from the store, then a document
+        // with a batch that came out while the watcher was down.
+        let mut restarted = Tracker::new(&config(), fresh.ledger, Utc::now());
+        let step = restarted.on_source(event(&[1, 2]));
+        assert_eq!(kinds(&step), ["new"]);
+        assert_eq!(step.events[0].batch, Some(2));
+        assert!(matches!(step.effects.as_slice(), [Effect::Save(_), Effect::Alert(_)]), "{:?}", step.effects);
+        // Polled again: nothing.
+        assert_eq!(kinds(&restarted.on_source(event(&[1, 2]))), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_source_that_never_answers_goes_stale_once() {
+        let start = Utc::now();
+        let mut tracker = Tracker::new(&config(), Ledger::new(), start);
+        let later = start + chrono::Duration::seconds(30 * i64::from(STALE_INTERVALS) + 1);
+        assert_eq!(kinds(&tracker.on_tick(start)), Vec::<&str>::new());
+        let step = tracker.on_tick(later);
+        assert_eq!(kinds(&step), ["stale"]);
+        assert_eq!(step.events[0].text, "wire: stale, no success for 3 polls (never succeeded)");
+        assert_eq!(kinds(&tracker.on_tick(later)), Vec::<&str>::new(), "once");
     }
 }
