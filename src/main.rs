@@ -51,16 +51,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Events(args)) => run_events(&cli, args),
         Some(Command::Watch(args)) => run_watch(&cli, args),
         Some(Command::Completions { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "quotawatch", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut <Cli as clap::CommandFactory>::command(), "quotawatch", &mut script);
+            print_bytes(&script)
         }
         Some(Command::Man) => {
+            let mut page = Vec::new();
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-            man.render(&mut std::io::stdout()).map_err(|e| format!("cannot write the manual page: {e}"))?;
-            Ok(ExitCode::SUCCESS)
+            man.render(&mut page).map_err(|e| format!("cannot render the manual page: {e}"))?;
+            print_bytes(&page)
         }
         None => run_dashboard(&cli),
+    }
+}
+
+/// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, String> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to stdout: {error}")),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

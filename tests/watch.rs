@@ -268,6 +268,15 @@ fn a_release_mid_run_is_one_event_one_alert_and_the_published_feed_and_a_restart
     let at_the_watcher = report(&config, "data");
     assert!(at_the_watcher.contains("rare-earths,2031,2,mining,120000,"), "{at_the_watcher}");
     assert_eq!(report(&terminal, "terminal-data"), at_the_watcher);
+    // The same file served over HTTP, as a static web server would.
+    let served = published.clone();
+    let web = Server::start(move |_: &server::Request| {
+        server::ok(std::fs::read_to_string(&served).unwrap_or_default(), "\"published\"")
+    });
+    let over_http = dir.path().join("terminal-http.toml");
+    let source = format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\n", web.url());
+    std::fs::write(&over_http, source).expect("terminal config");
+    assert_eq!(report(&over_http, "terminal-http-data"), at_the_watcher);
 }
 
 #[test]
