@@ -36,6 +36,7 @@ fn mining(batch: u8, tonnes: u32) -> String {
 struct Watch {
     child: Child,
     lines: Receiver<String>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Watch {
@@ -54,14 +55,14 @@ impl Watch {
             .expect("start watch");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = channel();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
                     break;
                 }
             }
         });
-        Watch { child, lines }
+        Watch { child, lines, reader: Some(reader) }
     }
 
     /// Every line that arrives before `done` holds for one of them, or the deadline.
@@ -92,6 +93,10 @@ impl Watch {
         let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
         assert!(sent.success());
         let status = wait_with_deadline(&mut self.child);
+        // Every line the watcher wrote before it exited, up to the pipe's end.
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader thread");
+        }
         let rest: Vec<String> = self.lines.try_iter().collect();
         (status, rest)
     }
