@@ -24,6 +24,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_bundled: bool,
 
+    /// What the log file records, in tracing's EnvFilter syntax (e.g. debug, quotawatch=debug,warn) [default: info]
+    #[arg(long, global = true, value_name = "FILTER", env = "QUOTAWATCH_LOG")]
+    pub log_level: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,6 +51,26 @@ pub enum Command {
         /// The file to check [default: the config quotawatch would use]
         path: Option<PathBuf>,
     },
+    /// Watch the sources without a terminal: print each event, run the alerts, publish the merged feed
+    Watch(WatchArgs),
+    /// Print a shell completion script to stdout
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// Output format [default: ndjson when stdout is not a terminal, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<crate::watch::WatchFormat>,
+    /// After every change, write the whole merged history to PATH as quota-feed/1 JSON (atomically)
+    #[arg(long, value_name = "PATH")]
+    pub publish: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,8 @@
 //!   every version of it in SQLite, so it outlives its sources.
 //! - [`sources`] reads the configured sources; [`config`] validates the configuration.
 //! - [`report`] is the headless output.
+//! - [`watch`] is the headless watcher (`quotawatch watch`): the dashboard's pollers, ledger,
+//!   store and alerts without a terminal, publishing the merged feed; [`keys`] is `[keys]`.
 //! - [`outlook`] (pure) scores expectations, times releases and holds the policy timeline.
 
 pub mod analytics;
@@ -26,7 +28,10 @@ pub mod feed;
 pub mod format;
 pub mod history;
 pub mod ingest;
+pub mod keys;
 pub mod ledger;
+pub mod live;
+pub mod logging;
 pub mod model;
 pub mod outlook;
 pub mod report;
@@ -34,3 +39,4 @@ pub mod sources;
 pub mod store;
 pub mod ui;
 pub mod view;
+pub mod watch;

@@ -20,6 +20,10 @@ const EXIT_SOURCE_FAILED: u8 = 2;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(error) if error.kind() == clap::error::ErrorKind::DisplayVersion => {
+            println!("{}", version_text());
+            return ExitCode::SUCCESS;
+        }
         Err(error) => {
             // --help and --version are not errors; bad usage is fatal (exit 1), not exit 2,
             // which means "a source failed".
@@ -45,19 +49,78 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Expectations(args)) => run_expectations(&cli, args),
         Some(Command::Calendar(args)) => run_calendar(&cli, args),
         Some(Command::Events(args)) => run_events(&cli, args),
+        Some(Command::Watch(args)) => run_watch(&cli, args),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut <Cli as clap::CommandFactory>::command(), "quotawatch", &mut script);
+            print_bytes(&script)
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            man.render(&mut page).map_err(|e| format!("cannot render the manual page: {e}"))?;
+            print_bytes(&page)
+        }
         None => run_dashboard(&cli),
     }
 }
 
+/// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, String> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to stdout: {error}")),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `--version`: the version and how recent the bundled history is.
+fn version_text() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let last = quotawatch::bundled::load().ok().and_then(|parsed| {
+        parsed.announcements.iter().filter(|a| !a.quotas.is_empty()).filter_map(|a| a.published).max()
+    });
+    match last {
+        Some(date) => format!("quotawatch {version} (bundled figures through {date})"),
+        None => format!("quotawatch {version} (no bundled figures)"),
+    }
+}
+
+fn run_watch(cli: &Cli, args: &quotawatch::cli::WatchArgs) -> Result<ExitCode, String> {
+    let filter = quotawatch::logging::filter(cli.log_level.as_deref())?;
+    let config = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
+    let _log = quotawatch::logging::start(&data_dir, filter, "watch")
+        .map_err(|problem| eprintln!("quotawatch: {problem}"))
+        .ok();
+    let options = quotawatch::watch::WatchOptions {
+        data_dir,
+        bundled: !cli.no_bundled,
+        format: args.format,
+        publish: args.publish.clone(),
+    };
+    quotawatch::watch::run(&config, &options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The config, `[keys]` included: every command refuses a config with errors.
 fn load_config(cli: &Cli) -> Result<Config, String> {
     let path = config::resolve_path(cli.config.as_deref());
-    config::load(path.as_deref()).map_err(|e| e.to_string())
+    let config = config::load(path.as_deref()).map_err(|e| e.to_string())?;
+    quotawatch::keys::KeyMap::from_config(&config).map_err(|e| e.to_string())?;
+    Ok(config)
 }
 
 fn check_config(path: Option<&std::path::Path>) -> Result<ExitCode, String> {
     let path = config::resolve_path(path);
     let config = config::load(path.as_deref()).map_err(|e| e.to_string())?;
+    quotawatch::keys::KeyMap::from_config(&config).map_err(|e| e.to_string())?;
     println!("{}: ok, {} source(s)", config.origin, config.sources.len());
+    if !config.keys.is_empty() {
+        let remapped: Vec<&str> = config.keys.iter().map(|(action, _)| action.as_str()).collect();
+        println!("  keys remapped: {}", remapped.join(", "));
+    }
     for source in &config.sources {
         let state = if source.enabled { "" } else { " (disabled)" };
         println!("  {} ({}): {}{state}", source.name, source.kind_name(), source.location());
@@ -195,9 +258,14 @@ fn parse_commodity(text: Option<&str>) -> Result<Option<Commodity>, String> {
 }
 
 fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
+    let filter = quotawatch::logging::filter(cli.log_level.as_deref())?;
     let config = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
-    let log_note = start_log(&data_dir);
+    // Held to the end: dropping it writes out what the log still queues.
+    let (log_guard, log_note) = match quotawatch::logging::start(&data_dir, filter, "dashboard") {
+        Ok(guard) => (Some(guard), Ok(())),
+        Err(note) => (None, Err(note)),
+    };
     let (mut store, store_problem) = match Store::open(&data_dir) {
         Ok(store) => (Some(store), None),
         Err(error) => {
@@ -220,22 +288,8 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
     if let Some(problem) = store_problem {
         state.report_problem(problem, true);
     }
-    quotawatch::app::run(state, &config, store).map_err(|e| format!("dashboard: {e}"))?;
+    let result = quotawatch::app::run(state, &config, store).map_err(|e| format!("dashboard: {e}"));
+    drop(log_guard);
+    result?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Logs go to `quotawatch.log` in the data dir, never to the screen the dashboard owns.
-fn start_log(data_dir: &std::path::Path) -> Result<(), String> {
-    let path = data_dir.join("quotawatch.log");
-    let file = std::fs::create_dir_all(data_dir)
-        .and_then(|()| std::fs::OpenOptions::new().create(true).append(true).open(&path))
-        .map_err(|e| format!("no log file ({}): {e}", path.display()))?;
-    tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_target(false)
-        .try_init()
-        .map_err(|e| format!("logging not started: {e}"))?;
-    tracing::info!("dashboard starting, data dir {}", data_dir.display());
-    Ok(())
 }

@@ -92,6 +92,22 @@ impl Alert {
     }
 }
 
+/// [`alert`], with the surprise of its headline stage against the consensus `watch` holds:
+/// what the dashboard and `watch` raise for a release.
+pub fn alert_with_consensus(
+    ledger: &Ledger,
+    watch: &super::watchlist::Watchlist,
+    key: &AnnouncementKey,
+    revised: bool,
+) -> Alert {
+    let alert = alert(ledger, key, revised);
+    let released = ledger.entry(key).and_then(|e| e.current().announcement.published);
+    let note = alert
+        .headline()
+        .and_then(|f| watch.alert_note(ledger, &key.commodity, key.year, key.batch, f.stage, released));
+    alert.with_consensus(note)
+}
+
 /// The alert for the announcement now current under `key`.
 pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
     let prefix = if revised { "revised: " } else { "" };

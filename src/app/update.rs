@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::action_for;
-use super::alerts::alert;
+use super::alerts::alert_with_consensus;
 use super::apply::{apply, reset_selection};
 use super::effects::Effect;
 use super::log::LogKind;
 use super::nav::{Mode, View};
 use super::source_view::{STALE_INTERVALS, SourceState, rejection_lines, rejections_fingerprint};
 use super::state::State;
-use crate::ledger::{MergeOutcome, Origin};
+use crate::ledger::Origin;
 use crate::sources::SourceEvent;
 
 /// Everything that can change the dashboard.
@@ -152,39 +152,11 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     }
     let outlook_changed = state.watch.replace(&event.source, parsed.outlook.outlook);
     let origin = Origin { source: event.source.clone(), rank };
-    let mut alerts = Vec::new();
-    let mut changed = false;
-    for announcement in parsed.announcements {
-        let key = announcement.key.clone();
-        let outcome = state.ledger.merge(&origin, announcement, event.at);
-        changed |= outcome.changed_figures();
-        match outcome {
-            MergeOutcome::New => alerts.push((key, false)),
-            MergeOutcome::Revised => alerts.push((key, true)),
-            MergeOutcome::Conflict { won, other_source } => {
-                let winner = if won { &event.source } else { &other_source };
-                let text = format!("{key}: {} and {other_source} disagree; {winner} is shown", event.source);
-                state.push_log(LogKind::Conflict, text);
-                if won {
-                    // The figures on screen changed: that is news even if disputed.
-                    alerts.push((key, true));
-                }
-            }
-            // A stronger tier replacing other figures changes what is shown, as a revision does.
-            MergeOutcome::Superseded { became_current: true, .. } => alerts.push((key, true)),
-            // A running total that became a batch of its own: that batch is the news.
-            MergeOutcome::RunningTotal(crate::ledger::RunningOutcome::Batch { batch, outcome })
-                if matches!(*outcome, MergeOutcome::New | MergeOutcome::Revised) =>
-            {
-                alerts.push((crate::model::AnnouncementKey { batch, ..key }, *outcome == MergeOutcome::Revised));
-            }
-            MergeOutcome::Unchanged
-            | MergeOutcome::Outdated
-            | MergeOutcome::Confirmed { .. }
-            | MergeOutcome::Superseded { .. }
-            | MergeOutcome::RunningTotal(_) => {}
-        }
+    let merged = crate::live::merge_document(&mut state.ledger, &origin, parsed.announcements, event.at);
+    for disagreement in &merged.disagreements {
+        state.push_log(LogKind::Conflict, disagreement.text(&event.source));
     }
+    let (alerts, changed) = (merged.news, merged.changed);
     // Whatever the ledger applied goes to the store, first loads included.
     let journal = state.ledger.take_journal();
     if !journal.is_empty() {
@@ -199,13 +171,7 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         return true;
     }
     for (key, revised) in alerts {
-        let alert = alert(&state.ledger, &key, revised);
-        let released = state.ledger.entry(&key).and_then(|e| e.current().announcement.published);
-        let headline = alert.headline().map(|f| f.stage);
-        let note = headline.and_then(|stage| {
-            state.watch.alert_note(&state.ledger, &key.commodity, key.year, key.batch, stage, released)
-        });
-        let alert = alert.with_consensus(note);
+        let alert = alert_with_consensus(&state.ledger, &state.watch, &key, revised);
         state.push_log(if revised { LogKind::Revision } else { LogKind::New }, alert.text.clone());
         state.banner = Some(alert.text.clone());
         state.outbox.push(Effect::Alert(alert));

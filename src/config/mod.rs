@@ -9,6 +9,8 @@ mod syntax;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use raw::KeyTable;
+
 use crate::feed::Format;
 
 /// The built-in default configuration, fully commented; used when no file is found.
@@ -76,6 +78,9 @@ pub struct Config {
     pub export_dir: PathBuf,
     /// `[[expectations]]` and `[[events]]`, validated like those of a feed.
     pub outlook: crate::outlook::Outlook,
+    /// `[keys]` as written (each value a list of key names); [`crate::keys::KeyMap`]
+    /// validates it against the dashboard's actions.
+    pub keys: KeyTable,
 }
 
 /// What happens, besides the banner and the log, when a new or revised announcement arrives.
@@ -195,12 +200,13 @@ pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config
     let raw: raw::RawConfig =
         syntax::read(text).map_err(|message| ConfigError::Syntax { origin: origin.clone(), message })?;
     raw.validate(base_dir)
-        .map(|(sources, alerts, export_dir, outlook)| Config {
+        .map(|(sources, alerts, export_dir, outlook, keys)| Config {
             origin: origin.clone(),
             sources,
             alerts,
             export_dir,
             outlook,
+            keys,
         })
         .map_err(|problems| ConfigError::Invalid { origin, problems })
 }

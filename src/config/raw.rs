@@ -22,6 +22,9 @@ pub struct RawConfig {
     expectations: Vec<toml::Table>,
     #[serde(default)]
     events: Vec<toml::Table>,
+    /// `[keys]`: action name to a key or a list of keys; names checked by [`crate::keys`].
+    #[serde(default)]
+    keys: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,7 +129,10 @@ impl Checker<'_> {
 }
 
 /// What a valid config file holds.
-pub type Validated = (Vec<SourceConfig>, AlertsConfig, PathBuf, crate::outlook::Outlook);
+pub type Validated = (Vec<SourceConfig>, AlertsConfig, PathBuf, crate::outlook::Outlook, KeyTable);
+
+/// `[keys]` in file order (sorted by action name): each action with the keys as written.
+pub type KeyTable = Vec<(String, Vec<String>)>;
 
 impl RawConfig {
     /// Checks every source and the alerts, collecting all problems rather than stopping at
@@ -237,7 +243,8 @@ impl RawConfig {
             Some(dir) => PathBuf::from(dir),
         };
         let outlook = super::outlook::validate(&self.expectations, &self.events, &mut problems);
-        if problems.is_empty() { Ok((sources, alerts, export_dir, outlook)) } else { Err(problems) }
+        let keys = key_table(self.keys, &mut problems);
+        if problems.is_empty() { Ok((sources, alerts, export_dir, outlook, keys)) } else { Err(problems) }
     }
 }
 
@@ -336,6 +343,41 @@ fn http_kind(check: &mut Checker<'_>, raw: &RawSource) -> Option<SourceKind> {
         },
     };
     Some(SourceKind::Http { url, timeout, headers })
+}
+
+/// `[keys]`'s shape: each value a key name or a list of them. Whether the names are
+/// actions and keys is for [`crate::keys::KeyMap::from_table`].
+fn key_table(raw: BTreeMap<String, toml::Value>, problems: &mut Vec<String>) -> KeyTable {
+    let mut table = Vec::new();
+    for (action, value) in raw {
+        let keys = match &value {
+            toml::Value::String(key) => Some(vec![key.clone()]),
+            toml::Value::Array(items) => items.iter().map(|item| item.as_str().map(str::to_owned)).collect(),
+            _ => None,
+        };
+        match keys {
+            Some(keys) => table.push((action, keys)),
+            None => problems.push(format!(
+                "keys.{} = {}: expected a key or a list of keys, such as [\"Tab\", \"n\"]",
+                crate::feed::clean_text(&action, 40),
+                crate::feed::clean_text(&written(&value), 60)
+            )),
+        }
+    }
+    table
+}
+
+/// A TOML value as the file wrote it, near enough for an error message.
+fn written(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => format!("{text:?}"),
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::Float(x) => x.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(items) => format!("[{}]", items.iter().map(written).collect::<Vec<_>>().join(", ")),
+        toml::Value::Table(_) => "{ ... }".into(),
+    }
 }
 
 /// Replaces each `${VAR}` with the variable's value; the error names a missing variable.

@@ -264,8 +264,15 @@ impl Dashboard {
         self.sandbox.path().join("data")
     }
 
+    /// Every daily log file (`quotawatch.YYYY-MM-DD.log`) in the data dir, oldest first.
     pub fn log_file(&self) -> String {
-        std::fs::read_to_string(self.data_dir().join("quotawatch.log")).unwrap_or_default()
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(self.data_dir()).map(|dir| dir.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        files.retain(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("quotawatch.") && n.ends_with(".log"))
+        });
+        files.sort();
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()).collect()
     }
 }
 
