@@ -15,12 +15,16 @@
 //!   every version of it in SQLite, so it outlives its sources.
 //! - [`sources`] reads the configured sources; [`config`] validates the configuration.
 //! - [`report`] is the headless output.
+//! - [`extract`] finds announcements in news items and notices (pure); `extract_cmd` is
+//!   the `extract` command over it.
 
 pub mod analytics;
 pub mod app;
 pub mod bundled;
 pub mod cli;
 pub mod config;
+pub mod extract;
+pub mod extract_cmd;
 pub mod feed;
 pub mod format;
 pub mod history;

@@ -40,6 +40,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Report(args)) => run_report(&cli, args),
         Some(Command::History(args)) => run_history(&cli, args),
         Some(Command::Export(args)) => run_export(&cli, args),
+        Some(Command::Extract(args)) => quotawatch::extract_cmd::run(args),
         None => run_dashboard(&cli),
     }
 }

@@ -1,0 +1,244 @@
+//! The extractor's result as a quota-feed/1 document: announcements with `tier`,
+//! `cumulative` and `citations`, and `expectations` (feed-format.md "Provenance"). One
+//! function per encoding; holder-only announcements (a province's own notice) are left
+//! out, since a feed reader would take their holder rows for the national total.
+//!
+//! Written from the extractor's own types until `model::Announcement` carries `tier`,
+//! `cumulative` and `citations`; then [`to_json`] becomes a conversion plus the shared writer.
+
+use serde::Serialize;
+
+use super::{ExtractedAnnouncement, Extraction, FoundExpectation};
+use crate::feed::write::FORMAT_ID;
+
+fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The announcements a feed can carry: every one with a national figure or none at all.
+pub fn feed_announcements(extraction: &Extraction) -> impl Iterator<Item = &ExtractedAnnouncement> {
+    extraction.announcements.iter().filter(|a| !a.holders_only || a.rows.is_empty())
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format: &'static str,
+    announcements: Vec<Out<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expectations: Vec<OutExpectation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Out<'a> {
+    commodity: &'static str,
+    year: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    status: &'static str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    tier: &'static str,
+    cumulative: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<OutCitation<'a>>,
+    quotas: Vec<OutRow>,
+}
+
+#[derive(Serialize)]
+struct OutCitation<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OutRow {
+    stage: &'static str,
+    category: &'static str,
+    holder: &'static str,
+    tonnes: f64,
+}
+
+#[derive(Serialize)]
+struct OutExpectation<'a> {
+    commodity: &'static str,
+    year: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<u8>,
+    stage: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low_pct: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high_pct: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    who: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+fn out(a: &ExtractedAnnouncement) -> Out<'_> {
+    Out {
+        commodity: a.commodity.slug(),
+        year: a.year,
+        batch: a.batch,
+        published: date(a.published),
+        status: a.status.slug(),
+        title: &a.title,
+        url: a.url.as_deref(),
+        tier: a.tier.slug(),
+        cumulative: a.cumulative,
+        citations: a
+            .citations
+            .iter()
+            .map(|c| OutCitation {
+                title: &c.title,
+                url: c.url.as_deref(),
+                published: date(c.published),
+                source: c.source.as_deref(),
+            })
+            .collect(),
+        quotas: a
+            .rows
+            .iter()
+            .map(|r| OutRow {
+                stage: r.stage.slug(),
+                category: r.category,
+                holder: r.holder.unwrap_or(crate::model::ALL_HOLDERS),
+                tonnes: r.tonnes,
+            })
+            .collect(),
+    }
+}
+
+fn out_expectation(e: &FoundExpectation) -> OutExpectation<'_> {
+    OutExpectation {
+        commodity: e.commodity.slug(),
+        year: e.year,
+        batch: e.batch,
+        stage: e.stage.slug(),
+        low: e.tonnes.map(|t| t.0),
+        high: e.tonnes.map(|t| t.1),
+        low_pct: e.pct.map(|p| p.0),
+        high_pct: e.pct.map(|p| p.1),
+        who: e.who.as_deref(),
+        published: date(e.published),
+        url: e.url.as_deref(),
+    }
+}
+
+/// A quota-feed/1 JSON document, pretty-printed, whole tonnes as integers.
+pub fn to_json(extraction: &Extraction) -> String {
+    let document = Document {
+        format: FORMAT_ID,
+        announcements: feed_announcements(extraction).map(out).collect(),
+        expectations: extraction.expectations.iter().map(out_expectation).collect(),
+    };
+    let value = serde_json::to_value(&document).map(integers).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Whole numbers written as integers (`135000`, not `135000.0`), as `export` writes them.
+fn integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integers(v))).collect()),
+        other => other,
+    }
+}
+
+/// The CSV columns of [`to_csv`]: quota-feed/1's, then `tier` and `cumulative`.
+pub const CSV_COLUMNS: [&str; 13] =
+    ["commodity", "year", "batch", "published", "stage", "category", "holder", "tonnes", "status", "title", "url", "tier", "cumulative"];
+
+/// A CSV document: one line per quota row, an unpublished release as one line without a
+/// stage. (CSV has no place for expectations or citations.)
+pub fn to_csv(extraction: &Extraction) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(CSV_COLUMNS);
+    for a in feed_announcements(extraction) {
+        let record = |row: Option<&super::ExtractedRow>| -> Vec<String> {
+            vec![
+                a.commodity.slug().to_owned(),
+                a.year.to_string(),
+                a.batch.map(|b| b.to_string()).unwrap_or_default(),
+                date(a.published).unwrap_or_default(),
+                row.map(|r| r.stage.slug().to_owned()).unwrap_or_default(),
+                row.map_or("total", |r| r.category).to_owned(),
+                row.and_then(|r| r.holder).unwrap_or(crate::model::ALL_HOLDERS).to_owned(),
+                row.map(|r| r.tonnes.to_string()).unwrap_or_default(),
+                a.status.slug().to_owned(),
+                a.title.clone(),
+                a.url.clone().unwrap_or_default(),
+                a.tier.slug().to_owned(),
+                a.cumulative.to_string(),
+            ]
+        };
+        if a.rows.is_empty() {
+            let _ = writer.write_record(record(None));
+        }
+        for row in &a.rows {
+            let _ = writer.write_record(record(Some(row)));
+        }
+    }
+    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+}
+
+/// Why each announcement was read as it was, for `extract --explain`: one line per figure
+/// with the text it came from, one per note.
+pub fn explain(extraction: &Extraction) -> String {
+    let mut text = String::new();
+    for a in &extraction.announcements {
+        let batch = a.batch.map_or("no batch".to_owned(), |b| format!("batch {b}"));
+        let left_out = if a.holders_only && !a.rows.is_empty() { " (holder rows only: left out of the feed)" } else { "" };
+        text.push_str(&format!(
+            "{} {} {batch}{}{} [{}]{left_out}: {}\n",
+            a.commodity.slug(),
+            a.year,
+            if a.cumulative { " cumulative" } else { "" },
+            if a.status == crate::model::Status::Unpublished { " unpublished" } else { "" },
+            a.tier.slug(),
+            a.title
+        ));
+        for r in &a.rows {
+            let holder = r.holder.unwrap_or("*");
+            text.push_str(&format!("  {} {} {holder} {} t ← {}\n", r.stage, r.category, r.tonnes, r.span));
+        }
+        for why in &a.why {
+            text.push_str(&format!("  why: {why}\n"));
+        }
+        for c in &a.citations {
+            text.push_str(&format!("  also: {}{}\n", c.title, c.url.as_deref().map(|u| format!(" <{u}>")).unwrap_or_default()));
+        }
+    }
+    for e in &extraction.expectations {
+        text.push_str(&format!(
+            "expectation {} {} {} ({}) ← {}\n",
+            e.commodity.slug(),
+            e.year,
+            e.stage,
+            e.who.as_deref().unwrap_or("unnamed"),
+            e.span
+        ));
+    }
+    text
+}

@@ -1,0 +1,177 @@
+//! The text the extractor reads: a normalised copy with the same byte offsets as the
+//! original (so every span points into what the user sees), and its sentences.
+
+use std::ops::Range;
+
+/// Traditional characters of quota notices and their simplified forms. Both sides are
+/// three bytes in UTF-8, so replacing one by the other keeps every byte offset.
+const TRADITIONAL: &[(char, char)] = &[
+    ('開', '开'),
+    ('採', '采'),
+    ('煉', '炼'),
+    ('離', '离'),
+    ('總', '总'),
+    ('製', '制'),
+    ('標', '标'),
+    ('達', '达'),
+    ('噸', '吨'),
+    ('萬', '万'),
+    ('鎢', '钨'),
+    ('銻', '锑'),
+    ('礦', '矿'),
+    ('兩', '两'),
+    ('關', '关'),
+    ('業', '业'),
+    ('資', '资'),
+    ('國', '国'),
+    ('預', '预'),
+    ('計', '计'),
+    ('測', '测'),
+    ('輕', '轻'),
+    ('發', '发'),
+    ('佈', '布'),
+    ('內', '内'),
+    ('為', '为'),
+    ('億', '亿'),
+    ('廣', '广'),
+    ('東', '东'),
+    ('產', '产'),
+    ('額', '额'),
+    ('錄', '录'),
+    ('續', '续'),
+    ('對', '对'),
+    ('繼', '继'),
+    ('實', '实'),
+    ('較', '较'),
+    ('減', '减'),
+    ('長', '长'),
+    ('價', '价'),
+    ('條', '条'),
+    ('辦', '办'),
+    ('暫', '暂'),
+    ('後', '后'),
+    ('據', '据'),
+    ('擬', '拟'),
+    ('將', '将'),
+    ('約', '约'),
+    ('別', '别'),
+    ('門', '门'),
+    ('團', '团'),
+    ('鋁', '铝'),
+    ('廈', '厦'),
+    ('貴', '贵'),
+    ('雲', '云'),
+    ('陝', '陕'),
+    ('幹', '干'),
+    ('邊', '边'),
+    ('際', '际'),
+    ('進', '进'),
+    ('過', '过'),
+    ('來', '来'),
+    ('還', '还'),
+    ('餘', '余'),
+    ('與', '与'),
+    ('間', '间'),
+    ('場', '场'),
+    ('項', '项'),
+    ('區', '区'),
+    ('蘇', '苏'),
+    ('遼', '辽'),
+    ('寧', '宁'),
+    ('議', '议'),
+    ('見', '见'),
+    ('徵', '征'),
+    ('稱', '称'),
+    ('報', '报'),
+    ('導', '导'),
+    ('質', '质'),
+    ('錫', '锡'),
+    ('鉬', '钼'),
+    ('鎵', '镓'),
+    ('鍺', '锗'),
+    ('螢', '萤'),
+    ('並', '并'),
+    ('於', '于'),
+    ('階', '阶'),
+    ('級', '级'),
+];
+
+fn simplified(c: char) -> char {
+    TRADITIONAL.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+}
+
+/// An item field as read: the original and a normalised copy (ASCII lowercased,
+/// traditional characters simplified) in which every byte offset means the same.
+#[derive(Debug)]
+pub struct Text<'a> {
+    pub raw: &'a str,
+    pub norm: String,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        let mut norm = String::with_capacity(raw.len());
+        for c in raw.chars() {
+            if c.is_ascii() {
+                norm.push(c.to_ascii_lowercase());
+            } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                norm.push(simplified(c));
+            } else {
+                norm.push(c);
+            }
+        }
+        debug_assert_eq!(norm.len(), raw.len());
+        Text { raw, norm }
+    }
+
+    /// The original text of a byte range of the normalised copy (empty if out of bounds).
+    pub fn original(&self, range: Range<usize>) -> &'a str {
+        self.raw.get(range).unwrap_or("")
+    }
+}
+
+/// Sentence ranges of `norm`: split at `。；;！？!?`, line breaks, and a full stop followed by
+/// white space. A figure, its stage and its commodity are looked for inside one sentence.
+pub fn sentences(norm: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = norm.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = match c {
+            '。' | '；' | ';' | '！' | '？' | '!' | '?' | '\n' | '\r' => true,
+            '.' => chars.peek().is_none_or(|(_, next)| next.is_whitespace()),
+            _ => false,
+        };
+        if end {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if norm.len() > start {
+        out.push(start..norm.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simplification_keeps_byte_offsets() {
+        for (t, s) in TRADITIONAL {
+            assert_eq!(t.len_utf8(), s.len_utf8(), "{t} → {s}");
+        }
+        let text = Text::new("2023年第一批稀土開采、冶煉分離總量控制指標 120000噸 Rare Earth");
+        assert_eq!(text.norm, "2023年第一批稀土开采、冶炼分离总量控制指标 120000吨 rare earth");
+    }
+
+    #[test]
+    fn sentences_split_at_stops_but_not_at_decimal_points() {
+        let norm = "quota of 100.8 kt. smelting 97.2 kt。其中江西省21300吨；湖南";
+        let parts: Vec<&str> = sentences(norm).into_iter().map(|r| &norm[r]).collect();
+        assert_eq!(parts, ["quota of 100.8 kt", " smelting 97.2 kt", "其中江西省21300吨", "湖南"]);
+    }
+}
