@@ -52,19 +52,24 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
     let expectations = expectations(&figures, forecast_item, item);
     let mut kind = kind_of_title.unwrap_or(HeadlineKind::Other);
     let mut announcements = Vec::new();
-    if kind_of_title.is_none() {
+    // Price news is read sentence by sentence (a quota figure beside the prices counts, the
+    // prices never do); a forecast, policy, export-control or tracking headline gives none.
+    if kind_of_title.is_none_or(|k| k == HeadlineKind::Price) {
         let found: Vec<Found> =
             figures.into_iter().flat_map(|(_, f)| f.found).filter(|f| !f.forecast).collect();
         announcements = group(body_over_title(increments_over_totals(found)), item, options);
         if ctx.province.is_some() {
             kind = HeadlineKind::Provincial;
+        } else if kind == HeadlineKind::Price {
         } else if !announcements.is_empty() {
             kind = HeadlineKind::Announcement;
-        } else if let Some(unpublished) = unpublished(&ctx, title_hits, &all, &title.norm, item, options) {
+        } else if let Some(unpublished) = unpublished(&ctx, title_hits, &all, item, options) {
             announcements.extend(unpublished);
             kind = HeadlineKind::Unpublished;
         } else if !expectations.is_empty() {
             kind = HeadlineKind::Expectation;
+        } else if all.iter().any(|h| h.kw == Kw::Policy) {
+            kind = HeadlineKind::Policy;
         }
     }
     let headline = Headline { title: item.title.clone(), url: item.link.clone(), published: item.published, kind };
@@ -75,7 +80,13 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
 /// tracking-system or price news. `None`: a headline that may carry a release.
 fn title_kind(norm: &str, hits: &[Hit]) -> Option<HeadlineKind> {
     let has = |k: Kw| hits.iter().any(|h| h.kw == k);
-    if has(Kw::Forecast) || hits.iter().any(|h| h.kw == Kw::SetTo && norm[h.end..].trim_start().starts_with(char::is_alphabetic)) {
+    // `Quotas Issued, Likely to Ease the Tight Supply` reports a release; `expected to issue`
+    // does not.
+    let forecast = hits.iter().position(|h| {
+        h.kw == Kw::Forecast || h.kw == Kw::SetTo && norm[h.end..].trim_start().starts_with(char::is_alphabetic)
+    });
+    let release = hits.iter().position(|h| h.kw == Kw::Release);
+    if forecast.is_some_and(|f| release.is_none_or(|r| f < r)) {
         Some(HeadlineKind::Expectation)
     } else if has(Kw::ExportControl) {
         Some(HeadlineKind::ExportControl)
@@ -112,7 +123,8 @@ fn context(title: &Text<'_>, title_hits: &[Hit], all: &[Hit], item: &Item) -> Co
     let norm = title.norm.as_str();
     let tokens = numbers::tokens(norm, 0..norm.len());
     let year = numbers::years(norm, 0..norm.len(), &tokens)
-        .first()
+        .into_iter()
+        .find(|y| !find::comparison_year(norm, title_hits, y))
         .map(|y| y.year)
         .or_else(|| title_hits.iter().any(|h| h.kw == Kw::ThisYear).then_some(date_year).flatten());
     let batch = title_hits.iter().find_map(|h| match h.kw {
@@ -231,7 +243,6 @@ fn unpublished(
     ctx: &Context,
     title_hits: &[Hit],
     all: &[Hit],
-    title_norm: &str,
     item: &Item,
     options: &Options,
 ) -> Option<Vec<ExtractedAnnouncement>> {
@@ -252,7 +263,6 @@ fn unpublished(
             _ => None,
         })
     });
-    let _ = title_norm;
     let why = vec![if withheld {
         "the text says the figures were not given".to_owned()
     } else {

@@ -67,7 +67,9 @@ pub struct FieldFigures {
 /// Words that may stand between a comparison word and its figure (`from 2023's`, `比2007年的`).
 fn near_gap(gap: &str) -> bool {
     let gap = gap.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_digit() || matches!(c, '年' | '的' | '\''));
-    matches!(gap, "" | "of" | "about" | "around" | "some" | "nearly" | "the" | "an" | "a" | "s" | "roughly")
+    // Chinese: `比上年同期的`, a few characters and no clause break.
+    let chinese = gap.chars().count() <= 5 && gap.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    chinese || matches!(gap, "of" | "about" | "around" | "some" | "nearly" | "the" | "an" | "a" | "s" | "roughly")
 }
 
 fn after_gap(gap: &str) -> bool {
@@ -96,44 +98,72 @@ fn who(text: &Text<'_>, sentence: &Range<usize>, hits: &[Hit]) -> Option<String>
     plausible.then(|| before.trim_start_matches(['"', '“', '\'']).to_owned())
 }
 
+/// What the sentence before said, for one that goes on from it (`其中…`, `The quota for
+/// smelting … stood at 57,500 mt.` after `… for the first half of 2019`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Carry {
+    stage: Option<Stage>,
+    year: Option<u16>,
+    batch: Option<(u8, bool)>,
+}
+
 /// Finds the figures of one field.
 pub fn field(field: Field, text: &Text<'_>, hits: &[Hit], ctx: &Context) -> FieldFigures {
     let mut out = FieldFigures::default();
+    let mut carry = Carry::default();
     for sentence in sentences(&text.norm) {
         let lo = hits.partition_point(|h| h.start < sentence.start);
         let hi = hits.partition_point(|h| h.start < sentence.end);
         let sentence_hits: Vec<Hit> = hits[lo..hi].iter().copied().filter(|h| h.end <= sentence.end).collect();
-        one_sentence(field, text, &sentence, &sentence_hits, ctx, &mut out);
+        carry = one_sentence(field, text, &sentence, &sentence_hits, ctx, carry, &mut out);
     }
     out
 }
 
-fn one_sentence(field: Field, text: &Text<'_>, r: &Range<usize>, hits: &[Hit], ctx: &Context, out: &mut FieldFigures) {
+/// Figures with a continuing sentence's own words first.
+const CONTINUING: &[&str] = &["其中", "包括", "of which", "of the total", "including", "this includes", "that includes"];
+
+fn one_sentence(
+    field: Field,
+    text: &Text<'_>,
+    r: &Range<usize>,
+    hits: &[Hit],
+    ctx: &Context,
+    carry: Carry,
+    out: &mut FieldFigures,
+) -> Carry {
     let norm = text.norm.as_str();
     let tokens = numbers::tokens(norm, r.clone());
     if !tokens.iter().any(|t| matches!(t.kind, TokenKind::Tonnes | TokenKind::Percent)) {
-        return;
+        return carry;
     }
     let has = |f: &dyn Fn(Kw) -> bool| hits.iter().any(|h| f(h.kw));
     let trap = has(&|k| matches!(k, Kw::ExportControl | Kw::Tracking | Kw::Price));
     let quota = has(&|k| k == Kw::Quota);
     if trap || (has(&|k| k == Kw::Policy) && !quota) {
-        return;
+        return Carry::default();
     }
     let staged = has(&|k| matches!(k, Kw::Stage(_)));
-    if !quota && !(ctx.title_quota && staged) {
-        return;
+    let held = has(&|k| matches!(k, Kw::Holder(..)));
+    let continuing = CONTINUING.iter().any(|w| norm[r.clone()].trim_start().starts_with(w));
+    let goes_on = continuing && carry.year.is_some();
+    if !quota && !(ctx.title_quota && (staged || held)) && !goes_on {
+        return carry;
     }
     let forecast = hits.iter().any(|h| h.kw == Kw::Forecast || sets_forecast(norm, h));
-    let years = numbers::years(norm, r.clone(), &tokens);
+    let years: Vec<numbers::Year> =
+        numbers::years(norm, r.clone(), &tokens).into_iter().filter(|y| !comparison_year(norm, hits, y)).collect();
+    // A sentence that names its own year, batch or commodity starts afresh; one that goes
+    // on (`其中…`, `The quota for smelting … stood at`) keeps the sentence before's.
+    let own_time = !years.is_empty()
+        || has(&|k| matches!(k, Kw::Batch(_) | Kw::FirstBatches(_) | Kw::Cumulative | Kw::ThisYear))
+        || (!continuing && has(&|k| matches!(k, Kw::Commodity(_))));
     let figures: Vec<&Token> = tokens.iter().filter(|t| t.kind == TokenKind::Tonnes).collect();
     let listed = list_assignments(norm, r, hits, &figures);
     let who = if forecast { who(text, r, hits) } else { None };
+    let mut next = Carry { stage: last_stage(hits).or(carry.stage), ..Carry::default() };
     for (i, t) in figures.iter().enumerate() {
-        let before = |h: &&Hit| h.end <= t.start;
-        if hits.iter().filter(before).any(|h| matches!(h.kw, Kw::Comparison | Kw::Delta) && near_gap(&norm[h.end..t.start]))
-            || hits.iter().any(|h| h.kw == Kw::PastRef && h.start >= t.end && after_gap(&norm[t.end..h.start]))
-        {
+        if is_comparison(norm, hits, &tokens, t) {
             continue;
         }
         let mut notes = Vec::new();
@@ -141,26 +171,37 @@ fn one_sentence(field: Field, text: &Text<'_>, r: &Range<usize>, hits: &[Hit], c
         if !(10.0..=commodity.max_plausible_tonnes()).contains(&t.value) {
             continue;
         }
-        let stage = listed[i].1.or_else(|| stage_for(norm, hits, t)).or(ctx.stage).unwrap_or_else(|| {
-            notes.push("no stage named: mining");
-            Stage::Mining
-        });
-        let year = match nearest_year(hits, &years, t, ctx) {
-            Some(year) => year,
-            None => continue,
-        };
+        let after = after_chain(norm, hits, &years, t);
+        let carried_stage = if continuing && !staged { carry.stage } else { None };
+        let stage =
+            listed[i].1.or(after.stage).or_else(|| stage_before(hits, t)).or(carried_stage).or(ctx.stage).unwrap_or_else(
+                || {
+                    notes.push("no stage named: mining");
+                    Stage::Mining
+                },
+            );
+        let carried_year = if own_time { None } else { carry.year };
+        let Some(year) = after.year.or_else(|| nearest_year(hits, &years, t, ctx, carried_year)) else { continue };
         if ctx.year.is_some_and(|y| y != year) {
             continue;
         }
-        let (batch, cumulative) = batch_for(norm, hits, t, ctx);
-        let holder = holder_for(hits, &figures, i, t).or(ctx.province);
-        let category = hits
-            .iter()
-            .filter(before)
-            .filter(|h| !figures.iter().any(|f| f.start > h.end && f.end <= t.start))
-            .filter_map(|h| if let Kw::Category(c) = h.kw { Some(c) } else { None })
-            .next_back()
-            .unwrap_or("total");
+        let carried_batch = if own_time { None } else { carry.batch };
+        let (batch, cumulative) = batch_for(norm, hits, t, ctx, after.batch.map(|b| (b, false)).or(carried_batch));
+        let holder = match holder_for(hits, t) {
+            HolderFound::Named(name) => Some(name),
+            HolderFound::National if ctx.province.is_some() => continue,
+            _ => ctx.province,
+        };
+        let category = after.category.unwrap_or_else(|| {
+            hits.iter()
+                .filter(|h| h.end <= t.start)
+                .filter(|h| !figures.iter().any(|f| f.start > h.end && f.end <= t.start))
+                .filter_map(|h| if let Kw::Category(c) = h.kw { Some(c) } else { None })
+                .next_back()
+                .unwrap_or("total")
+        });
+        next.year = Some(year);
+        next.batch = batch.map(|b| (b, cumulative));
         let span = Span { field, start: t.start, end: t.end, text: text.original(t.start..t.end).to_owned() };
         out.found.push(Found {
             commodity,
@@ -178,15 +219,89 @@ fn one_sentence(field: Field, text: &Text<'_>, r: &Range<usize>, hits: &[Hit], c
         });
     }
     if forecast {
-        forecast_pcts(field, text, r, hits, &tokens, &years, ctx, who, out);
+        forecast_pcts(field, text, hits, &tokens, &years, ctx, who, out);
     }
+    next
+}
+
+fn last_stage(hits: &[Hit]) -> Option<Stage> {
+    hits.iter().filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None }).next_back()
+}
+
+/// `from 2023`, `比2021年的`: a year named only to compare with.
+pub fn comparison_year(norm: &str, hits: &[Hit], year: &numbers::Year) -> bool {
+    hits.iter().any(|h| h.kw == Kw::Comparison && h.end <= year.start && norm[h.end..year.start].trim().is_empty())
+}
+
+/// A figure given to compare with or as a change, not as a quota: `up from 100,800 tonnes`,
+/// `比2007年的59270吨`, `增加7580吨`, `by 15,000 tonnes`, `120,000 tonnes a year earlier`,
+/// `last year's total of 132,000 mt`, `up 20% (or 7,815 mt)`.
+fn is_comparison(norm: &str, hits: &[Hit], tokens: &[Token], t: &Token) -> bool {
+    let before = |h: &&Hit| h.end <= t.start;
+    let compared = hits
+        .iter()
+        .filter(before)
+        .any(|h| matches!(h.kw, Kw::Comparison | Kw::Delta) && near_gap(&norm[h.end..t.start]));
+    let past_before = hits.iter().filter(before).any(|h| {
+        h.kw == Kw::PastRef && {
+            let gap = norm[h.end..t.start].replace("'s", " ").replace("’s", " ").replace(['的', '总', '量'], " ");
+            gap.split_whitespace().all(|w| matches!(w, "total" | "of" | "the" | "quota" | "quotas"))
+        }
+    });
+    let past_after = hits.iter().any(|h| h.kw == Kw::PastRef && h.start >= t.end && after_gap(&norm[t.end..h.start]));
+    let after_pct = tokens.iter().filter(|p| p.end <= t.start).next_back().is_some_and(|p| {
+        p.kind == TokenKind::Percent && matches!(norm[p.end..t.start].trim(), "(or" | "（or" | "or" | "(" | "（")
+    });
+    compared || past_before || past_after || after_pct
+}
+
+/// Words that sit between a figure and the words after it that it belongs to.
+fn filler(gap: &str) -> bool {
+    gap.split_whitespace().all(|w| {
+        matches!(w, "for" | "the" | "of" | "in" | "was" | "were" | "is" | "are" | "allocated" | "set" | "at" | "的" | "用于")
+    })
+}
+
+/// Stage, batch, year and category named right after a figure.
+#[derive(Debug, Default)]
+struct After {
+    stage: Option<Stage>,
+    batch: Option<u8>,
+    year: Option<u16>,
+    category: Option<&'static str>,
+}
+
+fn after_chain(norm: &str, hits: &[Hit], years: &[numbers::Year], t: &Token) -> After {
+    let mut after = After::default();
+    let mut marks: Vec<(usize, usize, Option<Kw>, Option<u16>)> = hits
+        .iter()
+        .filter(|h| h.start >= t.end)
+        .map(|h| (h.start, h.end, Some(h.kw), None))
+        .chain(years.iter().filter(|y| y.start >= t.end).map(|y| (y.start, y.end, None, Some(y.year))))
+        .collect();
+    marks.sort_by_key(|m| m.0);
+    let mut pos = t.end;
+    for (start, end, kw, year) in marks {
+        if start < pos || !filler(&norm[pos..start]) {
+            break;
+        }
+        match (kw, year) {
+            (_, Some(y)) => after.year = after.year.or(Some(y)),
+            (Some(Kw::Stage(s)), _) => after.stage = after.stage.or(Some(s)),
+            (Some(Kw::Batch(b)), _) => after.batch = after.batch.or(Some(b)),
+            (Some(Kw::Category(c)), _) => after.category = after.category.or(Some(c)),
+            (Some(Kw::Commodity(_) | Kw::Quota | Kw::Release), _) => {}
+            _ => break,
+        }
+        pos = end;
+    }
+    after
 }
 
 #[expect(clippy::too_many_arguments, reason = "one sentence's parts, read once")]
 fn forecast_pcts(
     field: Field,
     text: &Text<'_>,
-    r: &Range<usize>,
     hits: &[Hit],
     tokens: &[Token],
     years: &[numbers::Year],
@@ -198,11 +313,10 @@ fn forecast_pcts(
     let Some(first) = pcts.first() else { return };
     let last = pcts.get(1).filter(|p| is_list_gap(&text.norm[first.end..p.start])).unwrap_or(first);
     let Some(commodity) = commodity_for(hits, first, ctx) else { return };
-    let Some(year) = nearest_year(hits, years, first, ctx) else { return };
-    let stage = stage_for(&text.norm, hits, first).or(ctx.stage).unwrap_or(Stage::Mining);
-    let (batch, _) = batch_for(&text.norm, hits, first, ctx);
+    let Some(year) = nearest_year(hits, years, first, ctx, None) else { return };
+    let stage = stage_before(hits, first).or(ctx.stage).unwrap_or(Stage::Mining);
+    let (batch, _) = batch_for(&text.norm, hits, first, ctx, None);
     let span = Span { field, start: first.start, end: last.end, text: text.original(first.start..last.end).to_owned() };
-    let _ = r;
     out.pcts.push(FoundPct { commodity, year, batch, stage, low: first.value, high: last.value, span, who });
 }
 
@@ -268,40 +382,50 @@ fn commodity_for(hits: &[Hit], t: &Token, ctx: &Context) -> Option<CommodityId> 
     }
 }
 
-/// `15,000 tonnes for mining` names its stage after the figure; else the nearest before.
-fn stage_for(norm: &str, hits: &[Hit], t: &Token) -> Option<Stage> {
-    let after = hits.iter().find(|h| h.start >= t.end).filter(|h| {
-        let gap = norm[t.end..h.start].trim();
-        matches!(gap, "for" | "of" | "in" | "for the" | "of the" | "的")
-    });
-    if let Some(Hit { kw: Kw::Stage(stage), .. }) = after {
-        return Some(*stage);
-    }
+/// The nearest stage named before the figure.
+fn stage_before(hits: &[Hit], t: &Token) -> Option<Stage> {
     hits.iter().filter(|h| h.end <= t.start).filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None }).next_back()
 }
 
-fn nearest_year(hits: &[Hit], years: &[numbers::Year], t: &Token, ctx: &Context) -> Option<u16> {
+fn nearest_year(hits: &[Hit], years: &[numbers::Year], t: &Token, ctx: &Context, carried: Option<u16>) -> Option<u16> {
     let named = years.iter().filter(|y| y.end <= t.start).map(|y| (y.start, Some(y.year)));
     let this_year = hits.iter().filter(|h| h.kw == Kw::ThisYear && h.end <= t.start).map(|h| (h.start, ctx.date_year));
     match named.chain(this_year).max_by_key(|(start, _)| *start) {
         Some((_, year)) => year,
-        None => ctx.year.or(ctx.date_year),
+        None => carried.or(ctx.year).or(ctx.date_year),
     }
 }
 
-/// The batch of a figure and whether it is a running total.
-fn batch_for(norm: &str, hits: &[Hit], t: &Token, ctx: &Context) -> (Option<u8>, bool) {
-    let before: Vec<&Hit> = hits.iter().filter(|h| h.end <= t.start).collect();
-    if before.iter().any(|h| h.kw == Kw::Cumulative) {
-        return (None, true);
+/// The batch of a figure and whether it is a running total: a running-total word after the
+/// last batch word (`second batch …, bringing the total to`, `2023年度…`) makes it one with
+/// the batch left out; `前两批` / `first two batches` is one through that batch; no batch
+/// word at all is the year's running total.
+fn batch_for(
+    norm: &str,
+    hits: &[Hit],
+    t: &Token,
+    ctx: &Context,
+    closer: Option<(u8, bool)>,
+) -> (Option<u8>, bool) {
+    if let Some((b, cumulative)) = closer {
+        return (Some(b), cumulative || (ctx.includes_earlier && b > 1));
     }
-    let batch_word = before.iter().rev().find_map(|h| match h.kw {
-        Kw::Batch(b) => Some((b, false)),
-        Kw::FirstBatches(b) => Some((b, true)),
-        Kw::First if is_first_batch(norm, hits, h) => Some((1, false)),
+    let before: Vec<&Hit> = hits.iter().filter(|h| h.end <= t.start).collect();
+    let cumulative_at = before.iter().rposition(|h| h.kw == Kw::Cumulative);
+    let batch_word = before.iter().enumerate().rev().find_map(|(at, h)| match h.kw {
+        Kw::Batch(b) => Some((at, b, false)),
+        Kw::FirstBatches(b) => Some((at, b, true)),
+        Kw::First if is_first_batch(norm, hits, h) => Some((at, 1, false)),
         _ => None,
     });
-    match batch_word.or(ctx.batch.map(|b| (b, false))) {
+    let found = match (batch_word, cumulative_at) {
+        (Some((_, b, true)), _) => Some((b, true)),
+        (Some((at, _, _)), Some(cum)) if cum > at => return (None, true),
+        (None, Some(_)) => return (None, true),
+        (Some((_, b, _)), _) => Some((b, false)),
+        (None, None) => ctx.batch.map(|b| (b, false)),
+    };
+    match found {
         Some((b, cumulative)) => (Some(b), cumulative || (ctx.includes_earlier && b > 1)),
         None => (None, true),
     }
@@ -314,15 +438,22 @@ pub fn is_first_batch(norm: &str, hits: &[Hit], first: &Hit) -> bool {
     quota_after.is_some_and(|q| q.start - first.end <= 60 && !norm[first.end..q.start].contains("time"))
 }
 
+/// Who holds a figure, from the words before it.
+enum HolderFound {
+    Named(&'static str),
+    /// `national` or `total` stands between: the figure is everyone's.
+    National,
+    Unnamed,
+}
+
 /// A holder named before the figure, with no `total` or `national` between them.
-fn holder_for(hits: &[Hit], figures: &[&Token], i: usize, t: &Token) -> Option<&'static str> {
-    let _ = (figures, i);
+fn holder_for(hits: &[Hit], t: &Token) -> HolderFound {
     for h in hits.iter().filter(|h| h.end <= t.start).rev() {
         match h.kw {
-            Kw::Holder(name, _) => return Some(name),
-            Kw::National | Kw::Total => return None,
+            Kw::Holder(name, _) => return HolderFound::Named(name),
+            Kw::National | Kw::Total => return HolderFound::National,
             _ => {}
         }
     }
-    None
+    HolderFound::Unnamed
 }

@@ -109,7 +109,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("冶炼", Stage(Stage::SmeltingSeparation)), ("分离", Stage(Stage::SmeltingSeparation)),
     ("first batch", Batch(1)), ("second batch", Batch(2)), ("third batch", Batch(3)),
     ("fourth batch", Batch(4)), ("1st batch", Batch(1)), ("2nd batch", Batch(2)), ("3rd batch", Batch(3)),
-    ("first tranche", Batch(1)), ("second tranche", Batch(2)), ("third tranche", Batch(3)),
+    ("first tranche", Batch(1)), ("first round", Batch(1)), ("second round", Batch(2)), ("third round", Batch(3)), ("second tranche", Batch(2)), ("third tranche", Batch(3)),
     ("第一批", Batch(1)), ("第二批", Batch(2)), ("第三批", Batch(3)), ("第四批", Batch(4)), ("首批", Batch(1)),
     ("1h", Batch(1)), ("h1", Batch(1)), ("first half", Batch(1)), ("half-year", Batch(1)),
     ("half year", Batch(1)), ("first-half", Batch(1)), ("上半年", Batch(1)), ("2h", Batch(2)),
@@ -120,18 +120,19 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("quota", Quota), ("quotas", Quota), ("指标", Quota), ("总量控制", Quota), ("限采", Quota),
     ("ceiling", Quota), ("cap", Quota), ("caps", Quota), ("output limitation", Quota),
     ("allocation", Quota), ("allocations", Quota), ("配额", Quota), ("控制指标", Quota), ("限额", Quota),
-    ("开采量为", Quota), ("开采总量", Quota),
+    ("开采量为", Quota), ("开采总量", Quota), ("mining amount", Quota), ("总量调控", Quota),
     ("issue", Release), ("issues", Release), ("issued", Release), ("issuing", Release), ("sets", Release),
     ("set", Release), ("grants", Release), ("granted", Release), ("allocates", Release),
     ("allocated", Release), ("announces", Release), ("announced", Release), ("raises", Release),
     ("raised", Release), ("hikes", Release), ("lifts", Release), ("cuts", Release), ("puts", Release),
     ("releases", Release), ("released", Release), ("下达", Release), ("发布", Release), ("公布", Release),
-    ("印发", Release), ("controls", Release), ("lowers", Release),
+    ("印发", Release), ("controls", Release), ("lowers", Release), ("increases", Release),
+    ("increased", Release),
     ("bringing the total", Cumulative), ("bringing total", Cumulative), ("taking the total", Cumulative),
     ("brings the total", Cumulative), ("year-to-date", Cumulative), ("year to date", Cumulative),
     ("ytd", Cumulative), ("so far this year", Cumulative), ("累计", Cumulative), ("合计", Cumulative),
     ("全年", Cumulative), ("total for the year", Cumulative), ("in total", Cumulative),
-    ("combined", Cumulative), ("yeartodate", Cumulative),
+    ("combined", Cumulative), ("yeartodate", Cumulative), ("bringing", Cumulative), ("年度", Cumulative),
     ("上述指标均含", IncludesEarlier), ("均含", IncludesEarlier), ("含已下达", IncludesEarlier),
     ("including the first batch", IncludesEarlier), ("includes the first batch", IncludesEarlier),
     ("不含已下达", Increment), ("不含", Increment), ("excluding the first", Increment),
@@ -152,7 +153,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("cut of", Delta), ("增量", Delta),
     ("measures", Policy), ("regulation", Policy), ("regulations", Policy), ("rules", Policy),
     ("draft", Policy), ("办法", Policy), ("条例", Policy), ("规定", Policy), ("征求意见", Policy),
-    ("law", Policy), ("暂行", Policy),
+    ("law", Policy), ("暂行", Policy), ("规划", Policy), ("development plan", Policy),
     ("export control", ExportControl), ("export controls", ExportControl), ("export ban", ExportControl),
     ("export", ExportControl), ("exports", ExportControl), ("出口", ExportControl),
     ("licensing", ExportControl), ("出口管制", ExportControl),
@@ -173,6 +174,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("离子型", Category("medium-heavy")), ("heavy rare earth", Category("medium-heavy")),
     ("china northern rare earth", Holder("China Northern Rare Earth Group", RE_GROUP)),
     ("northern rare earth", Holder("China Northern Rare Earth Group", RE_GROUP)),
+    ("china north rare earth", Holder("China Northern Rare Earth Group", RE_GROUP)),
     ("北方稀土", Holder("China Northern Rare Earth Group", RE_GROUP)),
     ("中国北方稀土", Holder("China Northern Rare Earth Group", RE_GROUP)),
     ("china rare earth group", Holder("China Rare Earth Group", RE_GROUP)),
@@ -255,7 +257,7 @@ mod tests {
 
     #[test]
     fn english_keywords_are_whole_words() {
-        assert_eq!(kws("record re-issue"), []);
+        assert_eq!(kws("record re-issue"), [Release]);
         assert_eq!(kws("1H RE quotas"), [Batch(1), Commodity(RareEarths), Quota]);
         assert_eq!(kws("setting"), []);
     }

@@ -196,8 +196,13 @@ pub fn tokens(norm: &str, range: Range<usize>) -> Vec<Token> {
     out
 }
 
+/// `9.13 × 10000` is 91300.00000000001 in floating point: figures are kept to the gram.
+fn exact(value: f64) -> f64 {
+    (value * 1_000.0).round() / 1_000.0
+}
+
 fn classify_ascii(s: &str, start: usize, end: usize, value: f64, grouped: bool) -> Token {
-    let token = |end, value, kind| Token { start, end, value, kind };
+    let token = |end, value: f64, kind| Token { start, end, value: exact(value), kind };
     if money_before(s, start) {
         return token(end, value, TokenKind::Money);
     }
@@ -264,7 +269,7 @@ fn spread_list_units(s: &str, tokens: &mut [Token]) {
                     .and_then(|n| n.parse::<f64>().ok())
                     .filter(|v| *v > 0.0);
                 if let Some(raw) = raw {
-                    tokens[k].value *= (next.value / raw).round().max(1.0);
+                    tokens[k].value = exact(tokens[k].value * (next.value / raw).round().max(1.0));
                     tokens[k].kind = TokenKind::Tonnes;
                 }
             }
