@@ -198,11 +198,13 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
 }
 
 fn date_at(text: &str) -> Option<NaiveDate> {
-    let digits = |s: &str| -> (u32, usize) {
-        let n = s.bytes().take_while(u8::is_ascii_digit).count().min(4);
+    // A list row may run the date into the title (`2016-07-062016年…`): read at most the
+    // digits a date part has.
+    let digits = |s: &str, max: usize| -> (u32, usize) {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count().min(max);
         (s[..n].parse().unwrap_or(0), n)
     };
-    let (year, n) = digits(text);
+    let (year, n) = digits(text, 4);
     if n != 4 {
         return None;
     }
@@ -212,14 +214,14 @@ fn date_at(text: &str) -> Option<NaiveDate> {
         return None;
     }
     let rest = &rest[sep.len_utf8()..];
-    let (month, m) = digits(rest);
+    let (month, m) = digits(rest, 2);
     let rest = &rest[m..];
     let sep2 = rest.chars().next()?;
     let expected = if sep == '年' { '月' } else { sep };
     if m == 0 || m > 2 || sep2 != expected {
         return None;
     }
-    let (day, d) = digits(&rest[sep2.len_utf8()..]);
+    let (day, d) = digits(&rest[sep2.len_utf8()..], 2);
     if d == 0 || d > 2 {
         return None;
     }
@@ -301,6 +303,7 @@ mod tests {
         assert_eq!(find_date("发布 2024年2月7日 x"), NaiveDate::from_ymd_opt(2024, 2, 7));
         assert_eq!(find_date("<span>2025-04-21</span>"), NaiveDate::from_ymd_opt(2025, 4, 21));
         assert_eq!(find_date("2024-13-01 and 20240101"), None);
+        assert_eq!(find_date("2016-07-062016年全国"), NaiveDate::from_ymd_opt(2016, 7, 6));
     }
 
     #[test]

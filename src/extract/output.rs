@@ -11,6 +11,15 @@ use serde::Serialize;
 use super::{ExtractedAnnouncement, Extraction, FoundExpectation};
 use crate::feed::write::FORMAT_ID;
 
+/// The limits quota-feed/1 readers cut titles and links to.
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_URL_CHARS: usize = 2_000;
+
+/// Text from a document is untrusted: no control characters or escapes go out.
+fn clean(text: &str, max_chars: usize) -> String {
+    crate::feed::clean_text(text, max_chars)
+}
+
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -37,9 +46,9 @@ struct Out<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<String>,
     status: &'static str,
-    title: &'a str,
+    title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
+    url: Option<String>,
     tier: &'static str,
     cumulative: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -49,9 +58,9 @@ struct Out<'a> {
 
 #[derive(Serialize)]
 struct OutCitation<'a> {
-    title: &'a str,
+    title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
+    url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,16 +105,16 @@ fn out(a: &ExtractedAnnouncement) -> Out<'_> {
         batch: a.batch,
         published: date(a.published),
         status: a.status.slug(),
-        title: &a.title,
-        url: a.url.as_deref(),
+        title: clean(&a.title, MAX_TITLE_CHARS),
+        url: a.url.as_deref().map(|u| clean(u, MAX_URL_CHARS)),
         tier: a.tier.slug(),
         cumulative: a.cumulative,
         citations: a
             .citations
             .iter()
             .map(|c| OutCitation {
-                title: &c.title,
-                url: c.url.as_deref(),
+                title: clean(&c.title, MAX_TITLE_CHARS),
+                url: c.url.as_deref().map(|u| clean(u, MAX_URL_CHARS)),
                 published: date(c.published),
                 source: c.source.as_deref(),
             })
@@ -187,8 +196,8 @@ pub fn to_csv(extraction: &Extraction) -> String {
                 row.and_then(|r| r.holder).unwrap_or(crate::model::ALL_HOLDERS).to_owned(),
                 row.map(|r| r.tonnes.to_string()).unwrap_or_default(),
                 a.status.slug().to_owned(),
-                a.title.clone(),
-                a.url.clone().unwrap_or_default(),
+                clean(&a.title, MAX_TITLE_CHARS),
+                a.url.as_deref().map(|u| clean(u, MAX_URL_CHARS)).unwrap_or_default(),
                 a.tier.slug().to_owned(),
                 a.cumulative.to_string(),
             ]
