@@ -247,7 +247,8 @@ pub fn html_to_text(html: &str) -> String {
             }
             rest = &rest[end..];
         } else {
-            let end = rest[..rest.len().min(12)].find(';');
+            // `;` is ASCII, so its position is a character boundary whatever precedes it.
+            let end = rest.as_bytes()[..rest.len().min(12)].iter().position(|b| *b == b';');
             let decoded = end.and_then(|end| entity(&rest[1..end]).map(|c| (c, end + 1)));
             match decoded {
                 Some((c, len)) => {
