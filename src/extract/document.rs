@@ -1,5 +1,5 @@
 //! A document's bytes (and the HTTP charset, when there is one) to [`Item`]s: RSS 2.0,
-//! RSS 1.0 and Atom through feed-rs, an HTML list page (one item per `li` / `tr` row with a
+//! RSS 1.0 and Atom through [`super::xmlfeed`] (quick-xml), an HTML list page (one item per `li` / `tr` row with a
 //! link) or a single HTML page (one item) through scraper, or plain text, one item per
 //! line with an optional `YYYY-MM-DD<TAB>` first. The live `rss` and `page` sources call
 //! the same [`parse`].
@@ -73,35 +73,7 @@ fn head_lowercase(text: &str) -> String {
 }
 
 fn feed(text: &str) -> Result<Vec<Item>, DocumentError> {
-    // The text is UTF-8 now; the prolog must not make the XML reader decode it again.
-    let body = match text.trim_start().strip_prefix("<?xml") {
-        Some(rest) => rest.find("?>").map_or("", |n| &rest[n + 2..]),
-        None => text,
-    };
-    let parsed = feed_rs::parser::parse(body.as_bytes())
-        .map_err(|e| DocumentError(format!("not a readable RSS or Atom feed: {e}")))?;
-    let source = parsed.title.as_ref().map(|t| html_to_text(&t.content)).filter(|t| !t.is_empty());
-    let items = parsed
-        .entries
-        .into_iter()
-        .map(|entry| {
-            let link = entry
-                .links
-                .iter()
-                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-                .or(entry.links.first())
-                .map(|l| l.href.trim().to_owned());
-            Item {
-                title: entry.title.map(|t| html_to_text(&t.content)).unwrap_or_default(),
-                summary: entry.summary.map(|t| html_to_text(&t.content)).unwrap_or_default(),
-                body: entry.content.and_then(|c| c.body).map(|b| html_to_text(&b)).unwrap_or_default(),
-                link,
-                published: entry.published.or(entry.updated).map(|t| t.date_naive()),
-                source: source.clone(),
-            }
-        })
-        .collect();
-    Ok(items)
+    super::xmlfeed::items(text).map(|(items, _)| items)
 }
 
 fn html(text: &str) -> (Kind, Vec<Item>) {

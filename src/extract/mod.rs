@@ -20,6 +20,7 @@ pub mod keywords;
 pub mod numbers;
 pub mod output;
 pub mod text;
+mod xmlfeed;
 
 use chrono::NaiveDate;
 
@@ -231,13 +232,17 @@ pub fn extract_item(item: &Item, options: &Options) -> Option<ItemExtraction> {
 /// Every item, in order; figures reported again by a later item become its citation.
 pub fn extract(items: &[Item], options: &Options) -> Extraction {
     let mut out = Extraction::default();
+    // The release and its figures, to the announcement that first gave them: a feed can
+    // repeat one wire story thousands of times.
+    let mut seen: std::collections::HashMap<ReleaseKey, usize> = std::collections::HashMap::new();
     for item in items {
         let Some(found) = extract_item(item, options) else { continue };
         out.headlines.push(found.headline);
         out.expectations.extend(found.expectations);
         for announcement in found.announcements {
-            match out.announcements.iter_mut().find(|a| same_release(a, &announcement)) {
-                Some(first) => {
+            match seen.entry(release_key(&announcement)) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    let first = &mut out.announcements[*at.get()];
                     let citation = Citation {
                         title: announcement.title,
                         url: announcement.url,
@@ -248,7 +253,10 @@ pub fn extract(items: &[Item], options: &Options) -> Extraction {
                         first.citations.push(citation);
                     }
                 }
-                None => out.announcements.push(announcement),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(out.announcements.len());
+                    out.announcements.push(announcement);
+                }
             }
         }
     }
@@ -256,13 +264,10 @@ pub fn extract(items: &[Item], options: &Options) -> Extraction {
 }
 
 /// The same release with the same figures, whatever the wording that gave them.
-fn same_release(a: &ExtractedAnnouncement, b: &ExtractedAnnouncement) -> bool {
-    let key = |x: &ExtractedAnnouncement| (x.commodity, x.year, x.batch, x.cumulative, x.status, x.holders_only);
-    let rows = |x: &ExtractedAnnouncement| {
-        let mut rows: Vec<_> =
-            x.rows.iter().map(|r| (r.stage, r.category, r.holder, r.tonnes.to_bits())).collect();
-        rows.sort_unstable();
-        rows
-    };
-    key(a) == key(b) && rows(a) == rows(b)
+type ReleaseKey = (CommodityId, u16, Option<u8>, bool, bool, bool, Vec<(Stage, &'static str, Option<&'static str>, u64)>);
+
+fn release_key(a: &ExtractedAnnouncement) -> ReleaseKey {
+    let mut rows: Vec<_> = a.rows.iter().map(|r| (r.stage, r.category, r.holder, r.tonnes.to_bits())).collect();
+    rows.sort_unstable();
+    (a.commodity, a.year, a.batch, a.cumulative, a.status == Status::Unpublished, a.holders_only, rows)
 }

@@ -72,7 +72,7 @@ struct OutRow {
     stage: &'static str,
     category: &'static str,
     holder: &'static str,
-    tonnes: f64,
+    tonnes: Num,
 }
 
 #[derive(Serialize)]
@@ -83,13 +83,13 @@ struct OutExpectation<'a> {
     batch: Option<u8>,
     stage: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    low: Option<f64>,
+    low: Option<Num>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    high: Option<f64>,
+    high: Option<Num>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    low_pct: Option<f64>,
+    low_pct: Option<Num>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    high_pct: Option<f64>,
+    high_pct: Option<Num>,
     #[serde(skip_serializing_if = "Option::is_none")]
     who: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,7 +126,7 @@ fn out(a: &ExtractedAnnouncement) -> Out<'_> {
                 stage: r.stage.slug(),
                 category: r.category,
                 holder: r.holder.unwrap_or(crate::model::ALL_HOLDERS),
-                tonnes: r.tonnes,
+                tonnes: Num(r.tonnes),
             })
             .collect(),
     }
@@ -138,41 +138,39 @@ fn out_expectation(e: &FoundExpectation) -> OutExpectation<'_> {
         year: e.year,
         batch: e.batch,
         stage: e.stage.slug(),
-        low: e.tonnes.map(|t| t.0),
-        high: e.tonnes.map(|t| t.1),
-        low_pct: e.pct.map(|p| p.0),
-        high_pct: e.pct.map(|p| p.1),
+        low: e.tonnes.map(|t| Num(t.0)),
+        high: e.tonnes.map(|t| Num(t.1)),
+        low_pct: e.pct.map(|p| Num(p.0)),
+        high_pct: e.pct.map(|p| Num(p.1)),
         who: e.who.as_deref(),
         published: date(e.published),
         url: e.url.as_deref(),
     }
 }
 
-/// A quota-feed/1 JSON document, pretty-printed, whole tonnes as integers.
+/// A figure: whole numbers as integers (`135000`, not `135000.0`), as `export` writes them.
+struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9e15 {
+            serializer.serialize_i64(self.0 as i64)
+        } else {
+            serializer.serialize_f64(self.0)
+        }
+    }
+}
+
+/// A quota-feed/1 JSON document, pretty-printed.
 pub fn to_json(extraction: &Extraction) -> String {
     let document = Document {
         format: FORMAT_ID,
         announcements: feed_announcements(extraction).map(out).collect(),
         expectations: extraction.expectations.iter().map(out_expectation).collect(),
     };
-    let value = serde_json::to_value(&document).map(integers).unwrap_or_default();
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// Whole numbers written as integers (`135000`, not `135000.0`), as `export` writes them.
-fn integers(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => Value::from(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(integers).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integers(v))).collect()),
-        other => other,
-    }
 }
 
 /// The CSV columns of [`to_csv`]: quota-feed/1's, then `tier` and `cumulative`.

@@ -96,8 +96,15 @@ const TRADITIONAL: &[(char, char)] = &[
     ('級', '级'),
 ];
 
+/// [`TRADITIONAL`] sorted by the traditional character, for a binary search.
+static SORTED: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
+    let mut pairs = TRADITIONAL.to_vec();
+    pairs.sort_unstable();
+    pairs
+});
+
 fn simplified(c: char) -> char {
-    TRADITIONAL.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+    SORTED.binary_search_by_key(&c, |(t, _)| *t).map_or(c, |i| SORTED[i].1)
 }
 
 /// An item field as read: the original and a normalised copy (ASCII lowercased,
@@ -110,6 +117,9 @@ pub struct Text<'a> {
 
 impl<'a> Text<'a> {
     pub fn new(raw: &'a str) -> Self {
+        if raw.is_ascii() {
+            return Text { raw, norm: raw.to_ascii_lowercase() };
+        }
         let mut norm = String::with_capacity(raw.len());
         for c in raw.chars() {
             if c.is_ascii() {
