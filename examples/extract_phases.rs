@@ -6,9 +6,12 @@ use std::time::{Duration, Instant};
 fn fastest<T>(mut run: impl FnMut() -> T) -> (T, Duration) {
     let mut best = Duration::MAX;
     let mut out = None;
-    for _ in 0..10 {
+    for attempt in 0..10 {
         let t = Instant::now();
         let value = run();
+        if attempt == 0 {
+            eprint!("first {:?}; ", t.elapsed());
+        }
         best = best.min(t.elapsed());
         out = Some(value);
     }

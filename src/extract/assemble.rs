@@ -68,7 +68,7 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
             kind = HeadlineKind::Unpublished;
         } else if !expectations.is_empty() {
             kind = HeadlineKind::Expectation;
-        } else if all.iter().any(|h| h.kw == Kw::Policy) {
+        } else if all.iter().any(|h| matches!(h.kw, Kw::Policy)) {
             kind = HeadlineKind::Policy;
         }
     }
@@ -83,9 +83,9 @@ fn title_kind(norm: &str, hits: &[Hit]) -> Option<HeadlineKind> {
     // `Quotas Issued, Likely to Ease the Tight Supply` reports a release; `expected to issue`
     // does not.
     let forecast = hits.iter().position(|h| {
-        h.kw == Kw::Forecast || h.kw == Kw::SetTo && norm[h.end..].trim_start().starts_with(char::is_alphabetic)
+        matches!(h.kw, Kw::Forecast) || matches!(h.kw, Kw::SetTo) && norm[h.end..].trim_start().starts_with(char::is_alphabetic)
     });
-    let release = hits.iter().position(|h| h.kw == Kw::Release);
+    let release = hits.iter().position(|h| matches!(h.kw, Kw::Release));
     if forecast.is_some_and(|f| release.is_none_or(|r| f < r)) {
         Some(HeadlineKind::Expectation)
     } else if has(Kw::ExportControl) {
@@ -126,7 +126,7 @@ fn context(title: &Text<'_>, title_hits: &[Hit], all: &[Hit], item: &Item) -> Co
         .into_iter()
         .find(|y| !find::comparison_year(norm, title_hits, y))
         .map(|y| y.year)
-        .or_else(|| title_hits.iter().any(|h| h.kw == Kw::ThisYear).then_some(date_year).flatten());
+        .or_else(|| title_hits.iter().any(|h| matches!(h.kw, Kw::ThisYear)).then_some(date_year).flatten());
     let batch = title_hits.iter().find_map(|h| match h.kw {
         Kw::Batch(b) | Kw::FirstBatches(b) => Some(b),
         Kw::First if find::is_first_batch(norm, title_hits, h) => Some(1),
@@ -135,39 +135,52 @@ fn context(title: &Text<'_>, title_hits: &[Hit], all: &[Hit], item: &Item) -> Co
     let mut stages = title_hits.iter().filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None });
     let stage = stages.next().filter(|first| stages.all(|s| s == *first));
     // A province's own notice names the province before its release word and no national total.
-    let release = title_hits.iter().position(|h| h.kw == Kw::Release).unwrap_or(title_hits.len());
+    let release = title_hits.iter().position(|h| matches!(h.kw, Kw::Release)).unwrap_or(title_hits.len());
     let province = title_hits[..release]
         .iter()
         .find_map(|h| if let Kw::Holder(name, true) = h.kw { Some(name) } else { None })
-        .filter(|_| !title_hits.iter().any(|h| h.kw == Kw::National));
+        .filter(|_| !title_hits.iter().any(|h| matches!(h.kw, Kw::National)));
     Context {
         commodities,
         year,
         date_year,
         batch,
         stage,
-        title_quota: title_hits.iter().any(|h| h.kw == Kw::Quota),
-        includes_earlier: all.iter().any(|h| h.kw == Kw::IncludesEarlier),
+        title_quota: title_hits.iter().any(|h| matches!(h.kw, Kw::Quota)),
+        includes_earlier: all.iter().any(|h| matches!(h.kw, Kw::IncludesEarlier)),
         province,
     }
 }
 
 /// A running total of a (commodity, year, stage) the same item also gives the batch's own
 /// figure for is left out: the batch's figure is the news, and the ledger derives the rest.
-fn increments_over_totals(found: Vec<Found>) -> Vec<Found> {
-    let has_increment = |f: &Found| {
-        found.iter().any(|g| g.commodity == f.commodity && g.year == f.year && g.stage == f.stage && !g.cumulative)
-    };
-    found.iter().filter(|f| !f.cumulative || !has_increment(f)).cloned().collect()
+fn increments_over_totals(mut found: Vec<Found>) -> Vec<Found> {
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            !f.cumulative
+                || !found.iter().any(|g| g.commodity == f.commodity && g.year == f.year && g.stage == f.stage && !g.cumulative)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
+    found
 }
 
 /// A headline's figure is dropped where the summary or body gives a figure for the same
 /// commodity and stage: the longer text is the more specific (and a wrong headline, such as
 /// ferro-alloys' 2016 tungsten one, is corrected there).
-fn body_over_title(found: Vec<Found>) -> Vec<Found> {
-    let in_body =
-        |f: &Found| found.iter().any(|g| g.span.field != Field::Title && g.commodity == f.commodity && g.stage == f.stage);
-    found.iter().filter(|f| f.span.field != Field::Title || !in_body(f)).cloned().collect()
+fn body_over_title(mut found: Vec<Found>) -> Vec<Found> {
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            f.span.field != Field::Title
+                || !found.iter().any(|g| g.span.field != Field::Title && g.commodity == f.commodity && g.stage == f.stage)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
+    found
 }
 
 fn group(found: Vec<Found>, item: &Item, options: &Options) -> Vec<ExtractedAnnouncement> {

@@ -2,26 +2,28 @@
 //! declares (`<?xml encoding>`, `<meta charset>`, `<meta http-equiv content>`), then
 //! UTF-8. Chinese ministry and news pages are often GB2312 / GBK / GB18030.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8};
 
 /// How far into a document a declaration is looked for (HTML says 1024; some Chinese
 /// pages put a long comment first).
 const DECLARATION_WINDOW: usize = 4096;
 
-/// The document decoded, and the encoding used.
-pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static Encoding) {
+/// The document decoded (borrowed when it was UTF-8 already), and the encoding used.
+pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> (Cow<'a, str>, &'static Encoding) {
     if let Some(encoding) = http_charset.and_then(|label| Encoding::for_label(label.trim().as_bytes())) {
         let bytes = match Encoding::for_bom(bytes) {
             Some((bom, len)) if bom == encoding => &bytes[len..],
             _ => bytes,
         };
-        return (encoding.decode_without_bom_handling(bytes).0.into_owned(), encoding);
+        return (encoding.decode_without_bom_handling(bytes).0, encoding);
     }
     if let Some((encoding, len)) = Encoding::for_bom(bytes) {
-        return (encoding.decode_without_bom_handling(&bytes[len..]).0.into_owned(), encoding);
+        return (encoding.decode_without_bom_handling(&bytes[len..]).0, encoding);
     }
     let encoding = declared(bytes).unwrap_or(UTF_8);
-    (encoding.decode_without_bom_handling(bytes).0.into_owned(), encoding)
+    (encoding.decode_without_bom_handling(bytes).0, encoding)
 }
 
 /// The encoding a document declares in its first bytes, if any (ASCII-compatible

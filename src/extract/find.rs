@@ -78,7 +78,7 @@ fn after_gap(gap: &str) -> bool {
 }
 
 fn sets_forecast(norm: &str, hit: &Hit) -> bool {
-    hit.kw == Kw::SetTo && norm[hit.end..].trim_start().starts_with(|c: char| c.is_alphabetic())
+    matches!(hit.kw, Kw::SetTo) && norm[hit.end..].trim_start().starts_with(|c: char| c.is_alphabetic())
 }
 
 /// The attribution of a forecast sentence: `according to X`, else the words before the
@@ -112,10 +112,15 @@ pub fn field(field: Field, text: &Text<'_>, hits: &[Hit], ctx: &Context) -> Fiel
     let mut out = FieldFigures::default();
     let mut carry = Carry::default();
     for sentence in sentences(&text.norm) {
+        // No ASCII digit and no 吨: no figure, nothing to read (most sentences of an article).
+        let bytes = &text.norm.as_bytes()[sentence.clone()];
+        if !bytes.iter().any(u8::is_ascii_digit) && !text.norm[sentence.clone()].contains('吨') {
+            continue;
+        }
+        // Hits are sorted and never overlap, so their ends are sorted too.
         let lo = hits.partition_point(|h| h.start < sentence.start);
-        let hi = hits.partition_point(|h| h.start < sentence.end);
-        let sentence_hits: Vec<Hit> = hits[lo..hi].iter().copied().filter(|h| h.end <= sentence.end).collect();
-        carry = one_sentence(field, text, &sentence, &sentence_hits, ctx, carry, &mut out);
+        let hi = hits.partition_point(|h| h.end <= sentence.end).max(lo);
+        carry = one_sentence(field, text, &sentence, &hits[lo..hi], ctx, carry, &mut out);
     }
     out
 }
@@ -133,14 +138,10 @@ fn one_sentence(
     out: &mut FieldFigures,
 ) -> Carry {
     let norm = text.norm.as_str();
-    let tokens = numbers::tokens(norm, r.clone());
-    if !tokens.iter().any(|t| matches!(t.kind, TokenKind::Tonnes | TokenKind::Percent)) {
-        return carry;
-    }
     let has = |f: &dyn Fn(Kw) -> bool| hits.iter().any(|h| f(h.kw));
     let trap = has(&|k| matches!(k, Kw::ExportControl | Kw::Tracking | Kw::Price));
-    let quota = has(&|k| k == Kw::Quota);
-    if trap || (has(&|k| k == Kw::Policy) && !quota) {
+    let quota = has(&|k| matches!(k, Kw::Quota));
+    if trap || (has(&|k| matches!(k, Kw::Policy)) && !quota) {
         return Carry::default();
     }
     let staged = has(&|k| matches!(k, Kw::Stage(_)));
@@ -150,7 +151,11 @@ fn one_sentence(
     if !quota && !(ctx.title_quota && (staged || held)) && !goes_on {
         return carry;
     }
-    let forecast = hits.iter().any(|h| h.kw == Kw::Forecast || sets_forecast(norm, h));
+    let tokens = numbers::tokens(norm, r.clone());
+    if !tokens.iter().any(|t| matches!(t.kind, TokenKind::Tonnes | TokenKind::Percent)) {
+        return carry;
+    }
+    let forecast = hits.iter().any(|h| matches!(h.kw, Kw::Forecast) || sets_forecast(norm, h));
     let years: Vec<numbers::Year> =
         numbers::years(norm, r.clone(), &tokens).into_iter().filter(|y| !comparison_year(norm, hits, y)).collect();
     // A sentence that names its own year, batch or commodity starts afresh; one that goes
@@ -230,7 +235,7 @@ fn last_stage(hits: &[Hit]) -> Option<Stage> {
 
 /// `from 2023`, `比2021年的`: a year named only to compare with.
 pub fn comparison_year(norm: &str, hits: &[Hit], year: &numbers::Year) -> bool {
-    hits.iter().any(|h| h.kw == Kw::Comparison && h.end <= year.start && norm[h.end..year.start].trim().is_empty())
+    hits.iter().any(|h| matches!(h.kw, Kw::Comparison) && h.end <= year.start && norm[h.end..year.start].trim().is_empty())
 }
 
 /// A figure given to compare with or as a change, not as a quota: `up from 100,800 tonnes`,
@@ -243,12 +248,12 @@ fn is_comparison(norm: &str, hits: &[Hit], tokens: &[Token], t: &Token) -> bool 
         .filter(before)
         .any(|h| matches!(h.kw, Kw::Comparison | Kw::Delta) && near_gap(&norm[h.end..t.start]));
     let past_before = hits.iter().filter(before).any(|h| {
-        h.kw == Kw::PastRef && {
+        matches!(h.kw, Kw::PastRef) && {
             let gap = norm[h.end..t.start].replace("'s", " ").replace("’s", " ").replace(['的', '总', '量'], " ");
             gap.split_whitespace().all(|w| matches!(w, "total" | "of" | "the" | "quota" | "quotas"))
         }
     });
-    let past_after = hits.iter().any(|h| h.kw == Kw::PastRef && h.start >= t.end && after_gap(&norm[t.end..h.start]));
+    let past_after = hits.iter().any(|h| matches!(h.kw, Kw::PastRef) && h.start >= t.end && after_gap(&norm[t.end..h.start]));
     let after_pct = tokens.iter().filter(|p| p.end <= t.start).next_back().is_some_and(|p| {
         p.kind == TokenKind::Percent && matches!(norm[p.end..t.start].trim(), "(or" | "（or" | "or" | "(" | "（")
     });
@@ -389,7 +394,7 @@ fn stage_before(hits: &[Hit], t: &Token) -> Option<Stage> {
 
 fn nearest_year(hits: &[Hit], years: &[numbers::Year], t: &Token, ctx: &Context, carried: Option<u16>) -> Option<u16> {
     let named = years.iter().filter(|y| y.end <= t.start).map(|y| (y.start, Some(y.year)));
-    let this_year = hits.iter().filter(|h| h.kw == Kw::ThisYear && h.end <= t.start).map(|h| (h.start, ctx.date_year));
+    let this_year = hits.iter().filter(|h| matches!(h.kw, Kw::ThisYear) && h.end <= t.start).map(|h| (h.start, ctx.date_year));
     match named.chain(this_year).max_by_key(|(start, _)| *start) {
         Some((_, year)) => year,
         None => carried.or(ctx.year).or(ctx.date_year),
@@ -411,7 +416,7 @@ fn batch_for(
         return (Some(b), cumulative || (ctx.includes_earlier && b > 1));
     }
     let before: Vec<&Hit> = hits.iter().filter(|h| h.end <= t.start).collect();
-    let cumulative_at = before.iter().rposition(|h| h.kw == Kw::Cumulative);
+    let cumulative_at = before.iter().rposition(|h| matches!(h.kw, Kw::Cumulative));
     let batch_word = before.iter().enumerate().rev().find_map(|(at, h)| match h.kw {
         Kw::Batch(b) => Some((at, b, false)),
         Kw::FirstBatches(b) => Some((at, b, true)),
@@ -434,7 +439,7 @@ fn batch_for(
 /// `first` is batch 1 when a quota word follows closely (`first 2024 rare earths mining
 /// quota`), not in `the first time`.
 pub fn is_first_batch(norm: &str, hits: &[Hit], first: &Hit) -> bool {
-    let quota_after = hits.iter().find(|h| h.start > first.end && h.kw == Kw::Quota);
+    let quota_after = hits.iter().find(|h| h.start > first.end && matches!(h.kw, Kw::Quota));
     quota_after.is_some_and(|q| q.start - first.end <= 60 && !norm[first.end..q.start].contains("time"))
 }
 

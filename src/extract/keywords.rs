@@ -200,7 +200,9 @@ const KEYWORDS: &[(&str, Kw)] = &[
 ];
 
 static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    // A DFA: a few hundred patterns make a small one, and it is the fastest to search.
     AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostLongest)
         .build(KEYWORDS.iter().map(|(pattern, _)| pattern))
         .ok()

@@ -234,9 +234,8 @@ pub fn extract(items: &[Item], options: &Options) -> Extraction {
     let mut out = Extraction::default();
     // The release and its figures, to the announcement that first gave them: a feed can
     // repeat one wire story thousands of times.
-    let mut seen: std::collections::HashMap<ReleaseKey, usize> = std::collections::HashMap::new();
-    for item in items {
-        let Some(found) = extract_item(item, options) else { continue };
+    let mut seen: foldhash::HashMap<ReleaseKey, usize> = foldhash::HashMap::default();
+    for found in items.iter().filter_map(|item| extract_item(item, options)) {
         out.headlines.push(found.headline);
         out.expectations.extend(found.expectations);
         for announcement in found.announcements {

@@ -162,16 +162,19 @@ fn money_before(s: &str, start: usize) -> bool {
 /// 127,000 tons`, `20 to 25%`).
 pub fn tokens(norm: &str, range: Range<usize>) -> Vec<Token> {
     let s = &norm[..range.end];
+    let b = s.as_bytes();
+    // Chinese numerals count only right before 吨: without one, only ASCII digits are read.
+    let chinese = s[range.start..].contains('吨');
     let mut out = Vec::new();
     let mut i = range.start;
-    while i < s.len() {
-        if !s.is_char_boundary(i) {
-            i += 1;
-            continue;
-        }
-        let c = s[i..].chars().next().unwrap_or(' ');
-        let prev = s[..i].chars().next_back();
-        if c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == ',') {
+    while i < b.len() {
+        let byte = b[i];
+        if byte.is_ascii_digit() {
+            let prev = i.checked_sub(1).map(|p| b[p]);
+            if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'.' || p == b',') {
+                i += 1;
+                continue;
+            }
             let Some((value, end, grouped)) = ascii_number(s, i) else {
                 i = s[i..].find(|c: char| !c.is_ascii_digit()).map_or(s.len(), |n| i + n);
                 continue;
@@ -179,17 +182,23 @@ pub fn tokens(norm: &str, range: Range<usize>) -> Vec<Token> {
             let token = classify_ascii(s, i, end, value, grouped);
             i = token.end.max(end);
             out.push(token);
-        } else if is_cn_numeral(c) && !prev.is_some_and(is_cn_numeral) {
-            let run_end = s[i..].find(|c: char| !is_cn_numeral(c)).map_or(s.len(), |n| i + n);
-            let unit = skip_spaces(s, run_end);
-            if s[unit..].starts_with('吨') && run_end > i {
-                if let Some(value) = chinese_numeral(&s[i..run_end]) {
-                    out.push(Token { start: i, end: unit + '吨'.len_utf8(), value, kind: TokenKind::Tonnes });
-                }
-            }
-            i = run_end;
+        } else if byte < 0x80 || !chinese || !s.is_char_boundary(i) {
+            i += 1;
         } else {
-            i += c.len_utf8();
+            let c = s[i..].chars().next().unwrap_or(' ');
+            let prev = s[..i].chars().next_back();
+            if is_cn_numeral(c) && !prev.is_some_and(is_cn_numeral) {
+                let run_end = s[i..].find(|c: char| !is_cn_numeral(c)).map_or(s.len(), |n| i + n);
+                let unit = skip_spaces(s, run_end);
+                if s[unit..].starts_with('吨') {
+                    if let Some(value) = chinese_numeral(&s[i..run_end]) {
+                        out.push(Token { start: i, end: unit + '吨'.len_utf8(), value, kind: TokenKind::Tonnes });
+                    }
+                }
+                i = run_end;
+            } else {
+                i += c.len_utf8();
+            }
         }
     }
     spread_list_units(s, &mut out);

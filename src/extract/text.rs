@@ -143,24 +143,32 @@ impl<'a> Text<'a> {
 /// Sentence ranges of `norm`: split at `。；;！？!?`, line breaks, and a full stop followed by
 /// white space. A figure, its stage and its commodity are looked for inside one sentence.
 pub fn sentences(norm: &str) -> Vec<Range<usize>> {
+    let b = norm.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = norm.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let end = match c {
-            '。' | '；' | ';' | '！' | '？' | '!' | '?' | '\n' | '\r' => true,
-            '.' => chars.peek().is_none_or(|(_, next)| next.is_whitespace()),
-            _ => false,
+    let mut i = 0;
+    while i < b.len() {
+        // Byte by byte: the stops are ASCII or three-byte characters (`。` E3 80 82, `；` EF BC
+        // 9B, `！` EF BC 81, `？` EF BC 9F), and no other character contains those bytes.
+        let stop_len = match b[i] {
+            b';' | b'!' | b'?' | b'\n' | b'\r' => 1,
+            b'.' if b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) => 1,
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => 3,
+            0xEF if matches!(b.get(i + 1..i + 3), Some([0xBC, 0x9B | 0x81 | 0x9F])) => 3,
+            _ => 0,
         };
-        if end {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i + c.len_utf8();
+        if stop_len == 0 {
+            i += 1;
+            continue;
         }
+        if i > start {
+            out.push(start..i);
+        }
+        i += stop_len;
+        start = i;
     }
-    if norm.len() > start {
-        out.push(start..norm.len());
+    if b.len() > start {
+        out.push(start..b.len());
     }
     out
 }
