@@ -25,5 +25,9 @@ fn main() {
     let options = quotawatch::extract::Options::default();
     let (found, extracted) = fastest(|| quotawatch::extract::extract(&doc.items, &options));
     let (json, written) = fastest(|| quotawatch::extract::output::to_json(&found));
-    println!("{} items: parse {parsed:?}, extract {extracted:?}, write {written:?} ({} bytes)", doc.items.len(), json.len());
+    println!(
+        "{} items: parse {parsed:?}, extract {extracted:?}, write {written:?} ({} bytes)",
+        doc.items.len(),
+        json.len()
+    );
 }

@@ -20,7 +20,8 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode, String> {
         .published
         .as_deref()
         .map(|d| {
-            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| format!("--published {d:?}: expected YYYY-MM-DD"))
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("--published {d:?}: expected YYYY-MM-DD"))
         })
         .transpose()?;
     let (name, bytes) = read_input(args)?;

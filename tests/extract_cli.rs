@@ -89,7 +89,10 @@ fn rss_1_0_items_are_read() {
     let doc = json(&[&fixture("rss1.rdf")]);
     assert_eq!(
         summary(&doc),
-        ["rare-earths 2024 b1 published mining=135000 smelting-separation=127000", "tungsten 2024 b1 published mining=62000"]
+        [
+            "rare-earths 2024 b1 published mining=135000 smelting-separation=127000",
+            "tungsten 2024 b1 published mining=62000"
+        ]
     );
     assert_eq!(doc["announcements"][1]["published"], "2024-03-21");
 }
@@ -104,7 +107,10 @@ fn atom_entries_forecasts_become_expectations_and_export_controls_give_nothing()
     assert_eq!(expectations[0]["high"], 270000);
     assert_eq!(expectations[0]["stage"], "mining");
     assert_eq!(expectations[0]["year"], 2024);
-    assert_eq!(expectations[0]["who"], "Chen Zhanheng, vice secretary-general of the Association of China Rare Earth Industry");
+    assert_eq!(
+        expectations[0]["who"],
+        "Chen Zhanheng, vice secretary-general of the Association of China Rare Earth Industry"
+    );
 }
 
 #[test]
@@ -153,7 +159,10 @@ fn standard_input_csv_and_the_official_tier() {
         .clone();
     let text = String::from_utf8(out).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "commodity,year,batch,published,stage,category,holder,tonnes,status,title,url,tier,cumulative");
+    assert_eq!(
+        lines[0],
+        "commodity,year,batch,published,stage,category,holder,tonnes,status,title,url,tier,cumulative"
+    );
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[1].starts_with("rare-earths,2024,1,2024-02-07,mining,total,*,135000,published,"), "{text}");
     assert!(lines[1].ends_with(",official,false"), "{text}");
@@ -167,7 +176,9 @@ fn nothing_found_is_still_success() {
         .expect("binary")
         .env("HOME", home.path())
         .args(["extract"])
-        .write_stdin("Benchmark begins public consultation on increasing frequency for rare earth prices to every two weeks\n")
+        .write_stdin(
+            "Benchmark begins public consultation on increasing frequency for rare earth prices to every two weeks\n",
+        )
         .assert()
         .success()
         .get_output()
@@ -180,10 +191,9 @@ fn nothing_found_is_still_success() {
 #[test]
 fn malformed_xml_is_exit_1_with_a_message_naming_the_input() {
     let path = fixture("malformed.xml");
-    extract(&[&path])
-        .code(1)
-        .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains(path.as_str()).and(predicate::str::contains("not a readable RSS or Atom feed")));
+    extract(&[&path]).code(1).stdout(predicate::str::is_empty()).stderr(
+        predicate::str::contains(path.as_str()).and(predicate::str::contains("not a readable RSS or Atom feed")),
+    );
     extract(&["tests/fixtures/extract/no-such-file.xml"])
         .code(1)
         .stderr(predicate::str::contains("no-such-file.xml: cannot read"));
@@ -205,6 +215,9 @@ fn an_entity_bomb_is_not_expanded() {
 fn explain_names_the_text_of_every_figure() {
     extract(&[&fixture("rss1.rdf"), "--explain"])
         .success()
-        .stderr(predicate::str::contains("mining total * 135000 t ← summary[").and(predicate::str::contains("\"135000吨\"")))
+        .stderr(
+            predicate::str::contains("mining total * 135000 t ← summary[")
+                .and(predicate::str::contains("\"135000吨\"")),
+        )
         .stderr(predicate::str::contains("title[12..27] \"六万二千吨\""));
 }

@@ -180,7 +180,8 @@ fn every_figure_says_where_it_was_read() {
 #[test]
 fn the_same_wire_story_on_several_sites_is_one_announcement_with_citations() {
     let cases = corpus();
-    let third_batch: Vec<Item> = cases.iter().filter(|c| c.title.contains("third batch of rare earth")).map(item).collect();
+    let third_batch: Vec<Item> =
+        cases.iter().filter(|c| c.title.contains("third batch of rare earth")).map(item).collect();
     assert_eq!(third_batch.len(), 2);
     let found = extract::extract(&third_batch, &Options::default());
     assert_eq!(found.announcements.len(), 1, "{:?}", found.announcements);

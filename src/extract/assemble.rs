@@ -55,12 +55,12 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
     // Price news is read sentence by sentence (a quota figure beside the prices counts, the
     // prices never do); a forecast, policy, export-control or tracking headline gives none.
     if kind_of_title.is_none_or(|k| k == HeadlineKind::Price) {
-        let found: Vec<Found> =
-            figures.into_iter().flat_map(|(_, f)| f.found).filter(|f| !f.forecast).collect();
+        let found: Vec<Found> = figures.into_iter().flat_map(|(_, f)| f.found).filter(|f| !f.forecast).collect();
         announcements = group(body_over_title(increments_over_totals(found)), item, options);
         if ctx.province.is_some() {
             kind = HeadlineKind::Provincial;
         } else if kind == HeadlineKind::Price {
+            // Price news stays price news, with a quota figure beside the prices or without.
         } else if !announcements.is_empty() {
             kind = HeadlineKind::Announcement;
         } else if let Some(unpublished) = unpublished(&ctx, title_hits, &all, item, options) {
@@ -83,7 +83,8 @@ fn title_kind(norm: &str, hits: &[Hit]) -> Option<HeadlineKind> {
     // `Quotas Issued, Likely to Ease the Tight Supply` reports a release; `expected to issue`
     // does not.
     let forecast = hits.iter().position(|h| {
-        matches!(h.kw, Kw::Forecast) || matches!(h.kw, Kw::SetTo) && norm[h.end..].trim_start().starts_with(char::is_alphabetic)
+        matches!(h.kw, Kw::Forecast)
+            || matches!(h.kw, Kw::SetTo) && norm[h.end..].trim_start().starts_with(char::is_alphabetic)
     });
     let release = hits.iter().position(|h| matches!(h.kw, Kw::Release));
     if forecast.is_some_and(|f| release.is_none_or(|r| f < r)) {
@@ -105,10 +106,10 @@ fn context(title: &Text<'_>, title_hits: &[Hit], all: &[Hit], item: &Item) -> Co
     let date_year = item.published.and_then(|d| u16::try_from(d.year()).ok());
     let mut commodities = Vec::new();
     for h in title_hits {
-        if let Kw::Commodity(c) = h.kw {
-            if !commodities.contains(&c) {
-                commodities.push(c);
-            }
+        if let Kw::Commodity(c) = h.kw
+            && !commodities.contains(&c)
+        {
+            commodities.push(c);
         }
     }
     if commodities.is_empty() {
@@ -124,7 +125,7 @@ fn context(title: &Text<'_>, title_hits: &[Hit], all: &[Hit], item: &Item) -> Co
     let tokens = numbers::tokens(norm, 0..norm.len());
     let year = numbers::years(norm, 0..norm.len(), &tokens)
         .into_iter()
-        .find(|y| !find::comparison_year(norm, title_hits, y))
+        .find(|y| !super::bind::comparison_year(norm, title_hits, y))
         .map(|y| y.year)
         .or_else(|| title_hits.iter().any(|h| matches!(h.kw, Kw::ThisYear)).then_some(date_year).flatten());
     let batch = title_hits.iter().find_map(|h| match h.kw {
@@ -159,7 +160,9 @@ fn increments_over_totals(mut found: Vec<Found>) -> Vec<Found> {
         .iter()
         .map(|f| {
             !f.cumulative
-                || !found.iter().any(|g| g.commodity == f.commodity && g.year == f.year && g.stage == f.stage && !g.cumulative)
+                || !found
+                    .iter()
+                    .any(|g| g.commodity == f.commodity && g.year == f.year && g.stage == f.stage && !g.cumulative)
         })
         .collect();
     let mut keep = keep.into_iter();
@@ -175,7 +178,9 @@ fn body_over_title(mut found: Vec<Found>) -> Vec<Found> {
         .iter()
         .map(|f| {
             f.span.field != Field::Title
-                || !found.iter().any(|g| g.span.field != Field::Title && g.commodity == f.commodity && g.stage == f.stage)
+                || !found
+                    .iter()
+                    .any(|g| g.span.field != Field::Title && g.commodity == f.commodity && g.stage == f.stage)
         })
         .collect();
     let mut keep = keep.into_iter();
@@ -186,7 +191,8 @@ fn body_over_title(mut found: Vec<Found>) -> Vec<Found> {
 fn group(found: Vec<Found>, item: &Item, options: &Options) -> Vec<ExtractedAnnouncement> {
     let mut out: Vec<ExtractedAnnouncement> = Vec::new();
     for f in found {
-        let row = ExtractedRow { stage: f.stage, category: f.category, holder: f.holder, tonnes: f.tonnes, span: f.span };
+        let row =
+            ExtractedRow { stage: f.stage, category: f.category, holder: f.holder, tonnes: f.tonnes, span: f.span };
         let key = (f.commodity, f.year, f.batch, f.cumulative);
         let existing = out.iter_mut().find(|a| (a.commodity, a.year, a.batch, a.cumulative) == key);
         let announcement = match existing {
@@ -196,7 +202,16 @@ fn group(found: Vec<Found>, item: &Item, options: &Options) -> Vec<ExtractedAnno
                 if f.batch.is_none() {
                     why.push("no batch named: the year's running total".to_owned());
                 }
-                out.push(new_announcement(f.commodity, f.year, f.batch, f.cumulative, Status::Published, why, item, options));
+                out.push(new_announcement(
+                    f.commodity,
+                    f.year,
+                    f.batch,
+                    f.cumulative,
+                    Status::Published,
+                    why,
+                    item,
+                    options,
+                ));
                 let last = out.len() - 1;
                 &mut out[last]
             }
@@ -208,8 +223,7 @@ fn group(found: Vec<Found>, item: &Item, options: &Options) -> Vec<ExtractedAnno
         }
         // The same row twice (the title and the body both say it) is one row; a second,
         // different figure for the same row is the less specific one and is dropped.
-        let same_row =
-            |r: &ExtractedRow| r.stage == row.stage && r.category == row.category && r.holder == row.holder;
+        let same_row = |r: &ExtractedRow| r.stage == row.stage && r.category == row.category && r.holder == row.holder;
         if !announcement.rows.iter().any(same_row) {
             announcement.rows.push(row);
         }
@@ -325,4 +339,36 @@ fn expectations(figures: &[(Field, FieldFigures)], forecast_item: bool, item: &I
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    /// ACREI's forecast of early July 2024 (domain.md §6), as a Chinese wire would put it.
+    #[test]
+    fn chinese_forecasts_are_expectations_never_announcements() {
+        for verb in ["预计", "预期"] {
+            let body = format!("中国稀土行业协会副秘书长陈占恒{verb}2024年稀土开采总量控制指标为27万吨。");
+            let item = Item {
+                title: "稀土开采总量控制指标".to_owned(),
+                body,
+                published: NaiveDate::from_ymd_opt(2024, 7, 3),
+                ..Item::default()
+            };
+            let found = super::item(&item, &Options::default()).expect("quota text");
+            assert!(found.announcements.is_empty(), "{verb}: {:?}", found.announcements);
+            assert_eq!(found.expectations.len(), 1, "{verb}");
+            assert_eq!(found.expectations[0].tonnes, Some((270_000.0, 270_000.0)));
+            assert_eq!(found.expectations[0].who.as_deref(), Some("中国稀土行业协会副秘书长陈占恒"));
+        }
+    }
+
+    #[test]
+    fn items_without_quota_words_are_ignored() {
+        let item = Item { title: "Gold and copper prices".to_owned(), ..Item::default() };
+        assert!(super::item(&item, &Options::default()).is_none());
+    }
 }

@@ -45,12 +45,11 @@ pub fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(label) = attribute(tag, "charset") {
             return label_encoding(label);
         }
-        if tag.contains("http-equiv") {
-            if let Some(content) = attribute(tag, "content") {
-                if let Some(pos) = content.find("charset=") {
-                    return label_encoding(&content[pos + "charset=".len()..]);
-                }
-            }
+        if tag.contains("http-equiv")
+            && let Some(content) = attribute(tag, "content")
+            && let Some(pos) = content.find("charset=")
+        {
+            return label_encoding(&content[pos + "charset=".len()..]);
         }
         at = end;
     }
@@ -69,19 +68,18 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let mut at = 0;
     while let Some(found) = tag[at..].find(name) {
         let start = at + found;
-        let before_ok = start == 0 || !tag.as_bytes()[start - 1].is_ascii_alphanumeric() && tag.as_bytes()[start - 1] != b'-';
+        let before_ok =
+            start == 0 || !tag.as_bytes()[start - 1].is_ascii_alphanumeric() && tag.as_bytes()[start - 1] != b'-';
         let rest = tag[start + name.len()..].trim_start();
-        if before_ok {
-            if let Some(value) = rest.strip_prefix('=') {
-                let value = value.trim_start();
-                return Some(match value.chars().next() {
-                    Some(q @ ('"' | '\'')) => {
-                        let inner = &value[1..];
-                        &inner[..inner.find(q).unwrap_or(inner.len())]
-                    }
-                    _ => &value[..value.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(value.len())],
-                });
-            }
+        if before_ok && let Some(value) = rest.strip_prefix('=') {
+            let value = value.trim_start();
+            return Some(match value.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let inner = &value[1..];
+                    &inner[..inner.find(q).unwrap_or(inner.len())]
+                }
+                _ => &value[..value.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(value.len())],
+            });
         }
         at = start + name.len();
     }
@@ -97,7 +95,8 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("稀土开采");
         let page = [b"<html><head><meta charset=\"gb2312\"></head><body>".as_slice(), &gbk].concat();
         assert!(decode(&page, None).0.ends_with("稀土开采"));
-        let equiv = [b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=GBK\">".as_slice(), &gbk].concat();
+        let equiv =
+            [b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=GBK\">".as_slice(), &gbk].concat();
         assert!(decode(&equiv, None).0.ends_with("稀土开采"));
         // The HTTP header wins over the page.
         let mislabelled = [b"<meta charset=\"utf-8\">".as_slice(), &gbk].concat();

@@ -159,10 +159,11 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
     let mut i = 0;
     while i + 8 <= b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) {
-            if let Some(date) = date_at(&text[i..]) {
-                return Some(date);
-            }
+        if b[i].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && let Some(date) = date_at(&text[i..])
+        {
+            return Some(date);
         }
         i += 1;
     }
@@ -281,7 +282,10 @@ mod tests {
 
     #[test]
     fn html_descriptions_become_text() {
-        assert_eq!(html_to_text("<p>135,000&nbsp;tonnes &amp; more</p><p>&#31232;&#x571F;</p>"), "135,000 tonnes & more\n稀土");
+        assert_eq!(
+            html_to_text("<p>135,000&nbsp;tonnes &amp; more</p><p>&#31232;&#x571F;</p>"),
+            "135,000 tonnes & more\n稀土"
+        );
         assert_eq!(html_to_text("a &unknown; b"), "a &unknown; b");
     }
 }

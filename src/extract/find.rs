@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use super::bind::{after_chain, comparison_year, is_comparison};
 use super::keywords::{CommodityId, Hit, Kw};
 use super::numbers::is_list_gap;
 use super::numbers::{self, Token, TokenKind};
@@ -64,19 +65,6 @@ pub struct FieldFigures {
     pub pcts: Vec<FoundPct>,
 }
 
-/// Words that may stand between a comparison word and its figure (`from 2023's`, `比2007年的`).
-fn near_gap(gap: &str) -> bool {
-    let gap = gap.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_digit() || matches!(c, '年' | '的' | '\''));
-    // Chinese: `比上年同期的`, a few characters and no clause break.
-    let chinese = gap.chars().count() <= 5 && gap.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    chinese || matches!(gap, "of" | "about" | "around" | "some" | "nearly" | "the" | "an" | "a" | "s" | "roughly")
-}
-
-fn after_gap(gap: &str) -> bool {
-    let gap = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '的'));
-    matches!(gap, "" | "in" | "for" | "in the same period" | "the same period" | "同期")
-}
-
 fn sets_forecast(norm: &str, hit: &Hit) -> bool {
     matches!(hit.kw, Kw::SetTo) && norm[hit.end..].trim_start().starts_with(|c: char| c.is_alphabetic())
 }
@@ -126,7 +114,8 @@ pub fn field(field: Field, text: &Text<'_>, hits: &[Hit], ctx: &Context) -> Fiel
 }
 
 /// Figures with a continuing sentence's own words first.
-const CONTINUING: &[&str] = &["其中", "包括", "of which", "of the total", "including", "this includes", "that includes"];
+const CONTINUING: &[&str] =
+    &["其中", "包括", "of which", "of the total", "including", "this includes", "that includes"];
 
 fn one_sentence(
     field: Field,
@@ -178,13 +167,16 @@ fn one_sentence(
         }
         let after = after_chain(norm, hits, &years, t);
         let carried_stage = if continuing && !staged { carry.stage } else { None };
-        let stage =
-            listed[i].1.or(after.stage).or_else(|| stage_before(hits, t)).or(carried_stage).or(ctx.stage).unwrap_or_else(
-                || {
-                    notes.push("no stage named: mining");
-                    Stage::Mining
-                },
-            );
+        let stage = listed[i]
+            .1
+            .or(after.stage)
+            .or_else(|| stage_before(hits, t))
+            .or(carried_stage)
+            .or(ctx.stage)
+            .unwrap_or_else(|| {
+                notes.push("no stage named: mining");
+                Stage::Mining
+            });
         let carried_year = if own_time { None } else { carry.year };
         let Some(year) = after.year.or_else(|| nearest_year(hits, &years, t, ctx, carried_year)) else { continue };
         if ctx.year.is_some_and(|y| y != year) {
@@ -231,76 +223,6 @@ fn one_sentence(
 
 fn last_stage(hits: &[Hit]) -> Option<Stage> {
     hits.iter().filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None }).next_back()
-}
-
-/// `from 2023`, `比2021年的`: a year named only to compare with.
-pub fn comparison_year(norm: &str, hits: &[Hit], year: &numbers::Year) -> bool {
-    hits.iter().any(|h| matches!(h.kw, Kw::Comparison) && h.end <= year.start && norm[h.end..year.start].trim().is_empty())
-}
-
-/// A figure given to compare with or as a change, not as a quota: `up from 100,800 tonnes`,
-/// `比2007年的59270吨`, `增加7580吨`, `by 15,000 tonnes`, `120,000 tonnes a year earlier`,
-/// `last year's total of 132,000 mt`, `up 20% (or 7,815 mt)`.
-fn is_comparison(norm: &str, hits: &[Hit], tokens: &[Token], t: &Token) -> bool {
-    let before = |h: &&Hit| h.end <= t.start;
-    let compared = hits
-        .iter()
-        .filter(before)
-        .any(|h| matches!(h.kw, Kw::Comparison | Kw::Delta) && near_gap(&norm[h.end..t.start]));
-    let past_before = hits.iter().filter(before).any(|h| {
-        matches!(h.kw, Kw::PastRef) && {
-            let gap = norm[h.end..t.start].replace("'s", " ").replace("’s", " ").replace(['的', '总', '量'], " ");
-            gap.split_whitespace().all(|w| matches!(w, "total" | "of" | "the" | "quota" | "quotas"))
-        }
-    });
-    let past_after = hits.iter().any(|h| matches!(h.kw, Kw::PastRef) && h.start >= t.end && after_gap(&norm[t.end..h.start]));
-    let after_pct = tokens.iter().filter(|p| p.end <= t.start).next_back().is_some_and(|p| {
-        p.kind == TokenKind::Percent && matches!(norm[p.end..t.start].trim(), "(or" | "（or" | "or" | "(" | "（")
-    });
-    compared || past_before || past_after || after_pct
-}
-
-/// Words that sit between a figure and the words after it that it belongs to.
-fn filler(gap: &str) -> bool {
-    gap.split_whitespace().all(|w| {
-        matches!(w, "for" | "the" | "of" | "in" | "was" | "were" | "is" | "are" | "allocated" | "set" | "at" | "的" | "用于")
-    })
-}
-
-/// Stage, batch, year and category named right after a figure.
-#[derive(Debug, Default)]
-struct After {
-    stage: Option<Stage>,
-    batch: Option<u8>,
-    year: Option<u16>,
-    category: Option<&'static str>,
-}
-
-fn after_chain(norm: &str, hits: &[Hit], years: &[numbers::Year], t: &Token) -> After {
-    let mut after = After::default();
-    let mut marks: Vec<(usize, usize, Option<Kw>, Option<u16>)> = hits
-        .iter()
-        .filter(|h| h.start >= t.end)
-        .map(|h| (h.start, h.end, Some(h.kw), None))
-        .chain(years.iter().filter(|y| y.start >= t.end).map(|y| (y.start, y.end, None, Some(y.year))))
-        .collect();
-    marks.sort_by_key(|m| m.0);
-    let mut pos = t.end;
-    for (start, end, kw, year) in marks {
-        if start < pos || !filler(&norm[pos..start]) {
-            break;
-        }
-        match (kw, year) {
-            (_, Some(y)) => after.year = after.year.or(Some(y)),
-            (Some(Kw::Stage(s)), _) => after.stage = after.stage.or(Some(s)),
-            (Some(Kw::Batch(b)), _) => after.batch = after.batch.or(Some(b)),
-            (Some(Kw::Category(c)), _) => after.category = after.category.or(Some(c)),
-            (Some(Kw::Commodity(_) | Kw::Quota | Kw::Release), _) => {}
-            _ => break,
-        }
-        pos = end;
-    }
-    after
 }
 
 #[expect(clippy::too_many_arguments, reason = "one sentence's parts, read once")]
@@ -389,12 +311,16 @@ fn commodity_for(hits: &[Hit], t: &Token, ctx: &Context) -> Option<CommodityId> 
 
 /// The nearest stage named before the figure.
 fn stage_before(hits: &[Hit], t: &Token) -> Option<Stage> {
-    hits.iter().filter(|h| h.end <= t.start).filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None }).next_back()
+    hits.iter()
+        .filter(|h| h.end <= t.start)
+        .filter_map(|h| if let Kw::Stage(s) = h.kw { Some(s) } else { None })
+        .next_back()
 }
 
 fn nearest_year(hits: &[Hit], years: &[numbers::Year], t: &Token, ctx: &Context, carried: Option<u16>) -> Option<u16> {
     let named = years.iter().filter(|y| y.end <= t.start).map(|y| (y.start, Some(y.year)));
-    let this_year = hits.iter().filter(|h| matches!(h.kw, Kw::ThisYear) && h.end <= t.start).map(|h| (h.start, ctx.date_year));
+    let this_year =
+        hits.iter().filter(|h| matches!(h.kw, Kw::ThisYear) && h.end <= t.start).map(|h| (h.start, ctx.date_year));
     match named.chain(this_year).max_by_key(|(start, _)| *start) {
         Some((_, year)) => year,
         None => carried.or(ctx.year).or(ctx.date_year),
@@ -405,13 +331,7 @@ fn nearest_year(hits: &[Hit], years: &[numbers::Year], t: &Token, ctx: &Context,
 /// last batch word (`second batch …, bringing the total to`, `2023年度…`) makes it one with
 /// the batch left out; `前两批` / `first two batches` is one through that batch; no batch
 /// word at all is the year's running total.
-fn batch_for(
-    norm: &str,
-    hits: &[Hit],
-    t: &Token,
-    ctx: &Context,
-    closer: Option<(u8, bool)>,
-) -> (Option<u8>, bool) {
+fn batch_for(norm: &str, hits: &[Hit], t: &Token, ctx: &Context, closer: Option<(u8, bool)>) -> (Option<u8>, bool) {
     if let Some((b, cumulative)) = closer {
         return (Some(b), cumulative || (ctx.includes_earlier && b > 1));
     }

@@ -13,6 +13,7 @@
 //! notice gives holder rows only, and a headline contradicted by its body yields the body.
 
 mod assemble;
+mod bind;
 mod charset;
 pub mod document;
 mod find;
@@ -263,7 +264,8 @@ pub fn extract(items: &[Item], options: &Options) -> Extraction {
 }
 
 /// The same release with the same figures, whatever the wording that gave them.
-type ReleaseKey = (CommodityId, u16, Option<u8>, bool, bool, bool, Vec<(Stage, &'static str, Option<&'static str>, u64)>);
+type ReleaseKey =
+    (CommodityId, u16, Option<u8>, bool, bool, bool, Vec<(Stage, &'static str, Option<&'static str>, u64)>);
 
 fn release_key(a: &ExtractedAnnouncement) -> ReleaseKey {
     let mut rows: Vec<_> = a.rows.iter().map(|r| (r.stage, r.category, r.holder, r.tonnes.to_bits())).collect();

@@ -190,10 +190,10 @@ pub fn tokens(norm: &str, range: Range<usize>) -> Vec<Token> {
             if is_cn_numeral(c) && !prev.is_some_and(is_cn_numeral) {
                 let run_end = s[i..].find(|c: char| !is_cn_numeral(c)).map_or(s.len(), |n| i + n);
                 let unit = skip_spaces(s, run_end);
-                if s[unit..].starts_with('吨') {
-                    if let Some(value) = chinese_numeral(&s[i..run_end]) {
-                        out.push(Token { start: i, end: unit + '吨'.len_utf8(), value, kind: TokenKind::Tonnes });
-                    }
+                if s[unit..].starts_with('吨')
+                    && let Some(value) = chinese_numeral(&s[i..run_end])
+                {
+                    out.push(Token { start: i, end: unit + '吨'.len_utf8(), value, kind: TokenKind::Tonnes });
                 }
                 i = run_end;
             } else {
@@ -229,12 +229,12 @@ fn classify_ascii(s: &str, start: usize, end: usize, value: f64, grouped: bool) 
         if s[k..].starts_with(['余', '多']) && s[k + 3..].starts_with('吨') {
             return token(k + 6, value * 10_000.0, TokenKind::Tonnes);
         }
-        if s.as_bytes().get(k).is_some_and(u8::is_ascii_digit) {
-            if let Some((more, more_end, _)) = ascii_number(s, k) {
-                let m = skip_spaces(s, more_end);
-                if s[m..].starts_with('吨') && more < 10_000.0 {
-                    return token(m + '吨'.len_utf8(), value * 10_000.0 + more, TokenKind::Tonnes);
-                }
+        if s.as_bytes().get(k).is_some_and(u8::is_ascii_digit)
+            && let Some((more, more_end, _)) = ascii_number(s, k)
+        {
+            let m = skip_spaces(s, more_end);
+            if s[m..].starts_with('吨') && more < 10_000.0 {
+                return token(m + '吨'.len_utf8(), value * 10_000.0 + more, TokenKind::Tonnes);
             }
         }
         return token(end, value, TokenKind::Money);
@@ -307,7 +307,7 @@ pub fn years(norm: &str, range: Range<usize>, tokens: &[Token]) -> Vec<Year> {
         let before = norm[..t.start].chars().next_back();
         match t.kind {
             TokenKind::Bare { year_like: true }
-                if !(after.starts_with('-') || after.starts_with('/')) && !matches!(before, Some('-' | '/')) =>
+                if !(after.starts_with('-') || after.starts_with('/') || matches!(before, Some('-' | '/'))) =>
             {
                 out.push(Year { start: t.start, end: t.end, year: t.value as u16 });
             }

@@ -174,8 +174,21 @@ pub fn to_json(extraction: &Extraction) -> String {
 }
 
 /// The CSV columns of [`to_csv`]: quota-feed/1's, then `tier` and `cumulative`.
-pub const CSV_COLUMNS: [&str; 13] =
-    ["commodity", "year", "batch", "published", "stage", "category", "holder", "tonnes", "status", "title", "url", "tier", "cumulative"];
+pub const CSV_COLUMNS: [&str; 13] = [
+    "commodity",
+    "year",
+    "batch",
+    "published",
+    "stage",
+    "category",
+    "holder",
+    "tonnes",
+    "status",
+    "title",
+    "url",
+    "tier",
+    "cumulative",
+];
 
 /// A CSV document: one line per quota row, an unpublished release as one line without a
 /// stage. (CSV has no place for expectations or citations.)
@@ -216,7 +229,8 @@ pub fn explain(extraction: &Extraction) -> String {
     let mut text = String::new();
     for a in &extraction.announcements {
         let batch = a.batch.map_or("no batch".to_owned(), |b| format!("batch {b}"));
-        let left_out = if a.holders_only && !a.rows.is_empty() { " (holder rows only: left out of the feed)" } else { "" };
+        let left_out =
+            if a.holders_only && !a.rows.is_empty() { " (holder rows only: left out of the feed)" } else { "" };
         text.push_str(&format!(
             "{} {} {batch}{}{} [{}]{left_out}: {}\n",
             a.commodity.slug(),
@@ -234,7 +248,11 @@ pub fn explain(extraction: &Extraction) -> String {
             text.push_str(&format!("  why: {why}\n"));
         }
         for c in &a.citations {
-            text.push_str(&format!("  also: {}{}\n", c.title, c.url.as_deref().map(|u| format!(" <{u}>")).unwrap_or_default()));
+            text.push_str(&format!(
+                "  also: {}{}\n",
+                c.title,
+                c.url.as_deref().map(|u| format!(" <{u}>")).unwrap_or_default()
+            ));
         }
     }
     for e in &extraction.expectations {

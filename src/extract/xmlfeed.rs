@@ -165,16 +165,18 @@ fn atom_link(start: &BytesStart<'_>, draft: &mut Draft) {
     let mut alternate = true;
     for attribute in start.attributes().flatten() {
         match attribute.key.local_name().as_ref() {
-            "href" => href = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()),
+            "href" => {
+                href = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())
+            }
             "rel" => alternate = &*attribute.value == "alternate",
             _ => {}
         }
     }
-    if let Some(href) = href {
-        if draft.link.is_none() || (alternate && !draft.link_is_alternate) {
-            draft.link = Some(href);
-            draft.link_is_alternate = alternate;
-        }
+    if let Some(href) = href
+        && (draft.link.is_none() || (alternate && !draft.link_is_alternate))
+    {
+        draft.link = Some(href);
+        draft.link_is_alternate = alternate;
     }
 }
 
