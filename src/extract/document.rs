@@ -236,7 +236,31 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.lines().map(squash).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    tidy(&out)
+}
+
+/// Runs of spaces to one space, line ends kept, blank lines and edge spaces dropped: in one
+/// pass (a feed of 10,000 HTML descriptions goes through here).
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut space, mut newline) = (false, false);
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            newline = !out.is_empty();
+            space = false;
+        } else if c.is_whitespace() {
+            space = !out.is_empty() && !newline;
+        } else {
+            if newline {
+                out.push('\n');
+            } else if space {
+                out.push(' ');
+            }
+            (space, newline) = (false, false);
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn entity(name: &str) -> Option<char> {
