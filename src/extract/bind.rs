@@ -70,15 +70,17 @@ pub struct After {
 
 pub fn after_chain(norm: &str, hits: &[Hit], years: &[numbers::Year], t: &Token) -> After {
     let mut after = After::default();
-    let mut marks: Vec<(usize, usize, Option<Kw>, Option<u16>)> = hits
-        .iter()
-        .filter(|h| h.start >= t.end)
-        .map(|h| (h.start, h.end, Some(h.kw), None))
-        .chain(years.iter().filter(|y| y.start >= t.end).map(|y| (y.start, y.end, None, Some(y.year))))
-        .collect();
-    marks.sort_by_key(|m| m.0);
+    // Both lists are sorted: walk them together from the figure's end, no list built.
+    let mut hits = hits[hits.partition_point(|h| h.start < t.end)..].iter().peekable();
+    let mut years = years.iter().filter(|y| y.start >= t.end).peekable();
     let mut pos = t.end;
-    for (start, end, kw, year) in marks {
+    loop {
+        let (start, end, kw, year) = match (hits.peek(), years.peek()) {
+            (Some(h), Some(y)) if y.start < h.start => (y.start, y.end, None, years.next().map(|y| y.year)),
+            (Some(h), _) => (h.start, h.end, hits.next().map(|h| h.kw), None),
+            (None, Some(y)) => (y.start, y.end, None, years.next().map(|y| y.year)),
+            (None, None) => break,
+        };
         if start < pos || !filler(&norm[pos..start]) {
             break;
         }

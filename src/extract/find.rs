@@ -335,7 +335,8 @@ fn batch_for(norm: &str, hits: &[Hit], t: &Token, ctx: &Context, closer: Option<
     if let Some((b, cumulative)) = closer {
         return (Some(b), cumulative || (ctx.includes_earlier && b > 1));
     }
-    let before: Vec<&Hit> = hits.iter().filter(|h| h.end <= t.start).collect();
+    // Hits are sorted and never overlap: the ones before the figure are a prefix.
+    let before = &hits[..hits.partition_point(|h| h.end <= t.start)];
     let cumulative_at = before.iter().rposition(|h| matches!(h.kw, Kw::Cumulative));
     let batch_word = before.iter().enumerate().rev().find_map(|(at, h)| match h.kw {
         Kw::Batch(b) => Some((at, b, false)),
