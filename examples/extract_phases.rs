@@ -1,32 +1,32 @@
-//! Times the phases of `extract` on one document (parse, extract, write), the fastest of
-//! ten runs each: for finding where the time goes before changing the code.
-//! `cargo run --release --example extract_phases -- FILE`
+//! Times the phases of `extract` on one document (parse, extract, write): the first (cold)
+//! run and the fastest of ten, for finding where the time goes before changing the code
+//! (docs/benchmarks.md). `cargo run --release --example extract_phases -- FILE`
 use std::time::{Duration, Instant};
 
-fn fastest<T>(mut run: impl FnMut() -> T) -> (T, Duration) {
-    let mut best = Duration::MAX;
+/// The value, the first run's time and the fastest run's time.
+fn timed<T>(mut run: impl FnMut() -> T) -> (T, Duration, Duration) {
+    let (mut first, mut best) = (None, Duration::MAX);
     let mut out = None;
-    for attempt in 0..10 {
+    for _ in 0..10 {
         let t = Instant::now();
         let value = run();
-        if attempt == 0 {
-            eprint!("first {:?}; ", t.elapsed());
-        }
-        best = best.min(t.elapsed());
+        let took = t.elapsed();
+        first.get_or_insert(took);
+        best = best.min(took);
         out = Some(value);
     }
-    (out.expect("ran"), best)
+    (out.expect("ran"), first.unwrap_or_default(), best)
 }
 
 fn main() {
     let path = std::env::args().nth(1).expect("FILE");
     let bytes = std::fs::read(&path).expect("read");
-    let (doc, parsed) = fastest(|| quotawatch::extract::document::parse(&bytes, None).expect("parse"));
+    let (doc, parse_first, parse) = timed(|| quotawatch::extract::document::parse(&bytes, None).expect("parse"));
     let options = quotawatch::extract::Options::default();
-    let (found, extracted) = fastest(|| quotawatch::extract::extract(&doc.items, &options));
-    let (json, written) = fastest(|| quotawatch::extract::output::to_json(&found));
+    let (found, extract_first, extract) = timed(|| quotawatch::extract::extract(&doc.items, &options));
+    let (json, write_first, write) = timed(|| quotawatch::extract::output::to_json(&found));
     println!(
-        "{} items: parse {parsed:?}, extract {extracted:?}, write {written:?} ({} bytes)",
+        "{} items, {} bytes out: parse {parse:?} (first {parse_first:?}), extract {extract:?} (first {extract_first:?}), write {write:?} (first {write_first:?})",
         doc.items.len(),
         json.len()
     );
