@@ -61,6 +61,9 @@ pub enum Command {
     },
     /// Print the manual page (roff) to stdout
     Man,
+    /// Find quota announcements in an RSS / Atom / HTML document or plain text (one item a
+    /// line) and print them as quota-feed/1, without touching the store
+    Extract(ExtractArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -149,4 +152,32 @@ pub struct EventsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// The document to read, or - for standard input [default: -]
+    pub input: Option<PathBuf>,
+    /// The date of items that carry none (YYYY-MM-DD): it decides "this year" / 今年
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// Output encoding of the quota-feed/1 document
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// The figures' tier: official for a ministry's own pages, reported for news
+    #[arg(long, value_enum, default_value_t = TierArg::Reported)]
+    pub tier: TierArg,
+    /// Read the bytes in this encoding, as an HTTP charset would say (e.g. gbk)
+    #[arg(long, value_name = "LABEL")]
+    pub charset: Option<String>,
+    /// Also print, on stderr, the text each figure was read from and why
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TierArg {
+    Official,
+    Reported,
+    Estimate,
 }

@@ -18,12 +18,16 @@
 //! - [`watch`] is the headless watcher (`quotawatch watch`): the dashboard's pollers, ledger,
 //!   store and alerts without a terminal, publishing the merged feed; [`keys`] is `[keys]`.
 //! - [`outlook`] (pure) scores expectations, times releases and holds the policy timeline.
+//! - [`extract`] finds announcements in news items and notices (pure); `extract_cmd` is
+//!   the `extract` command over it.
 
 pub mod analytics;
 pub mod app;
 pub mod bundled;
 pub mod cli;
 pub mod config;
+pub mod extract;
+pub mod extract_cmd;
 pub mod feed;
 pub mod format;
 pub mod history;

@@ -61,6 +61,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             man.render(&mut page).map_err(|e| format!("cannot render the manual page: {e}"))?;
             print_bytes(&page)
         }
+
+        Some(Command::Extract(args)) => quotawatch::extract_cmd::run(args),
         None => run_dashboard(&cli),
     }
 }

@@ -102,9 +102,8 @@ pub fn alert_with_consensus(
 ) -> Alert {
     let alert = alert(ledger, key, revised);
     let released = ledger.entry(key).and_then(|e| e.current().announcement.published);
-    let note = alert
-        .headline()
-        .and_then(|f| watch.alert_note(ledger, &key.commodity, key.year, key.batch, f.stage, released));
+    let note =
+        alert.headline().and_then(|f| watch.alert_note(ledger, &key.commodity, key.year, key.batch, f.stage, released));
     alert.with_consensus(note)
 }
 

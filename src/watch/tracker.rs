@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::{WatchEvent, WatchStep};
 use crate::app::alerts::alert_with_consensus;
-use crate::app::watchlist::Watchlist;
 use crate::app::effects::Effect;
 use crate::app::source_view::{STALE_INTERVALS, SourceState, SourceView, rejection_lines, rejections_fingerprint};
+use crate::app::watchlist::Watchlist;
 use crate::config::Config;
 use crate::ledger::{Ledger, Origin};
 use crate::sources::SourceEvent;

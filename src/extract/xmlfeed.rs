@@ -1,0 +1,238 @@
+//! RSS 2.0, RSS 1.0 (RDF) and Atom to [`Item`]s, in one streaming pass of quick-xml over the
+//! decoded text: only the fields the extractor reads (title, link, summary or description,
+//! content, date) are kept, nothing else is built. Entities other than XML's five and
+//! character references are left as written, so an entity bomb stays a few bytes.
+//!
+//! (feed-rs, which builds every element of every entry, took 57 ms over a 10,000-item feed
+//! against this reader's few: the `extract` budget is 50x feedparser.)
+
+use chrono::{DateTime, NaiveDate};
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::Item;
+use super::document::{DocumentError, find_date, html_to_text};
+
+/// Which item field an element fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Title,
+    Link,
+    Summary,
+    Content,
+    Date,
+    /// The channel's or feed's own title: the source of its items.
+    FeedTitle,
+}
+
+fn slot(local: &str, in_item: bool) -> Option<Slot> {
+    match (local, in_item) {
+        ("title", true) => Some(Slot::Title),
+        ("title", false) => Some(Slot::FeedTitle),
+        ("link", true) => Some(Slot::Link),
+        ("description" | "summary", true) => Some(Slot::Summary),
+        ("content" | "encoded", true) => Some(Slot::Content),
+        ("pubDate" | "published" | "updated" | "date" | "issued", true) => Some(Slot::Date),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct Draft {
+    title: String,
+    link: Option<String>,
+    /// `rel="alternate"` (or no rel) wins over other Atom links.
+    link_is_alternate: bool,
+    summary: String,
+    content: String,
+    date: Option<NaiveDate>,
+}
+
+/// The items of a feed and the feed's title.
+pub fn items(text: &str) -> Result<(Vec<Item>, Option<String>), DocumentError> {
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().expand_empty_elements = true;
+    let error = |reader: &Reader<&[u8]>, e: &dyn std::fmt::Display| {
+        DocumentError(format!("not a readable RSS or Atom feed: {e} (at byte {})", reader.error_position()))
+    };
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    let mut item_depth: Option<usize> = None;
+    // The slot being filled, the depth of its element and its text so far.
+    let mut filling: Option<(Slot, usize, String)> = None;
+    let mut draft = Draft::default();
+    let mut feed_title: Option<String> = None;
+    let mut items = Vec::new();
+    loop {
+        let event = reader.read_event().map_err(|e| error(&reader, &e))?;
+        match event {
+            Event::Start(start) => {
+                depth += 1;
+                let local = start.local_name();
+                let local = local.as_ref();
+                if !root_seen {
+                    root_seen = true;
+                    if !matches!(local, "rss" | "RDF" | "feed") {
+                        let name = local.to_owned();
+                        return Err(DocumentError(format!("not an RSS or Atom feed: the root element is <{name}>")));
+                    }
+                    continue;
+                }
+                if item_depth.is_none() && matches!(local, "item" | "entry") {
+                    item_depth = Some(depth);
+                    draft = Draft::default();
+                    continue;
+                }
+                if filling.is_some() {
+                    continue; // markup inside a field (XHTML content): its text is kept
+                }
+                let Some(slot) = slot(local, item_depth.is_some()) else { continue };
+                if slot == Slot::FeedTitle && (feed_title.is_some() || depth > 3) {
+                    continue;
+                }
+                if slot == Slot::Link {
+                    atom_link(&start, &mut draft);
+                }
+                filling = Some((slot, depth, String::new()));
+            }
+            Event::End(_) => {
+                if let Some((slot, at, text)) = filling.take_if(|(_, at, _)| *at == depth) {
+                    let _ = at;
+                    finish(slot, text, &mut draft, &mut feed_title);
+                }
+                if item_depth == Some(depth) {
+                    item_depth = None;
+                    items.push(std::mem::take(&mut draft));
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Text(t) => {
+                if let Some((_, _, buffer)) = filling.as_mut() {
+                    buffer.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some((_, _, buffer)) = filling.as_mut() {
+                    buffer.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, _, buffer)) = filling.as_mut() {
+                    match r.resolve_char_ref().map_err(|e| error(&reader, &e))? {
+                        Some(c) => buffer.push(c),
+                        None => {
+                            let name: &str = r.as_ref();
+                            match quick_xml::escape::resolve_predefined_entity(name) {
+                                Some(resolved) => buffer.push_str(resolved),
+                                None => {
+                                    buffer.push('&');
+                                    buffer.push_str(name);
+                                    buffer.push(';');
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        return Err(DocumentError("not a readable RSS or Atom feed: no root element".to_owned()));
+    }
+    if depth > 0 {
+        return Err(DocumentError(format!("not a readable RSS or Atom feed: it ends with {depth} element(s) open")));
+    }
+    let source = feed_title.filter(|t| !t.is_empty());
+    let items = items
+        .into_iter()
+        .map(|d| Item {
+            title: html_to_text(&d.title),
+            summary: html_to_text(&d.summary),
+            body: html_to_text(&d.content),
+            link: d.link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+            published: d.date,
+            source: source.clone(),
+        })
+        .collect();
+    Ok((items, source))
+}
+
+/// An Atom `<link href rel>`: the alternate link is the item's.
+fn atom_link(start: &BytesStart<'_>, draft: &mut Draft) {
+    let mut href = None;
+    let mut alternate = true;
+    for attribute in start.attributes().flatten() {
+        match attribute.key.local_name().as_ref() {
+            "href" => {
+                href = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())
+            }
+            "rel" => alternate = &*attribute.value == "alternate",
+            _ => {}
+        }
+    }
+    if let Some(href) = href
+        && (draft.link.is_none() || (alternate && !draft.link_is_alternate))
+    {
+        draft.link = Some(href);
+        draft.link_is_alternate = alternate;
+    }
+}
+
+fn finish(slot: Slot, text: String, draft: &mut Draft, feed_title: &mut Option<String>) {
+    match slot {
+        Slot::Title => draft.title = text,
+        Slot::Link => {
+            // RSS links are text; an Atom link's text is empty and its href already taken.
+            if !text.trim().is_empty() && draft.link.is_none() {
+                draft.link = Some(text);
+            }
+        }
+        Slot::Summary => draft.summary = text,
+        Slot::Content => draft.content = text,
+        Slot::Date => draft.date = draft.date.or_else(|| parse_date(text.trim())),
+        Slot::FeedTitle => *feed_title = Some(html_to_text(&text)),
+    }
+}
+
+/// RFC 2822 (RSS), RFC 3339 (Atom), `YYYY-MM-DD` (dc:date), else the first date in the text.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc2822(text)
+        .or_else(|_| DateTime::parse_from_rfc3339(text))
+        .map(|t| t.date_naive())
+        .ok()
+        .or_else(|| find_date(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_atom_and_rdf_fields() {
+        let rss = "<rss version=\"2.0\"><channel><title>Wire</title><item><title>A &amp; B &#31232;</title>\
+                   <link>https://x/1</link><pubDate>Fri, 15 Dec 2023 08:00:00 GMT</pubDate>\
+                   <description><![CDATA[<p>body</p>]]></description></item></channel></rss>";
+        let (items, source) = items(rss).expect("rss");
+        assert_eq!(source.as_deref(), Some("Wire"));
+        assert_eq!(items[0].title, "A & B 稀");
+        assert_eq!(items[0].link.as_deref(), Some("https://x/1"));
+        assert_eq!(items[0].published, NaiveDate::from_ymd_opt(2023, 12, 15));
+        assert_eq!(items[0].summary, "body");
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title><entry><title>T</title>\
+                    <link rel=\"self\" href=\"https://x/self\"/><link href=\"https://x/a\"/>\
+                    <updated>2024-07-06T00:00:00Z</updated><content type=\"html\">&lt;b&gt;c&lt;/b&gt;</content></entry></feed>";
+        let (items, _) = super::items(atom).expect("atom");
+        assert_eq!(items[0].link.as_deref(), Some("https://x/a"));
+        assert_eq!(items[0].published, NaiveDate::from_ymd_opt(2024, 7, 6));
+        assert_eq!(items[0].body, "c");
+    }
+
+    #[test]
+    fn broken_feeds_are_errors() {
+        assert!(items("<rss><channel><item><title>x</title></channel></rss>").is_err());
+        assert!(items("<rss><channel><item><title>China").is_err());
+        assert!(items("<html><body/></html>").is_err());
+    }
+}
