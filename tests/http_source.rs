@@ -252,13 +252,27 @@ async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
     run_until(&mut dashboard, &mut terminal, |_| server.requests().len() >= polls + 2).await;
     assert_eq!(dashboard.state().sources()[0].http.map(|h| h.0), Some(304));
 
-    let ran = lines_of(&out, 1).await;
+    // A second release, after the steady state: the workers run in order, so once its line
+    // and its post are there, anything the first release ran twice would be there too.
+    let next =
+        feed(&[mining(2024, 1, 135_000), mining(2024, 2, 135_000), mining(2025, 1, 140_000), mining(2026, 1, 147_000)]);
+    server.set(conditional(next, "\"v3\""));
+    run_until(&mut dashboard, &mut terminal, |s| s.banner().is_some_and(|b| b.contains("2026"))).await;
+    let ran = lines_of(&out, 2).await;
     assert_eq!(
         ran,
-        ["rare-earths|2025|1|mining|140000|3.7|rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024"]
+        [
+            "rare-earths|2025|1|mining|140000|3.7|rare-earths 2025 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2024",
+            "rare-earths|2026|1|mining|147000|5.0|rare-earths 2026 batch 1: mining 147,000 t REO, +5.0% vs batch 1 2025",
+        ],
+        "the command ran once per release"
     );
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while hook.requests().len() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let posts: Vec<Request> = hook.requests();
-    assert_eq!(posts.len(), 1, "one webhook call");
+    assert_eq!(posts.len(), 2, "one webhook call per release");
     assert!(posts[0].line.starts_with("POST /hook/secret-token"), "{}", posts[0].line);
     assert_eq!(posts[0].header("Content-Type"), Some("application/json"));
     let body: serde_json::Value = serde_json::from_slice(&posts[0].body).expect("JSON body");
@@ -266,7 +280,6 @@ async fn a_release_runs_the_alert_command_once_and_posts_the_webhook() {
     assert_eq!((body["year"].as_u64(), body["batch"].as_u64()), (Some(2025), Some(1)));
     assert_eq!((body["stage"].as_str(), body["tonnes"].as_f64()), (Some("mining"), Some(140_000.0)));
     assert_eq!(body["yoy_pct"].as_f64(), Some(3.7));
-    assert_eq!(lines_of(&out, 2).await.len(), 1, "the command ran once");
 }
 
 #[tokio::test]

@@ -51,8 +51,8 @@ pub struct DocumentSeen {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("history store {path} is locked by another process (waited {}s)", BUSY_TIMEOUT.as_secs())]
-    Locked { path: PathBuf },
+    #[error("history store {path} is locked by another process (waited {})", humantime::format_duration(*waited))]
+    Locked { path: PathBuf, waited: Duration },
     #[error("history store {path} is damaged or not a quotawatch store ({detail}); it was left untouched")]
     Corrupt { path: PathBuf, detail: String },
     #[error(
@@ -85,17 +85,25 @@ pub struct Stored {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// How long a write waits for another process holding the lock.
+    busy: Duration,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `data_dir`, migrating an older schema.
+    /// Opens (creating if needed) the store in `data_dir`, migrating an older schema; a
+    /// write waits up to [`BUSY_TIMEOUT`] for another process holding the lock.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_waiting(data_dir, BUSY_TIMEOUT)
+    }
+
+    /// [`Store::open`], waiting up to `busy` for another process's write lock.
+    pub fn open_waiting(data_dir: &Path, busy: Duration) -> Result<Store, StoreError> {
         let path = data_dir.join(FILE_NAME);
-        let fail = |error: rusqlite::Error| classify(&path, error);
+        let fail = |error: rusqlite::Error| classify(&path, busy, error);
         std::fs::create_dir_all(data_dir)
             .map_err(|e| StoreError::Other { path: path.clone(), detail: format!("cannot create its folder: {e}") })?;
         let conn = Connection::open(&path).map_err(fail)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        conn.busy_timeout(busy).map_err(fail)?;
         // Reading the schema version is the first touch of the file: a file that is not a
         // database fails here, before anything could be written to it.
         let found: i32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
@@ -109,7 +117,7 @@ impl Store {
         // WAL with NORMAL: a crash of the process loses nothing committed; a power cut may
         // lose the last transactions but never corrupts.
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(fail)?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, busy };
         store.migrate(found)?;
         Ok(store)
     }
@@ -120,8 +128,8 @@ impl Store {
             if version <= from {
                 continue;
             }
-            let path = self.path.clone();
-            let fail = |error: rusqlite::Error| classify(&path, error);
+            let (path, busy) = (self.path.clone(), self.busy);
+            let fail = |error: rusqlite::Error| classify(&path, busy, error);
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
             // Another process may have migrated while we waited for the lock.
             let now: i32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
@@ -136,7 +144,7 @@ impl Store {
 
     /// Every stored version, in the order the ledger applied them.
     pub fn load(&self) -> Result<Stored, StoreError> {
-        let fail = |error: rusqlite::Error| classify(&self.path, error);
+        let fail = |error: rusqlite::Error| classify(&self.path, self.busy, error);
         let mut statement = self
             .conn
             .prepare("SELECT id, source, first_seen, document, rows FROM versions ORDER BY applied, id")
@@ -188,8 +196,8 @@ impl Store {
         applied: &[(AnnouncementKey, usize)],
         document: Option<&DocumentSeen>,
     ) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let fail = |error: rusqlite::Error| classify(&path, error);
+        let (path, busy) = (self.path.clone(), self.busy);
+        let fail = |error: rusqlite::Error| classify(&path, busy, error);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
         let mut next: i64 =
             tx.query_row("SELECT COALESCE(MAX(applied), 0) + 1 FROM versions", [], |r| r.get(0)).map_err(fail)?;
@@ -257,7 +265,7 @@ impl Store {
             .conn
             .prepare("PRAGMA integrity_check")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .map_err(|e| classify(&self.path, e))?;
+            .map_err(|e| classify(&self.path, self.busy, e))?;
         Ok(rows.join("; "))
     }
 
@@ -267,14 +275,14 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM versions", [], |r| r.get(0))
             .optional()
             .map(|n| n.unwrap_or(0))
-            .map_err(|e| classify(&self.path, e))
+            .map_err(|e| classify(&self.path, self.busy, e))
     }
 }
 
-fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
+fn classify(path: &Path, busy: Duration, error: rusqlite::Error) -> StoreError {
     let path = path.to_owned();
     match error.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path, waited: busy },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::Corrupt { path, detail: error.to_string() }
         }
