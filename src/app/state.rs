@@ -44,6 +44,8 @@ pub struct State {
     pub(super) watch: Watchlist,
     /// Whether the overview's chart marks the years with policy events (`m` toggles).
     pub(super) markers: bool,
+    /// What each key asks for: the defaults, or the config's `[keys]`.
+    pub(super) keys: crate::keys::KeyMap,
 }
 
 impl State {
@@ -92,6 +94,7 @@ impl State {
             outbox,
             watch,
             markers: true,
+            keys: crate::keys::KeyMap::default(),
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
@@ -197,6 +200,16 @@ impl State {
     /// Whether the overview's chart marks the years with policy events.
     pub fn markers(&self) -> bool {
         self.markers
+    }
+
+    pub fn keys(&self) -> &crate::keys::KeyMap {
+        &self.keys
+    }
+
+    /// The key map the config's `[keys]` gave (validated by [`crate::keys::KeyMap::from_config`]).
+    pub fn with_keys(mut self, keys: crate::keys::KeyMap) -> State {
+        self.keys = keys;
+        self
     }
 
     // Verbs with invariants. ---------------------------------------------------------------

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::action_for;
 use super::alerts::alert_with_consensus;
 use super::apply::{apply, reset_selection};
 use super::effects::Effect;
@@ -211,14 +210,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> bool {
             true
         }
         Mode::Help => {
-            match action_for(&key) {
+            match state.keys.action_for(&key) {
                 Some(super::action::Action::Quit) => state.quit = true,
                 Some(super::action::Action::ToggleHelp | super::action::Action::Back) => state.mode = Mode::Normal,
                 _ => return false,
             }
             true
         }
-        Mode::Normal => match action_for(&key) {
+        Mode::Normal => match state.keys.action_for(&key) {
             Some(action) => {
                 apply(state, action);
                 true

@@ -139,7 +139,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// The key overlay: one column when it fits the height, else as many as it needs side by
 /// side (80x24 has room for 21 lines), each entry whole or cut with an ellipsis.
 fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) {
-    let key_width = help.iter().map(|h| width(h.keys)).max().unwrap_or(0) + 2;
+    let key_width = help.iter().map(|h| width(&h.keys)).max().unwrap_or(0) + 2;
     let entry_width = help.iter().map(|h| key_width + 1 + width(h.help)).max().unwrap_or(0) + 1;
     let footer = " ? or Esc closes · Ctrl-C quits ";
     let rows_room = usize::from(area.height.saturating_sub(2)).max(1);
