@@ -130,6 +130,13 @@ pub fn reset_selection(state: &mut State) {
     state.nav.select(view, 0);
 }
 
+/// Selects `row` of the current table (clamped to the rows there are).
+pub fn select_row(state: &mut State, row: usize) {
+    let rows = view::table(state).map_or(0, |t| t.rows.len());
+    let view = state.view;
+    state.nav.select(view, row.min(rows.saturating_sub(1)));
+}
+
 /// The key of the selected row of the current table.
 fn selected_key(state: &State) -> Option<RowKey> {
     let table = view::table(state)?;

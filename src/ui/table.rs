@@ -21,7 +21,7 @@ const FLEX_MIN: usize = 12;
 /// Below this, a holder's history chart is not worth drawing beside the table.
 const CHART_MIN_WIDTH: u16 = 30;
 
-pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &Theme) {
+pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &Theme) -> Option<RowsHit> {
     let area = if pane.breadcrumb.is_empty() {
         area
     } else {
@@ -31,8 +31,7 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
         rest
     };
     let Some(chart) = &pane.chart else {
-        render_table(frame, area, &pane.table, Some(pane.selected), theme);
-        return;
+        return render_table(frame, area, &pane.table, Some(pane.selected), theme);
     };
     // The table takes what its columns need; the chart, what is left, if that is enough.
     let wanted = table_width(&pane.table);
@@ -42,7 +41,7 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
     } else {
         (area, None)
     };
-    render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
+    let hit = render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
     if let Some(chart_area) = chart_area {
         let room = usize::from(chart_area.width.saturating_sub(4));
         let title = if width(&chart.title) <= room { &chart.title } else { &chart.short_title };
@@ -50,6 +49,28 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
         let inner = block.inner(chart_area);
         frame.render_widget(block, chart_area);
         frame.render_widget(StackedBars { columns: &chart.columns, theme }, inner);
+    }
+    hit
+}
+
+/// Where a table's rows were drawn, for the mouse: the cells of its row lines, and the
+/// index of the row on the first line (the table scrolls to keep the selection in view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowsHit {
+    pub area: Rect,
+    pub first_row: usize,
+    pub rows: usize,
+}
+
+impl RowsHit {
+    /// The row drawn at (`column`, `line`), if any.
+    pub fn row_at(&self, column: u16, line: u16) -> Option<usize> {
+        let inside = column >= self.area.x
+            && column < self.area.x + self.area.width
+            && line >= self.area.y
+            && line < self.area.y + self.area.height;
+        let row = self.first_row + usize::from(line.checked_sub(self.area.y)?);
+        (inside && row < self.rows).then_some(row)
     }
 }
 
@@ -131,7 +152,13 @@ pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Ve
 }
 
 /// Draws `model`; `selected` highlights a row (and scrolls to it), `None` shows the top.
-pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, selected: Option<usize>, theme: &Theme) {
+pub fn render_table(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    model: &TableView,
+    selected: Option<usize>,
+    theme: &Theme,
+) -> Option<RowsHit> {
     let title = fit(&model.title, usize::from(area.width.saturating_sub(4)));
     let block = Block::bordered()
         .title(format!(" {title} "))
@@ -140,7 +167,7 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, select
     if model.rows.is_empty() {
         let empty = fit(&model.empty, usize::from(area.width.saturating_sub(2)));
         frame.render_widget(Paragraph::new(Text::styled(empty, theme.muted)).block(block), area);
-        return;
+        return None;
     }
     let inner = usize::from(area.width.saturating_sub(4));
     let widths = fit_widths(&model.columns, &natural_widths(model), inner);
@@ -166,6 +193,14 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, select
         .column_spacing(SPACING);
     let mut table_state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
+    // Inside the border, below the header line.
+    let rows_area = Rect {
+        x: area.x + 1,
+        y: area.y + 2,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(3),
+    };
+    Some(RowsHit { area: rows_area, first_row: table_state.offset(), rows: model.rows.len() })
 }
 
 #[cfg(test)]

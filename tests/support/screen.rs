@@ -15,7 +15,11 @@ use ratatui::style::{Modifier, Style};
 pub fn buffer(state: &State, width: u16, height: u16) -> Buffer {
     let screen = quotawatch::view::build(state);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
+    terminal
+        .draw(|frame| {
+            ui::render(frame, &screen, &Theme::COLOR);
+        })
+        .expect("draw");
     terminal.backend().buffer().clone()
 }
 
