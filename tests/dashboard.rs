@@ -357,3 +357,51 @@ fn remapped_keys_dispatch_and_show_in_the_help_and_the_hint_bar() {
     press(&mut s, "?x");
     assert!(s.quitting(), "x quits");
 }
+
+#[test]
+fn sort_cycles_through_the_columns_and_survives_drill_down_and_back() {
+    let mut s = state();
+    // Producers: `>` sorts by the first column ascending, again descending, then the next.
+    press(&mut s, "3");
+    let names = |s: &State| -> Vec<String> {
+        table(s)
+            .expect("table")
+            .rows
+            .iter()
+            .filter(|r| matches!(r.key, RowKey::Holder(_)))
+            .map(|r| r.cells[0].text.clone())
+            .collect()
+    };
+    let unsorted = names(&s);
+    press(&mut s, "»");
+    let mut ascending = unsorted.clone();
+    ascending.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&s), ascending);
+    assert!(table(&s).expect("table").columns[0].header.ends_with('▲'));
+    press(&mut s, "»");
+    let descending: Vec<String> = ascending.iter().rev().cloned().collect();
+    assert_eq!(names(&s), descending, "the same key again reverses");
+    press(&mut s, "««");
+    assert_eq!(names(&s), unsorted, "back to unsorted");
+    // The summary rows stay under the holders.
+    press(&mut s, "»»»");
+    let rows = table(&s).expect("table").rows;
+    assert!(matches!(rows.last().map(|r| &r.key), Some(RowKey::Summary(_))));
+
+    // Stages → mining → categories sorted by tonnes, descending; into holders and back.
+    press(&mut s, "2\n»»»»");
+    let tonnes =
+        |s: &State| -> Vec<String> { table(s).expect("table").rows.iter().map(|r| r.cells[1].text.clone()).collect() };
+    let sorted = tonnes(&s);
+    assert_eq!(sorted.first().map(String::as_str), Some("270,000"), "{sorted:?}");
+    press(&mut s, "/light\n");
+    assert_eq!(table(&s).expect("table").rows.len(), 1);
+    press(&mut s, "\n");
+    assert!(matches!(s.level(), Level::Holders { .. }));
+    assert!(s.filter().is_empty(), "the holders level has its own filter");
+    press(&mut s, "\x1b");
+    assert!(matches!(s.level(), Level::Categories { .. }));
+    assert_eq!(s.filter(), "light", "the filter survives the way down and back");
+    press(&mut s, "\x1b");
+    assert_eq!(tonnes(&s), sorted, "so does the sort");
+}

@@ -27,6 +27,10 @@ pub enum Action {
     Export,
     /// Marks on the overview's chart for the years with policy events, on or off.
     ToggleMarkers,
+    /// The table's sort one step on: unsorted, each column ascending then descending.
+    SortNext,
+    /// The table's sort one step back.
+    SortPrev,
 }
 
 /// One line of the key map.
@@ -171,6 +175,20 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::StartFilter,
         help: "filter rows",
         hint_in: TABLE_VIEWS,
+    },
+    Binding {
+        keys: &[KeyCode::Char('>')],
+        label: ">",
+        action: Action::SortNext,
+        help: "sort: step on (column, reverse)",
+        hint_in: &[],
+    },
+    Binding {
+        keys: &[KeyCode::Char('<')],
+        label: "<",
+        action: Action::SortPrev,
+        help: "sort: step back",
+        hint_in: &[],
     },
     Binding {
         keys: &[KeyCode::Char('r')],

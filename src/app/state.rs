@@ -32,8 +32,6 @@ pub struct State {
     pub(super) year: Option<u16>,
     pub(super) nav: Nav,
     pub(super) mode: Mode,
-    /// The row filter of the current table view (kept after Enter ends the typing).
-    pub(super) filter: String,
     /// The latest alert (a new or revised announcement since start-up), until Esc dismisses it.
     pub(super) banner: Option<String>,
     pub(super) now: DateTime<Utc>,
@@ -86,7 +84,6 @@ impl State {
             year: None,
             nav: Nav::default(),
             mode: Mode::Normal,
-            filter: String::new(),
             // A store that cannot be used is news the trader must see at once.
             banner: store_failed.into_iter().next(),
             now,
@@ -176,8 +173,14 @@ impl State {
         }
     }
 
+    /// The row filter of the current table (kept after Enter ends the typing).
     pub fn filter(&self) -> &str {
-        &self.filter
+        &self.nav.opts(self.view).filter
+    }
+
+    /// The sort of the current table.
+    pub fn sort(&self) -> super::nav::Sort {
+        self.nav.opts(self.view).sort
     }
 
     pub fn banner(&self) -> Option<&str> {

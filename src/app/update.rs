@@ -239,16 +239,18 @@ fn on_key(state: &mut State, key: KeyEvent) -> bool {
             true
         }
         Mode::Filter => {
+            let view = state.view;
+            let filter = &mut state.nav.opts_mut(view).filter;
             match key.code {
                 KeyCode::Enter => state.mode = Mode::Normal,
                 KeyCode::Esc => {
                     state.mode = Mode::Normal;
-                    state.filter.clear();
+                    filter.clear();
                 }
                 KeyCode::Backspace => {
-                    state.filter.pop();
+                    filter.pop();
                 }
-                KeyCode::Char(c) if !c.is_control() && state.filter.chars().count() < 40 => state.filter.push(c),
+                KeyCode::Char(c) if !c.is_control() && filter.chars().count() < 40 => filter.push(c),
                 _ => return false,
             }
             reset_selection(state);

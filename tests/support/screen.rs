@@ -90,7 +90,8 @@ pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up); returns
+/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up, '«' '»' the
+/// sort keys); returns
 /// the effects they asked for, log lines left out.
 pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -102,6 +103,9 @@ pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
             '>' => KeyCode::Right,
             'v' => KeyCode::Down,
             '^' => KeyCode::Up,
+            // The sort keys themselves (`<` and `>` above stand for the arrows).
+            '»' => KeyCode::Char('>'),
+            '«' => KeyCode::Char('<'),
             other => KeyCode::Char(other),
         };
         effects.extend(update(state, key(code)).effects);
