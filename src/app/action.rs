@@ -180,7 +180,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('>')],
         label: ">",
         action: Action::SortNext,
-        help: "sort: step on (column, reverse)",
+        help: "sort: next (same key reverses)",
         hint_in: &[],
     },
     Binding {
