@@ -107,10 +107,22 @@ fn natural_widths(table: &TableView) -> Vec<usize> {
         .collect()
 }
 
-/// Column widths for `available` cells (spacing included): see the module comment.
-pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Vec<usize> {
+/// The spacing between columns for `available` cells: two, or one when the headers would
+/// not fit whole with two (the Sources view at 80 columns).
+fn spacing_for(columns: &[Column], natural: &[usize], available: usize) -> u16 {
+    let floors: usize = columns
+        .iter()
+        .zip(natural)
+        .map(|(c, n)| if c.flex { FLEX_MIN.max(width(&c.header)).min(*n) } else { width(&c.header).max(3).min(*n) })
+        .sum();
+    let gaps = columns.len().saturating_sub(1);
+    if floors + usize::from(SPACING) * gaps > available { 1 } else { SPACING }
+}
+
+/// Column widths for `available` cells, `spacing` between columns: see the module comment.
+fn fit_widths(columns: &[Column], natural: &[usize], available: usize, spacing: u16) -> Vec<usize> {
     let mut widths = natural.to_vec();
-    let spacing = usize::from(SPACING) * columns.len().saturating_sub(1);
+    let spacing = usize::from(spacing) * columns.len().saturating_sub(1);
     let total = |w: &[usize]| w.iter().sum::<usize>() + spacing;
     if total(&widths) <= available {
         // Room to spare goes to the free-text column, so it reads whole.
@@ -170,7 +182,9 @@ pub fn render_table(
         return None;
     }
     let inner = usize::from(area.width.saturating_sub(4));
-    let widths = fit_widths(&model.columns, &natural_widths(model), inner);
+    let natural = natural_widths(model);
+    let spacing = spacing_for(&model.columns, &natural, inner);
+    let widths = fit_widths(&model.columns, &natural, inner, spacing);
     let cell = |text: &str, column: &Column, w: usize| {
         let line = Line::from(fit(text, w));
         if column.align == Align::Right { line.right_aligned() } else { line }
@@ -190,7 +204,7 @@ pub fn render_table(
         .header(header)
         .block(block)
         .row_highlight_style(theme.selected)
-        .column_spacing(SPACING);
+        .column_spacing(spacing);
     let mut table_state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
     // Inside the border, below the header line.
@@ -210,14 +224,14 @@ mod tests {
     #[test]
     fn columns_get_their_widest_cell_and_the_free_text_column_the_rest() {
         let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
-        assert_eq!(fit_widths(&columns, &[19, 7, 30], 100), [19, 7, 70]);
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 100, SPACING), [19, 7, 70]);
     }
 
     #[test]
     fn short_of_room_the_free_text_column_gives_way_first_then_the_others() {
         let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
-        assert_eq!(fit_widths(&columns, &[19, 7, 30], 50), [19, 7, 20]);
-        let squeezed = fit_widths(&columns, &[19, 7, 30], 30);
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 50, SPACING), [19, 7, 20]);
+        let squeezed = fit_widths(&columns, &[19, 7, 30], 30, SPACING);
         assert_eq!(squeezed[2], 12, "the free text keeps a readable minimum");
         assert!(squeezed.iter().sum::<usize>() + 4 <= 30, "{squeezed:?}");
     }
