@@ -82,8 +82,17 @@ fn every_announcement_has_a_title_and_a_url_and_no_url_is_a_spam_mirror() {
             }
         }
     }
-    // Events live beside the announcements; their links obey the same rule.
-    for (name, text) in bundled::DOCUMENTS {
+    // Events and expectations live beside the announcements; their links obey the same rule.
+    let outlook = ("assets/outlook.json", quotawatch::outlook::BUNDLED_JSON);
+    for (name, text) in bundled::DOCUMENTS.into_iter().chain([outlook]) {
+        let doc: Value = serde_json::from_str(text).expect(name);
+        for expectation in doc["expectations"].as_array().into_iter().flatten() {
+            if let Some(url) = expectation["url"].as_str() {
+                assert!(!is_banned(url), "{name}: expectation on a spam mirror {url}");
+            }
+        }
+    }
+    for (name, text) in bundled::DOCUMENTS.into_iter().chain([outlook]) {
         let doc: Value = serde_json::from_str(text).expect(name);
         for event in doc["events"].as_array().into_iter().flatten() {
             let url = event["url"].as_str().unwrap_or_else(|| panic!("{name}: event without url: {event}"));
