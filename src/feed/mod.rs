@@ -64,6 +64,9 @@ pub struct ParsedFeed {
     pub rejected: Vec<AnnouncementError>,
     /// The document's `expectations` and `events` (JSON only), each validated on its own.
     pub outlook: crate::outlook::ParsedOutlook,
+    /// The items of an `rss` or `page` source that matched the quota keywords (with or
+    /// without figures); empty for quota-feed/1 documents.
+    pub headlines: Vec<crate::news::Headline>,
 }
 
 /// One announcement rejected whole, with where the problem is.
