@@ -48,7 +48,11 @@ pub(super) fn misplaced_keys(check: &mut Checker<'_>, raw: &RawSource) {
     ];
     for ((field, kinds), given) in KIND_KEYS.iter().zip(given) {
         if given && !kinds.contains(&raw.kind.as_str()) {
-            let kinds = kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+            let quoted: Vec<String> = kinds.iter().map(|k| format!("{k:?}")).collect();
+            let kinds = match quoted.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                _ => quoted.join(""),
+            };
             check.problem(field, format!(": only for kind {kinds} (this source is {:?})", raw.kind));
         }
     }

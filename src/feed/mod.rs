@@ -19,6 +19,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use sanitize::clean_text;
+pub use validate::MAX_CITATIONS;
 
 use crate::model::Announcement;
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::Headline;
 use crate::extract::{self, Item, Options};
-use crate::feed::{self, AnnouncementError, DocumentError, Format, ParsedFeed};
+use crate::feed::{self, AnnouncementError, DocumentError, Format, MAX_CITATIONS, ParsedFeed};
 
 /// How an item's text was read this poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,12 @@ pub fn feed(
             readable.push(read.item);
         }
     }
-    let extraction = extract::extract(&readable, options);
+    let mut extraction = extract::extract(&readable, options);
+    // A wire story a search feed repeats hundreds of times: the first citations are kept,
+    // as many as a feed may carry, rather than the announcement rejected for too many.
+    for announcement in &mut extraction.announcements {
+        announcement.citations.truncate(MAX_CITATIONS);
+    }
     let json = extract::output::to_json(&extraction);
     let mut parsed = feed::parse(source, Format::Json, json.as_bytes(), usize::MAX)?;
     parsed.headlines = headlines;
