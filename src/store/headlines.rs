@@ -105,3 +105,41 @@ impl Store {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::news::HeadlineKind;
+
+    fn headline(url: &str, first_seen: &str, followed: bool) -> Headline {
+        Headline {
+            source: "mnr-notices".into(),
+            title: "关于下达2024年第一批稀土开采、冶炼分离总量控制指标的通知".into(),
+            url: Some(url.into()),
+            published: NaiveDate::from_ymd_opt(2024, 2, 7),
+            kind: HeadlineKind::Unpublished,
+            first_seen: DateTime::parse_from_rfc3339(first_seen).expect("time").with_timezone(&Utc),
+            followed,
+        }
+    }
+
+    #[test]
+    fn a_headline_keeps_its_first_sighting_and_stays_followed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(dir.path()).expect("store");
+        store.record_headlines(&[headline("https://a/1", "2024-02-07T10:00:00Z", true)]).expect("record");
+        let mut again = headline("https://a/1", "2024-02-08T10:00:00Z", false);
+        again.kind = HeadlineKind::Announcement;
+        store.record_headlines(&[again, headline("https://a/2", "2024-02-09T10:00:00Z", false)]).expect("record");
+        drop(store);
+        let store = Store::open(dir.path()).expect("reopened");
+        let stored = store.headlines().expect("headlines");
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored[0].url.as_deref(), Some("https://a/2"), "newest first");
+        let first = &stored[1];
+        assert_eq!(first.first_seen, headline("", "2024-02-07T10:00:00Z", true).first_seen);
+        assert_eq!((first.kind, first.followed), (HeadlineKind::Announcement, true));
+        let followed = store.followed().expect("followed");
+        assert_eq!(followed["mnr-notices"], HashSet::from(["https://a/1".to_owned()]));
+    }
+}
