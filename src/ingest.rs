@@ -232,7 +232,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
             Err(error) => store_errors.push(error),
         }
     } else {
-        headlines.sort_by(|a, b| b.first_seen.cmp(&a.first_seen));
+        headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
     }
     let config_outlook = config.outlook.clone();
     Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines }

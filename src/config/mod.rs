@@ -134,7 +134,8 @@ pub enum SourceKind {
         headers: Vec<(String, HeaderValue)>,
         /// A desk's own CA (PEM), trusted besides the system's roots.
         ca_file: Option<PathBuf>,
-        news: Option<NewsConfig>,
+        /// Boxed: most sources are files or feeds, and the variant stays small.
+        news: Option<Box<NewsConfig>>,
     },
 }
 
@@ -168,11 +169,11 @@ pub enum NewsList {
 impl SourceConfig {
     /// "file" for listings.
     pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            SourceKind::File { .. } => "file",
-            SourceKind::Http { news: None, .. } => "http",
-            SourceKind::Http { news: Some(NewsConfig { list: NewsList::Feed, .. }), .. } => "rss",
-            SourceKind::Http { news: Some(NewsConfig { list: NewsList::Page { .. }, .. }), .. } => "page",
+        match (&self.kind, self.news().map(|n| &n.list)) {
+            (SourceKind::File { .. }, _) => "file",
+            (SourceKind::Http { .. }, None) => "http",
+            (SourceKind::Http { .. }, Some(NewsList::Feed)) => "rss",
+            (SourceKind::Http { .. }, Some(NewsList::Page { .. })) => "page",
         }
     }
 
@@ -187,7 +188,7 @@ impl SourceConfig {
     /// The `rss` / `page` settings, for a news source.
     pub fn news(&self) -> Option<&NewsConfig> {
         match &self.kind {
-            SourceKind::Http { news, .. } => news.as_ref(),
+            SourceKind::Http { news, .. } => news.as_deref(),
             SourceKind::File { .. } => None,
         }
     }

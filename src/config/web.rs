@@ -80,8 +80,8 @@ pub(super) fn http_kind(check: &mut Checker<'_>, raw: &RawSource, base_dir: &Pat
     }
     let ca_file = raw.ca_file.as_deref().and_then(|text| ca_file(check, text, base_dir));
     let news = match raw.kind.as_str() {
-        "rss" => Some(news(check, raw, NewsList::Feed)),
-        "page" => page_list(check, raw).map(|list| news(check, raw, list)),
+        "rss" => Some(Box::new(news(check, raw, NewsList::Feed))),
+        "page" => page_list(check, raw).map(|list| Box::new(news(check, raw, list))),
         _ => None,
     };
     let url = match raw.url.as_deref().map(str::trim) {

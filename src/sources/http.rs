@@ -102,7 +102,7 @@ impl HttpSource {
             timeout: *timeout,
             etag: None,
             last_modified: None,
-            news: news.clone(),
+            news: news.as_deref().cloned(),
             followed: HashSet::new(),
             first_seen: HashMap::new(),
         }))
