@@ -107,17 +107,22 @@ pub fn page_text(
 }
 
 fn body_text(text: &str) -> String {
-    use scraper::{Html, Selector};
+    use scraper::{Html, Node, Selector};
     let html = Html::parse_document(text);
     let Ok(body) = Selector::parse("body") else { return String::new() };
     let mut out = String::new();
-    if let Some(body) = html.select(&body).next() {
-        for piece in body.text() {
-            let piece = squash(piece);
-            if !piece.is_empty() {
-                out.push_str(&piece);
-                out.push('\n');
-            }
+    let Some(body) = html.select(&body).next() else { return out };
+    for node in body.descendants() {
+        let Node::Text(piece) = node.value() else { continue };
+        // Scripts and styles are text to the parser, not to a reader.
+        let hidden = node.parent().and_then(|p| p.value().as_element().map(|e| e.name().to_owned()));
+        if hidden.as_deref().is_some_and(|name| matches!(name, "script" | "style" | "noscript" | "template")) {
+            continue;
+        }
+        let piece = squash(piece);
+        if !piece.is_empty() {
+            out.push_str(&piece);
+            out.push('\n');
         }
     }
     out

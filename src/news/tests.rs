@@ -105,3 +105,12 @@ fn items_read_before_or_left_for_later_give_their_headline_only() {
     assert_eq!(a.quotas[0].tonnes, 135_000.0);
     assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
 }
+
+#[test]
+fn a_followed_page_is_read_as_its_text_without_scripts() {
+    let page = "<html><head><style>p { color: red }</style></head><body><h1>通知</h1>\
+        <script>var quota = 999999;</script><p>2025年度钨矿开采总量控制指标(第一批)为58000吨</p><p>2025-04-21</p></body></html>";
+    let (text, published) = list::page_text(page.as_bytes(), None).expect("page");
+    assert_eq!(text, "通知\n2025年度钨矿开采总量控制指标(第一批)为58000吨\n2025-04-21\n");
+    assert_eq!(published, NaiveDate::from_ymd_opt(2025, 4, 21));
+}
