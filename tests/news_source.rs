@@ -254,3 +254,15 @@ async fn a_page_of_50_mb_is_capped() {
         assert!(error.contains("over the limit of 8388608 bytes"), "{error}");
     }
 }
+
+#[tokio::test]
+async fn a_news_poller_honours_retry_after_and_backs_off_like_an_http_one() {
+    let server = Server::start(|_| status(429, vec![("Retry-After", "4".into())]));
+    let config = news_config("rss", &format!("http://127.0.0.1:{}/rss", server.port), "", "");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let _pollers = quotawatch::sources::spawn_pollers(&config.sources, move |event| tx.send(event).is_ok());
+    let event = tokio::time::timeout(DEADLINE, rx.recv()).await.expect("an event").expect("poller alive");
+    assert_eq!(event.result.expect_err("429").to_string(), "HTTP 429, retry after 4s");
+    assert!(event.next_poll - event.at >= chrono::Duration::milliseconds(3_950), "{}", event.next_poll - event.at);
+    assert_eq!(server.requests().len(), 1);
+}
