@@ -216,7 +216,11 @@ fn frame_100k(c: &mut Criterion) {
             b.iter(|| {
                 let screen = quotawatch::view::build(&state);
                 terminal.clear().expect("clear");
-                terminal.draw(|frame| quotawatch::ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
+                terminal
+                    .draw(|frame| {
+                        quotawatch::ui::render(frame, &screen, &Theme::COLOR);
+                    })
+                    .expect("draw");
             });
         });
     }

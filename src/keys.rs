@@ -132,6 +132,8 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Refresh => "refresh",
         Action::Export => "export",
         Action::ToggleMarkers => "toggle_markers",
+        Action::SortNext => "sort_next",
+        Action::SortPrev => "sort_prev",
     }
 }
 

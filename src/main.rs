@@ -283,7 +283,8 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
         // only busy is tried again with the next change.)
         store = None;
     }
-    let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now());
+    let keys = quotawatch::keys::KeyMap::from_config(&config).map_err(|e| e.to_string())?;
+    let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now()).with_keys(keys);
     if let Err(note) = log_note {
         state.report_problem(note, false);
     }

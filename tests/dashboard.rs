@@ -7,9 +7,10 @@
 mod screen;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use quotawatch::app::action::{Action, BINDINGS, action_for};
+use quotawatch::app::action::{Action, BINDINGS};
 use quotawatch::app::nav::{Level, Mode, View};
 use quotawatch::app::{Effect, Msg, State, update};
+use quotawatch::keys::KeyMap;
 use quotawatch::model::{Commodity, Stage};
 use quotawatch::view::{RowKey, table};
 
@@ -153,11 +154,14 @@ fn redraw_only_when_something_visible_changed() {
 fn every_binding_dispatches_its_own_action() {
     for binding in BINDINGS {
         for code in binding.keys {
-            let got = action_for(&KeyEvent::new(*code, KeyModifiers::NONE));
+            let got = KeyMap::default().action_for(&KeyEvent::new(*code, KeyModifiers::NONE));
             assert_eq!(got, Some(binding.action), "{code:?} is listed for {:?}", binding.action);
         }
     }
-    assert_eq!(action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    assert_eq!(
+        KeyMap::default().action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
 }
 
 #[test]
@@ -330,4 +334,74 @@ fn holder_figures_are_computed_when_a_view_shows_them_and_again_when_the_data_ch
     press(&mut state, "s2\n\n");
     assert!(state.derived().holders.contains_key(&(Stage::SmeltingSeparation, None)));
     assert!(state.derived().holders.contains_key(&(Stage::Mining, Some("light".into()))));
+}
+
+#[test]
+fn remapped_keys_dispatch_and_show_in_the_help_and_the_hint_bar() {
+    let text = "[keys]\nquit = [\"x\"]\nnext_view = [\"Tab\", \"n\"]\n";
+    let config = quotawatch::config::parse(text, quotawatch::config::ConfigOrigin::BuiltIn, std::path::Path::new("."))
+        .expect("valid config");
+    let keys = KeyMap::from_config(&config).expect("valid keys");
+    let fresh = || State::new(quotawatch::ingest::for_dashboard(&config, true, None, fixed_now()), fixed_now());
+    let mut s = fresh().with_keys(keys.clone());
+    press(&mut s, "q");
+    assert!(!s.quitting(), "q is no longer quit");
+    let bar = screen(&s, 160, 48);
+    assert!(bar.lines().last().is_some_and(|l| l.contains("Tab/n next view") && l.contains("x quit")), "{bar}");
+    press(&mut s, "n");
+    assert_eq!(s.view(), View::Stages, "n is next view too");
+    press(&mut s, "?");
+    let help = screen(&s, 160, 48);
+    assert!(help.contains(" x      quit"), "{help}");
+    assert!(help.contains(" Tab/n  next view"), "{help}");
+    press(&mut s, "?x");
+    assert!(s.quitting(), "x quits");
+}
+
+#[test]
+fn sort_cycles_through_the_columns_and_survives_drill_down_and_back() {
+    let mut s = state();
+    // Producers: `>` sorts by the first column ascending, again descending, then the next.
+    press(&mut s, "3");
+    let names = |s: &State| -> Vec<String> {
+        table(s)
+            .expect("table")
+            .rows
+            .iter()
+            .filter(|r| matches!(r.key, RowKey::Holder(_)))
+            .map(|r| r.cells[0].text.clone())
+            .collect()
+    };
+    let unsorted = names(&s);
+    press(&mut s, "»");
+    let mut ascending = unsorted.clone();
+    ascending.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&s), ascending);
+    assert!(table(&s).expect("table").columns[0].header.ends_with('▲'));
+    press(&mut s, "»");
+    let descending: Vec<String> = ascending.iter().rev().cloned().collect();
+    assert_eq!(names(&s), descending, "the same key again reverses");
+    press(&mut s, "««");
+    assert_eq!(names(&s), unsorted, "back to unsorted");
+    // The summary rows stay under the holders.
+    press(&mut s, "»»»");
+    let rows = table(&s).expect("table").rows;
+    assert!(matches!(rows.last().map(|r| &r.key), Some(RowKey::Summary(_))));
+
+    // Stages → mining → categories sorted by tonnes, descending; into holders and back.
+    press(&mut s, "2\n»»»»");
+    let tonnes =
+        |s: &State| -> Vec<String> { table(s).expect("table").rows.iter().map(|r| r.cells[1].text.clone()).collect() };
+    let sorted = tonnes(&s);
+    assert_eq!(sorted.first().map(String::as_str), Some("270,000"), "{sorted:?}");
+    press(&mut s, "/light\n");
+    assert_eq!(table(&s).expect("table").rows.len(), 1);
+    press(&mut s, "\n");
+    assert!(matches!(s.level(), Level::Holders { .. }));
+    assert!(s.filter().is_empty(), "the holders level has its own filter");
+    press(&mut s, "\x1b");
+    assert!(matches!(s.level(), Level::Categories { .. }));
+    assert_eq!(s.filter(), "light", "the filter survives the way down and back");
+    press(&mut s, "\x1b");
+    assert_eq!(tonnes(&s), sorted, "so does the sort");
 }

@@ -204,3 +204,75 @@ fn a_2025_first_batch_is_scored_against_the_bundled_flat_to_five_percent_on_the_
         assert!(banner.ends_with("140,000 t REO, +3.7% vs batch 1 2024 · within consensus"), "{banner}");
     });
 }
+
+fn click(column: u16, row: u16) -> Msg {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE })
+}
+
+fn wheel_down(column: u16, row: u16) -> Msg {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column, row, modifiers: KeyModifiers::NONE })
+}
+
+/// Where `needle` is drawn on the test terminal: (column, line).
+fn find(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        if let Some(at) = line.find(needle) {
+            let column = line[..at].chars().count();
+            return (u16::try_from(column).expect("column"), y);
+        }
+    }
+    panic!("{needle:?} is not on screen");
+}
+
+#[test]
+fn clicks_switch_tabs_select_rows_and_a_double_click_drills_in() {
+    use quotawatch::app::nav::{Level, View};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config();
+    let (state, store) = start(dir.path(), &config);
+    let mut terminal = terminal();
+    runtime().block_on(async {
+        let mut dashboard = Dashboard::start(state, &config, Some(store), &Theme::MONO);
+        dashboard.draw(&mut terminal).expect("draw");
+        // The Stages tab.
+        let (x, y) = find(&terminal, "2 Stages");
+        dashboard.handle(click(x + 1, y));
+        assert_eq!(dashboard.state().view(), View::Stages);
+        // The wheel moves the selection down and back.
+        dashboard.handle(wheel_down(10, 10));
+        assert_eq!(dashboard.state().level().selected(), 1);
+        dashboard.handle(Msg::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::ScrollUp,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        }));
+        assert_eq!(dashboard.state().level().selected(), 0);
+        dashboard.draw(&mut terminal).expect("draw");
+        // A click on the smelting row selects it; a second click on it drills in.
+        let (x, y) = find(&terminal, "Smelting & separation");
+        dashboard.handle(click(x, y));
+        assert_eq!(dashboard.state().level().selected(), 1);
+        dashboard.draw(&mut terminal).expect("draw");
+        dashboard.handle(click(x, y));
+        assert!(
+            matches!(
+                dashboard.state().level(),
+                Level::Categories { stage: quotawatch::model::Stage::SmeltingSeparation, .. }
+            ),
+            "{:?}",
+            dashboard.state().level()
+        );
+        // The Log tab; then a click on nothing changes nothing.
+        dashboard.draw(&mut terminal).expect("draw");
+        let (x, y) = find(&terminal, "5 Log");
+        dashboard.handle(click(x, y));
+        assert_eq!(dashboard.state().view(), View::Log);
+        dashboard.handle(click(0, 39));
+        assert_eq!(dashboard.state().view(), View::Log);
+    });
+}

@@ -174,3 +174,21 @@ fn the_timeline_interleaves_releases_and_events_and_shows_the_silence() {
     assert!(popup.starts_with("2024-10-01 · policy · rare-earths"), "{popup}");
     assert!(popup.contains("https://"), "{popup}");
 }
+
+/// Every table's headers read whole at 80x24 and 160x48, in every view and drill level.
+#[test]
+fn every_table_header_is_whole_at_80x24_and_160x48() {
+    for keys in ["2", "2\n", "2\n\n", "2\n\n\n", "3", "4", "5", "6"] {
+        let mut s = state();
+        press(&mut s, keys);
+        let table = quotawatch::view::table(&s).expect("a table view");
+        for (w, h) in [(80, 24), (160, 48)] {
+            let text = screen(&s, w, h);
+            let first = format!("│ {}", table.columns[0].header);
+            let header = text.lines().find(|l| l.contains(&first)).unwrap_or_default();
+            for column in &table.columns {
+                assert!(header.contains(&column.header), "{keys:?} at {w}x{h}: {:?} cut in {header:?}", column.header);
+            }
+        }
+    }
+}

@@ -108,7 +108,11 @@ fn all_screens(state: &mut State) -> String {
 fn screen(state: &State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     let screen = quotawatch::view::build(state);
-    terminal.draw(|frame| ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
+    terminal
+        .draw(|frame| {
+            ui::render(frame, &screen, &Theme::COLOR);
+        })
+        .expect("draw");
     let buffer = terminal.backend().buffer();
     (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect()
 }

@@ -166,6 +166,8 @@ fn tiny_sizes_and_a_storm_of_resizes_do_not_panic() {
     dash.resize(5, 30);
     dash.wait_for(&["terminal too small"], "the too-small notice");
     dash.resize(40, 120);
+    // Redrawn at the new size (the tab bar whole again) before the next key.
+    dash.wait_for(&["5 Log  6 Timeline"], "the frame at 40x120 after the storm");
     dash.press(b"4");
     dash.wait_for(&["Last success"], "the Sources view after the storm");
     assert!(dash.is_running());

@@ -1,7 +1,8 @@
-//! What a key can ask for, and the key map that turns key presses into actions. The same
-//! map generates the help overlay and the hint bar, so they can never disagree.
+//! What a key can ask for, and the default key map ([`BINDINGS`]). [`crate::keys::KeyMap`]
+//! lays the config's `[keys]` over it and is what dispatches keys and generates the help
+//! overlay and the hint bar, so they can never disagree.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use super::nav::View;
 
@@ -26,6 +27,10 @@ pub enum Action {
     Export,
     /// Marks on the overview's chart for the years with policy events, on or off.
     ToggleMarkers,
+    /// The table's sort one step on: unsorted, each column ascending then descending.
+    SortNext,
+    /// The table's sort one step back.
+    SortPrev,
 }
 
 /// One line of the key map.
@@ -172,6 +177,20 @@ pub const BINDINGS: &[Binding] = &[
         hint_in: TABLE_VIEWS,
     },
     Binding {
+        keys: &[KeyCode::Char('>')],
+        label: ">",
+        action: Action::SortNext,
+        help: "sort: next (same key reverses)",
+        hint_in: &[],
+    },
+    Binding {
+        keys: &[KeyCode::Char('<')],
+        label: "<",
+        action: Action::SortPrev,
+        help: "sort: step back",
+        hint_in: &[],
+    },
+    Binding {
         keys: &[KeyCode::Char('r')],
         label: "r",
         action: Action::Refresh,
@@ -188,16 +207,3 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[KeyCode::Char('?')], label: "?", action: Action::ToggleHelp, help: "help", hint_in: ALL_VIEWS },
     Binding { keys: &[KeyCode::Char('q')], label: "q", action: Action::Quit, help: "quit", hint_in: ALL_VIEWS },
 ];
-
-/// The action a key press asks for, if any.
-pub fn action_for(key: &KeyEvent) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return matches!(key.code, KeyCode::Char('c')).then_some(Action::Quit);
-    }
-    BINDINGS.iter().find(|b| b.keys.contains(&key.code)).map(|b| b.action)
-}
-
-/// The bindings worth a hint in `view`.
-pub fn hints(view: View) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.hint_in.contains(&view))
-}

@@ -34,8 +34,9 @@ pub fn apply(state: &mut State, action: Action) {
         Action::Down => move_selection(state, 1),
         Action::Enter => enter(state),
         Action::Back => {
-            if !state.filter.is_empty() {
-                state.filter.clear();
+            let view = state.view;
+            if !state.nav.opts(view).filter.is_empty() {
+                state.nav.opts_mut(view).filter.clear();
             } else if !(state.view == View::Stages && state.nav.pop()) {
                 state.banner = None;
             }
@@ -57,11 +58,19 @@ pub fn apply(state: &mut State, action: Action) {
         Action::StartFilter => {
             if state.view.has_table() {
                 state.mode = Mode::Filter;
-                state.filter.clear();
+                let view = state.view;
+                state.nav.opts_mut(view).filter.clear();
             }
         }
         Action::ToggleHelp => state.mode = Mode::Help,
         Action::ToggleMarkers => state.markers = !state.markers,
+        Action::SortNext | Action::SortPrev => {
+            if let Some(table) = view::table(state) {
+                let view = state.view;
+                let opts = state.nav.opts_mut(view);
+                opts.sort = opts.sort.step(table.columns.len(), action == Action::SortNext);
+            }
+        }
         Action::Refresh => refresh(state),
         Action::Export => export(state),
     }
@@ -117,7 +126,6 @@ fn refresh(state: &mut State) {
 fn show(state: &mut State, view: View) {
     if state.view != view {
         state.view = view;
-        state.filter.clear();
         if state.mode == Mode::Filter {
             state.mode = Mode::Normal;
         }
@@ -128,6 +136,13 @@ fn show(state: &mut State, view: View) {
 pub fn reset_selection(state: &mut State) {
     let view = state.view;
     state.nav.select(view, 0);
+}
+
+/// Selects `row` of the current table (clamped to the rows there are).
+pub fn select_row(state: &mut State, row: usize) {
+    let rows = view::table(state).map_or(0, |t| t.rows.len());
+    let view = state.view;
+    state.nav.select(view, row.min(rows.saturating_sub(1)));
 }
 
 /// The key of the selected row of the current table.
@@ -206,7 +221,6 @@ fn enter(state: &mut State) {
                 ));
             }
         }
-        _ => return,
+        _ => {}
     }
-    state.filter.clear();
 }

@@ -6,15 +6,18 @@
 //! store held back is flushed before the caller restores the terminal.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use super::effects::{Alerter, Effect, Executor, FLUSH_PATIENCE};
+use super::nav::View;
 use super::state::State;
-use super::update::{Msg, update};
+use super::update::{Msg, Pointer, update};
 use crate::config::Config;
 use crate::sources::spawn_pollers;
 use crate::store::Store;
@@ -32,7 +35,14 @@ pub struct Dashboard {
     theme: &'static Theme,
     dirty: bool,
     rings: usize,
+    /// Where the last frame drew its tabs and rows: what a click lands on.
+    hits: ui::HitMap,
+    /// The last click (when, on which row), to tell a double click.
+    last_click: Option<(Instant, usize)>,
 }
+
+/// Two clicks on one row within this long are a double click (drill in, open).
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
 impl Dashboard {
     /// Starts the pollers and the alert workers, and writes the start-up log lines. Must be
@@ -45,7 +55,18 @@ impl Dashboard {
         let executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
         let effects = state.take_effects();
         let screen = view::build(&state);
-        let mut dashboard = Dashboard { state, screen, executor, tx, rx, theme, dirty: true, rings: 0 };
+        let mut dashboard = Dashboard {
+            state,
+            screen,
+            executor,
+            tx,
+            rx,
+            theme,
+            dirty: true,
+            rings: 0,
+            hits: ui::HitMap::default(),
+            last_click: None,
+        };
         dashboard.carry_out(effects);
         dashboard
     }
@@ -95,9 +116,36 @@ impl Dashboard {
     }
 
     fn apply(&mut self, msg: Msg, effects: &mut Vec<Effect>) -> bool {
+        let msg = match msg {
+            Msg::Mouse(event) => match self.pointer(event) {
+                Some(pointer) => Msg::Pointer(pointer),
+                None => return false,
+            },
+            msg => msg,
+        };
         let step = update(&mut self.state, msg);
         effects.extend(step.effects);
         step.redraw
+    }
+
+    /// What a mouse event means on the last frame: a tab, a row (a second click on it soon
+    /// after opens it), or a scroll of the table.
+    fn pointer(&mut self, event: MouseEvent) -> Option<Pointer> {
+        match event.kind {
+            MouseEventKind::ScrollDown => Some(Pointer::Scroll(1)),
+            MouseEventKind::ScrollUp => Some(Pointer::Scroll(-1)),
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(tab) = self.hits.tab_at(event.column, event.row) {
+                    return View::ALL.get(tab).map(|view| Pointer::Tab(*view));
+                }
+                let row = self.hits.row_at(event.column, event.row)?;
+                let now = Instant::now();
+                let double = self.last_click.is_some_and(|(at, last)| last == row && now - at <= DOUBLE_CLICK);
+                self.last_click = if double { None } else { Some((now, row)) };
+                Some(if double { Pointer::Open(row) } else { Pointer::Row(row) })
+            }
+            _ => None,
+        }
     }
 
     fn carry_out(&mut self, effects: Vec<Effect>) -> Vec<Msg> {
@@ -154,7 +202,9 @@ impl Dashboard {
     /// Draws the screen if it changed since the last frame.
     pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()> {
         if self.dirty {
-            terminal.draw(|frame| ui::render(frame, &self.screen, self.theme)).map_err(io_error)?;
+            let mut hits = ui::HitMap::default();
+            terminal.draw(|frame| hits = ui::render(frame, &self.screen, self.theme)).map_err(io_error)?;
+            self.hits = hits;
             self.dirty = false;
             panic_if_a_test_asks();
         }

@@ -50,12 +50,24 @@ pub fn run(state: State, config: &Config, store: Option<Store>) -> io::Result<()
         .thread_keep_alive(Duration::from_secs(60))
         .build()?;
     let mut terminal = ratatui::try_init()?;
+    let mouse = config.mouse && crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture).is_ok();
+    if mouse {
+        // A panic must hand the mouse back too (ratatui's hook restores the rest).
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
+            hook(info);
+        }));
+    }
     let result = runtime.block_on(async {
         let mut dashboard = Dashboard::start(state, config, store, Theme::from_env());
         spawn_input(dashboard.sender());
         spawn_signals(dashboard.sender())?;
         dashboard.run(&mut terminal, ring_bell).await
     });
+    if mouse {
+        let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::restore();
     result
 }
@@ -74,6 +86,7 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
                 Ok(Event::Resize(..)) => Msg::Resize,
                 Ok(_) => continue,
                 Err(error) => {

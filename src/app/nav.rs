@@ -101,20 +101,60 @@ impl Level {
     }
 }
 
+/// A table's row filter and sort, kept per view and per drill-down level, so both survive
+/// drilling in and coming back (and switching views).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableOpts {
+    pub filter: String,
+    pub sort: Sort,
+}
+
+/// Where the sort stands in the cycle `>` steps forward and `<` back: unsorted, then each
+/// column ascending then descending, left to right (so the same key again reverses the
+/// column before it moves on).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sort(usize);
+
+impl Sort {
+    /// The column and whether descending; `None` unsorted.
+    pub fn column(self) -> Option<(usize, bool)> {
+        self.0.checked_sub(1).map(|n| (n / 2, n % 2 == 1))
+    }
+
+    /// One step along the cycle over `columns` columns (`forward` for `>`).
+    pub fn step(self, columns: usize, forward: bool) -> Sort {
+        let positions = 2 * columns + 1;
+        let next = if forward { self.0 + 1 } else { self.0 + positions - 1 };
+        Sort(next % positions)
+    }
+}
+
 /// Every view's selection, each in one place: the drill-down stack for Stages, a row index
-/// for the other table views.
+/// for the other table views; and each table's filter and sort.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nav {
     stack: Vec<Level>,
+    /// One per level of `stack`.
+    stack_opts: Vec<TableOpts>,
     producers: usize,
     sources: usize,
     log: usize,
     timeline: usize,
+    /// Per view, by [`View::index`] (the Stages slot is unused: its levels keep their own).
+    opts: [TableOpts; View::ALL.len()],
 }
 
 impl Default for Nav {
     fn default() -> Nav {
-        Nav { stack: vec![Level::Stages { selected: 0 }], producers: 0, sources: 0, log: 0, timeline: 0 }
+        Nav {
+            stack: vec![Level::Stages { selected: 0 }],
+            stack_opts: vec![TableOpts::default()],
+            producers: 0,
+            sources: 0,
+            log: 0,
+            timeline: 0,
+            opts: Default::default(),
+        }
     }
 }
 
@@ -134,12 +174,14 @@ impl Nav {
 
     pub(super) fn push(&mut self, level: Level) {
         self.stack.push(level);
+        self.stack_opts.push(TableOpts::default());
     }
 
     /// Up one level; false at the top (which always stays).
     pub(super) fn pop(&mut self) -> bool {
         if self.stack.len() > 1 {
             self.stack.pop();
+            self.stack_opts.pop();
             true
         } else {
             false
@@ -148,6 +190,25 @@ impl Nav {
 
     pub(super) fn back_to_top(&mut self) {
         self.stack.truncate(1);
+        self.stack_opts.truncate(1);
+    }
+
+    /// The filter and sort of `view`'s table (for Stages, of the current level).
+    pub fn opts(&self, view: View) -> &TableOpts {
+        match view {
+            View::Stages => self.stack_opts.last().unwrap_or(&self.opts[view.index()]),
+            other => &self.opts[other.index()],
+        }
+    }
+
+    pub(super) fn opts_mut(&mut self, view: View) -> &mut TableOpts {
+        match view {
+            View::Stages if !self.stack_opts.is_empty() => {
+                let last = self.stack_opts.len() - 1;
+                &mut self.stack_opts[last]
+            }
+            other => &mut self.opts[other.index()],
+        }
     }
 
     /// The raw selection of `view` (not clamped: see [`Nav::selected`]).

@@ -32,8 +32,6 @@ pub struct State {
     pub(super) year: Option<u16>,
     pub(super) nav: Nav,
     pub(super) mode: Mode,
-    /// The row filter of the current table view (kept after Enter ends the typing).
-    pub(super) filter: String,
     /// The latest alert (a new or revised announcement since start-up), until Esc dismisses it.
     pub(super) banner: Option<String>,
     pub(super) now: DateTime<Utc>,
@@ -44,6 +42,8 @@ pub struct State {
     pub(super) watch: Watchlist,
     /// Whether the overview's chart marks the years with policy events (`m` toggles).
     pub(super) markers: bool,
+    /// What each key asks for: the defaults, or the config's `[keys]`.
+    pub(super) keys: crate::keys::KeyMap,
 }
 
 impl State {
@@ -84,7 +84,6 @@ impl State {
             year: None,
             nav: Nav::default(),
             mode: Mode::Normal,
-            filter: String::new(),
             // A store that cannot be used is news the trader must see at once.
             banner: store_failed.into_iter().next(),
             now,
@@ -92,6 +91,7 @@ impl State {
             outbox,
             watch,
             markers: true,
+            keys: crate::keys::KeyMap::default(),
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
@@ -173,8 +173,14 @@ impl State {
         }
     }
 
+    /// The row filter of the current table (kept after Enter ends the typing).
     pub fn filter(&self) -> &str {
-        &self.filter
+        &self.nav.opts(self.view).filter
+    }
+
+    /// The sort of the current table.
+    pub fn sort(&self) -> super::nav::Sort {
+        self.nav.opts(self.view).sort
     }
 
     pub fn banner(&self) -> Option<&str> {
@@ -197,6 +203,16 @@ impl State {
     /// Whether the overview's chart marks the years with policy events.
     pub fn markers(&self) -> bool {
         self.markers
+    }
+
+    pub fn keys(&self) -> &crate::keys::KeyMap {
+        &self.keys
+    }
+
+    /// The key map the config's `[keys]` gave (validated by [`crate::keys::KeyMap::from_config`]).
+    pub fn with_keys(mut self, keys: crate::keys::KeyMap) -> State {
+        self.keys = keys;
+        self
     }
 
     // Verbs with invariants. ---------------------------------------------------------------

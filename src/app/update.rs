@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::action_for;
+use super::action::Action;
 use super::alerts::alert_with_consensus;
-use super::apply::{apply, reset_selection};
+use super::apply::{apply, reset_selection, select_row};
 use super::effects::Effect;
 use super::log::LogKind;
 use super::nav::{Mode, View};
@@ -31,6 +31,24 @@ pub enum Msg {
     Note(LogKind, String),
     /// The outcome of something the trader asked for (an export): shown at once, and logged.
     Notice(String),
+    /// A mouse event, as the terminal reported it; the loop turns it into a [`Msg::Pointer`]
+    /// by where the last frame drew its tabs and rows.
+    Mouse(crossterm::event::MouseEvent),
+    /// What a click or the wheel landed on.
+    Pointer(Pointer),
+}
+
+/// A mouse action on what is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    /// A click on a tab.
+    Tab(View),
+    /// A click on a row of the current table: selects it.
+    Row(usize),
+    /// A double click on a row: selects it and drills in (or opens its details).
+    Open(usize),
+    /// The wheel: rows down (positive) or up.
+    Scroll(isize),
 }
 
 /// What one message did: whether the screen changed, and the effects to carry out.
@@ -73,6 +91,9 @@ pub fn update(state: &mut State, msg: Msg) -> Step {
             state.quit = true;
             true
         }
+        // Only the loop knows where things were drawn; without it a raw event means nothing.
+        Msg::Mouse(_) => false,
+        Msg::Pointer(pointer) => on_pointer(state, pointer),
     };
     Step { redraw, effects: state.take_effects() }
 }
@@ -179,6 +200,29 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     true
 }
 
+/// Clicks and the wheel act as the keys they stand for, in the normal mode only (an
+/// overlay takes no clicks: the frame under it reports no targets).
+fn on_pointer(state: &mut State, pointer: Pointer) -> bool {
+    if state.mode != Mode::Normal {
+        return false;
+    }
+    match pointer {
+        Pointer::Tab(view) => apply(state, Action::ShowView(view)),
+        Pointer::Row(row) => select_row(state, row),
+        Pointer::Open(row) => {
+            select_row(state, row);
+            apply(state, Action::Enter);
+        }
+        Pointer::Scroll(rows) => {
+            let action = if rows > 0 { Action::Down } else { Action::Up };
+            for _ in 0..rows.unsigned_abs() {
+                apply(state, action);
+            }
+        }
+    }
+    true
+}
+
 /// Keys by mode: a popup swallows every key but its closers, the filter prompt takes text,
 /// the help overlay closes or quits, and otherwise the key map decides.
 fn on_key(state: &mut State, key: KeyEvent) -> bool {
@@ -195,30 +239,32 @@ fn on_key(state: &mut State, key: KeyEvent) -> bool {
             true
         }
         Mode::Filter => {
+            let view = state.view;
+            let filter = &mut state.nav.opts_mut(view).filter;
             match key.code {
                 KeyCode::Enter => state.mode = Mode::Normal,
                 KeyCode::Esc => {
                     state.mode = Mode::Normal;
-                    state.filter.clear();
+                    filter.clear();
                 }
                 KeyCode::Backspace => {
-                    state.filter.pop();
+                    filter.pop();
                 }
-                KeyCode::Char(c) if !c.is_control() && state.filter.chars().count() < 40 => state.filter.push(c),
+                KeyCode::Char(c) if !c.is_control() && filter.chars().count() < 40 => filter.push(c),
                 _ => return false,
             }
             reset_selection(state);
             true
         }
         Mode::Help => {
-            match action_for(&key) {
+            match state.keys.action_for(&key) {
                 Some(super::action::Action::Quit) => state.quit = true,
                 Some(super::action::Action::ToggleHelp | super::action::Action::Back) => state.mode = Mode::Normal,
                 _ => return false,
             }
             true
         }
-        Mode::Normal => match action_for(&key) {
+        Mode::Normal => match state.keys.action_for(&key) {
             Some(action) => {
                 apply(state, action);
                 true

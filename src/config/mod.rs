@@ -84,6 +84,9 @@ pub struct Config {
     /// `[keys]` as written (each value a list of key names); [`crate::keys::KeyMap`]
     /// validates it against the dashboard's actions.
     pub keys: KeyTable,
+    /// Whether the dashboard takes clicks and the wheel (`mouse = false` leaves the mouse to
+    /// the terminal, for selecting text).
+    pub mouse: bool,
 }
 
 /// What happens, besides the banner and the log, when a new or revised announcement arrives.
@@ -249,6 +252,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
 pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config, ConfigError> {
     let raw: raw::RawConfig =
         syntax::read(text).map_err(|message| ConfigError::Syntax { origin: origin.clone(), message })?;
+    let mouse = raw.mouse();
     raw.validate(base_dir)
         .map(|(sources, alerts, export_dir, outlook, keys)| Config {
             origin: origin.clone(),
@@ -257,6 +261,7 @@ pub fn parse(text: &str, origin: ConfigOrigin, base_dir: &Path) -> Result<Config
             export_dir,
             outlook,
             keys,
+            mouse,
         })
         .map_err(|problems| ConfigError::Invalid { origin, problems })
 }

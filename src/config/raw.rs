@@ -25,6 +25,15 @@ pub struct RawConfig {
     /// `[keys]`: action name to a key or a list of keys; names checked by [`crate::keys`].
     #[serde(default)]
     keys: BTreeMap<String, toml::Value>,
+    /// The dashboard takes clicks and the wheel (default true).
+    mouse: Option<bool>,
+}
+
+impl RawConfig {
+    /// Whether the dashboard takes the mouse: on unless `mouse = false`.
+    pub fn mouse(&self) -> bool {
+        self.mouse.unwrap_or(true)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,12 +21,37 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
-pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
+/// Where the mouse can act on the last frame: the tabs (by position in the screen's tab
+/// list) and the current table's rows. Empty under an overlay, which takes no clicks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HitMap {
+    /// (first column, last column + 1, tab index) on the top line.
+    pub tabs: Vec<(u16, u16, usize)>,
+    pub rows: Option<table::RowsHit>,
+}
+
+impl HitMap {
+    /// The tab drawn at (`column`, `line`), if any.
+    pub fn tab_at(&self, column: u16, line: u16) -> Option<usize> {
+        if line != 0 {
+            return None;
+        }
+        self.tabs.iter().find(|(start, end, _)| (*start..*end).contains(&column)).map(|(_, _, i)| *i)
+    }
+
+    /// The table row drawn at (`column`, `line`), if any.
+    pub fn row_at(&self, column: u16, line: u16) -> Option<usize> {
+        self.rows.and_then(|rows| rows.row_at(column, line))
+    }
+}
+
+/// Draws `screen`; returns where the tabs and rows ended up, for the mouse.
+pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) -> HitMap {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("terminal too small ({}x{}); need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-        return;
+        return HitMap::default();
     }
     let banner_height = u16::from(screen.banner.is_some());
     let [top, banner, body, bottom] = Layout::vertical([
@@ -36,7 +61,7 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    render_tabs(frame, top, screen, theme);
+    let mut hits = HitMap { tabs: render_tabs(frame, top, screen, theme), rows: None };
     if let Some(text) = &screen.banner {
         let spans = [
             crate::view::Span::new(" ALERT ", Tone::Badge),
@@ -47,22 +72,25 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) {
     }
     match &screen.body {
         Body::Overview(overview) => overview::render(frame, body, overview, theme),
-        Body::Table(pane) => table::render_pane(frame, body, pane, theme),
+        Body::Table(pane) => hits.rows = table::render_pane(frame, body, pane, theme),
     }
     render_hints(frame, bottom, screen, theme);
     if let Some(help) = &screen.help {
         render_help(frame, area, help, theme);
+        hits = HitMap::default();
     }
     if let Some(text) = &screen.popup {
         render_popup(frame, area, "details (Esc to close)", text, theme);
+        hits = HitMap::default();
     }
+    hits
 }
 
 /// The tabs, then the context (commodity, unit, stage, year) if it fits whole.
 /// On a narrow terminal the product's name gives way first, then the context shortens to
 /// commodity and year, then the tabs other than the current one show their numbers only:
 /// what the figures are of matters more than whose tool it is.
-fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
+fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) -> Vec<(u16, u16, usize)> {
     let tabs = |compact: bool| -> Vec<Span<'static>> {
         screen
             .tabs
@@ -92,11 +120,19 @@ fn render_tabs(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme
     if named {
         spans.push(name);
     }
-    spans.extend(tabs(compact));
+    let mut column = area.x + spans.iter().map(|s| u16::try_from(s.width()).unwrap_or(0)).sum::<u16>();
+    let mut regions = Vec::new();
+    for (index, tab) in tabs(compact).into_iter().enumerate() {
+        let width = u16::try_from(tab.width()).unwrap_or(0);
+        regions.push((column, column + width, index));
+        column += width;
+        spans.push(tab);
+    }
     if let Some(context) = context {
         spans.push(Span::styled(format!("  {context}"), theme.muted));
     }
     frame.render_widget(Line::from(spans), area);
+    regions
 }
 
 fn render_hints(frame: &mut Frame<'_>, area: Rect, screen: &Screen, theme: &Theme) {
@@ -139,7 +175,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// The key overlay: one column when it fits the height, else as many as it needs side by
 /// side (80x24 has room for 21 lines), each entry whole or cut with an ellipsis.
 fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) {
-    let key_width = help.iter().map(|h| width(h.keys)).max().unwrap_or(0) + 2;
+    let key_width = help.iter().map(|h| width(&h.keys)).max().unwrap_or(0) + 2;
     let entry_width = help.iter().map(|h| key_width + 1 + width(h.help)).max().unwrap_or(0) + 1;
     let footer = " ? or Esc closes · Ctrl-C quits ";
     let rows_room = usize::from(area.height.saturating_sub(2)).max(1);

@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Th
     let inner = block.inner(chart);
     frame.render_widget(block, chart);
     frame.render_widget(StackedBars { columns: &overview.chart.columns, theme }, inner);
-    render_table(frame, growth, &overview.growth, None, theme);
+    let _ = render_table(frame, growth, &overview.growth, None, theme);
     let inner_width = usize::from(events.width.saturating_sub(2));
     let visible = usize::from(events.height.saturating_sub(2));
     let lines: Vec<Line> = overview.events.iter().take(visible).map(|l| line(l, theme, inner_width)).collect();

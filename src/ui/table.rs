@@ -21,7 +21,7 @@ const FLEX_MIN: usize = 12;
 /// Below this, a holder's history chart is not worth drawing beside the table.
 const CHART_MIN_WIDTH: u16 = 30;
 
-pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &Theme) {
+pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &Theme) -> Option<RowsHit> {
     let area = if pane.breadcrumb.is_empty() {
         area
     } else {
@@ -31,8 +31,7 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
         rest
     };
     let Some(chart) = &pane.chart else {
-        render_table(frame, area, &pane.table, Some(pane.selected), theme);
-        return;
+        return render_table(frame, area, &pane.table, Some(pane.selected), theme);
     };
     // The table takes what its columns need; the chart, what is left, if that is enough.
     let wanted = table_width(&pane.table);
@@ -42,7 +41,7 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
     } else {
         (area, None)
     };
-    render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
+    let hit = render_table(frame, table_area, &pane.table, Some(pane.selected), theme);
     if let Some(chart_area) = chart_area {
         let room = usize::from(chart_area.width.saturating_sub(4));
         let title = if width(&chart.title) <= room { &chart.title } else { &chart.short_title };
@@ -50,6 +49,28 @@ pub fn render_pane(frame: &mut Frame<'_>, area: Rect, pane: &TablePane, theme: &
         let inner = block.inner(chart_area);
         frame.render_widget(block, chart_area);
         frame.render_widget(StackedBars { columns: &chart.columns, theme }, inner);
+    }
+    hit
+}
+
+/// Where a table's rows were drawn, for the mouse: the cells of its row lines, and the
+/// index of the row on the first line (the table scrolls to keep the selection in view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowsHit {
+    pub area: Rect,
+    pub first_row: usize,
+    pub rows: usize,
+}
+
+impl RowsHit {
+    /// The row drawn at (`column`, `line`), if any.
+    pub fn row_at(&self, column: u16, line: u16) -> Option<usize> {
+        let inside = column >= self.area.x
+            && column < self.area.x + self.area.width
+            && line >= self.area.y
+            && line < self.area.y + self.area.height;
+        let row = self.first_row + usize::from(line.checked_sub(self.area.y)?);
+        (inside && row < self.rows).then_some(row)
     }
 }
 
@@ -86,10 +107,22 @@ fn natural_widths(table: &TableView) -> Vec<usize> {
         .collect()
 }
 
-/// Column widths for `available` cells (spacing included): see the module comment.
-pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Vec<usize> {
+/// The spacing between columns for `available` cells: two, or one when the headers would
+/// not fit whole with two (the Sources view at 80 columns).
+fn spacing_for(columns: &[Column], natural: &[usize], available: usize) -> u16 {
+    let floors: usize = columns
+        .iter()
+        .zip(natural)
+        .map(|(c, n)| if c.flex { FLEX_MIN.max(width(&c.header)).min(*n) } else { width(&c.header).max(3).min(*n) })
+        .sum();
+    let gaps = columns.len().saturating_sub(1);
+    if floors + usize::from(SPACING) * gaps > available { 1 } else { SPACING }
+}
+
+/// Column widths for `available` cells, `spacing` between columns: see the module comment.
+fn fit_widths(columns: &[Column], natural: &[usize], available: usize, spacing: u16) -> Vec<usize> {
     let mut widths = natural.to_vec();
-    let spacing = usize::from(SPACING) * columns.len().saturating_sub(1);
+    let spacing = usize::from(spacing) * columns.len().saturating_sub(1);
     let total = |w: &[usize]| w.iter().sum::<usize>() + spacing;
     if total(&widths) <= available {
         // Room to spare goes to the free-text column, so it reads whole.
@@ -131,7 +164,13 @@ pub fn fit_widths(columns: &[Column], natural: &[usize], available: usize) -> Ve
 }
 
 /// Draws `model`; `selected` highlights a row (and scrolls to it), `None` shows the top.
-pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, selected: Option<usize>, theme: &Theme) {
+pub fn render_table(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    model: &TableView,
+    selected: Option<usize>,
+    theme: &Theme,
+) -> Option<RowsHit> {
     let title = fit(&model.title, usize::from(area.width.saturating_sub(4)));
     let block = Block::bordered()
         .title(format!(" {title} "))
@@ -140,10 +179,12 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, select
     if model.rows.is_empty() {
         let empty = fit(&model.empty, usize::from(area.width.saturating_sub(2)));
         frame.render_widget(Paragraph::new(Text::styled(empty, theme.muted)).block(block), area);
-        return;
+        return None;
     }
     let inner = usize::from(area.width.saturating_sub(4));
-    let widths = fit_widths(&model.columns, &natural_widths(model), inner);
+    let natural = natural_widths(model);
+    let spacing = spacing_for(&model.columns, &natural, inner);
+    let widths = fit_widths(&model.columns, &natural, inner, spacing);
     let cell = |text: &str, column: &Column, w: usize| {
         let line = Line::from(fit(text, w));
         if column.align == Align::Right { line.right_aligned() } else { line }
@@ -163,9 +204,17 @@ pub fn render_table(frame: &mut Frame<'_>, area: Rect, model: &TableView, select
         .header(header)
         .block(block)
         .row_highlight_style(theme.selected)
-        .column_spacing(SPACING);
+        .column_spacing(spacing);
     let mut table_state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
+    // Inside the border, below the header line.
+    let rows_area = Rect {
+        x: area.x + 1,
+        y: area.y + 2,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(3),
+    };
+    Some(RowsHit { area: rows_area, first_row: table_state.offset(), rows: model.rows.len() })
 }
 
 #[cfg(test)]
@@ -175,14 +224,14 @@ mod tests {
     #[test]
     fn columns_get_their_widest_cell_and_the_free_text_column_the_rest() {
         let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
-        assert_eq!(fit_widths(&columns, &[19, 7, 30], 100), [19, 7, 70]);
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 100, SPACING), [19, 7, 70]);
     }
 
     #[test]
     fn short_of_room_the_free_text_column_gives_way_first_then_the_others() {
         let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
-        assert_eq!(fit_widths(&columns, &[19, 7, 30], 50), [19, 7, 20]);
-        let squeezed = fit_widths(&columns, &[19, 7, 30], 30);
+        assert_eq!(fit_widths(&columns, &[19, 7, 30], 50, SPACING), [19, 7, 20]);
+        let squeezed = fit_widths(&columns, &[19, 7, 30], 30, SPACING);
         assert_eq!(squeezed[2], 12, "the free text keeps a readable minimum");
         assert!(squeezed.iter().sum::<usize>() + 4 <= 30, "{squeezed:?}");
     }

@@ -14,9 +14,10 @@ pub use overview::{Overview, StageBox};
 pub use table::{Align, Column, Line, Row, RowKey, Span, TableView, Tone, line_text};
 pub use tables::table;
 
-use crate::app::action::{Action, BINDINGS, Binding, hints};
+use crate::app::action::Action;
 use crate::app::nav::{Level, Mode, View};
 use crate::app::state::State;
+use crate::keys::KeyBinding;
 use crate::model::batch_label;
 
 /// Everything one frame shows.
@@ -49,7 +50,8 @@ pub struct Tab {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hint {
-    pub keys: &'static str,
+    /// The keys as the key map writes them (`←/h`, or what `[keys]` gave).
+    pub keys: String,
     pub help: &'static str,
     /// Kept when the bar is short of room ("? help" leads to the rest).
     pub essential: bool,
@@ -107,7 +109,7 @@ pub fn build(state: &State) -> Screen {
             })
         }
     };
-    let hint = |b: &Binding| Hint { keys: b.label, help: b.help, essential: b.action == Action::ToggleHelp };
+    let hint = |b: &KeyBinding| Hint { keys: b.label.clone(), help: b.help, essential: b.action == Action::ToggleHelp };
     Screen {
         tabs: View::ALL
             .iter()
@@ -132,9 +134,9 @@ pub fn build(state: &State) -> Screen {
         ),
         banner: state.banner().map(str::to_owned),
         body,
-        hints: hints(view).map(hint).collect(),
+        hints: state.keys().hints(view).map(hint).collect(),
         filter_prompt: (*state.mode() == Mode::Filter).then(|| state.filter().to_owned()),
-        help: (*state.mode() == Mode::Help).then(|| BINDINGS.iter().map(hint).collect()),
+        help: (*state.mode() == Mode::Help).then(|| state.keys().bindings().iter().map(hint).collect()),
         popup: state.popup().map(str::to_owned),
     }
 }

@@ -125,6 +125,23 @@ impl TableView {
         self.title.push_str(&format!(" (filter: {needle})"));
     }
 
+    /// Sorts the rows by `column` (numbers as numbers: "1,200" after "980", "-3.6%" before
+    /// "+0.0%"; other text alphabetically), summary rows kept at the bottom, and marks the
+    /// column's header (▲ ascending, ▼ descending).
+    pub fn sort_by(&mut self, column: usize, descending: bool) {
+        let Some(header) = self.columns.get_mut(column) else { return };
+        header.header = format!("{}{}", header.header, if descending { "▼" } else { "▲" });
+        let key = |row: &Row| row.cells.get(column).map(|c| SortKey::of(&c.text));
+        let (mut rows, summary): (Vec<Row>, Vec<Row>) =
+            std::mem::take(&mut self.rows).into_iter().partition(|r| !matches!(r.key, RowKey::Summary(_)));
+        rows.sort_by(|a, b| {
+            let order = key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal);
+            if descending { order.reverse() } else { order }
+        });
+        rows.extend(summary);
+        self.rows = rows;
+    }
+
     /// The table as CSV, as a spreadsheet wants it: the header, then the rows as shown,
     /// numbers without thousands separators ("135000", "+5.9%") so they stay numbers.
     pub fn to_csv(&self) -> String {
@@ -134,6 +151,23 @@ impl TableView {
             let _ = writer.write_record(row.cells.iter().map(|cell| spreadsheet_cell(&cell.text)));
         }
         writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    }
+}
+
+/// How a cell sorts: numbers (tonnes, percentages, counts) before text, each in its order.
+#[derive(Debug, PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(String),
+}
+
+impl SortKey {
+    fn of(text: &str) -> SortKey {
+        let digits = text.trim_end_matches('%').replace(',', "");
+        match digits.parse::<f64>() {
+            Ok(n) if n.is_finite() => SortKey::Number(n),
+            _ => SortKey::Text(text.to_lowercase()),
+        }
     }
 }
 

@@ -31,6 +31,9 @@ pub fn table(state: &State) -> Option<TableView> {
         View::Timeline => super::timeline::timeline(state),
     };
     table.filter(state.filter());
+    if let Some((column, descending)) = state.sort().column() {
+        table.sort_by(column, descending);
+    }
     Some(table)
 }
 

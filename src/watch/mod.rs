@@ -103,7 +103,7 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
                     tracing::warn!("{} {text}", kind.label());
                     continue;
                 }
-                Msg::Key(_) | Msg::Resize | Msg::Notice(_) => continue,
+                Msg::Key(_) | Msg::Resize | Msg::Notice(_) | Msg::Mouse(_) | Msg::Pointer(_) => continue,
             };
             let changed = step.changed;
             let done = executor.carry_out(step.effects, tracker.ledger());

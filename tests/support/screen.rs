@@ -15,7 +15,11 @@ use ratatui::style::{Modifier, Style};
 pub fn buffer(state: &State, width: u16, height: u16) -> Buffer {
     let screen = quotawatch::view::build(state);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| ui::render(frame, &screen, &Theme::COLOR)).expect("draw");
+    terminal
+        .draw(|frame| {
+            ui::render(frame, &screen, &Theme::COLOR);
+        })
+        .expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -86,7 +90,8 @@ pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up); returns
+/// Presses `keys` ('\n' Enter, '\x1b' Esc, '<' '>' left/right, 'v' '^' down/up, '«' '»' the
+/// sort keys); returns
 /// the effects they asked for, log lines left out.
 pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -98,6 +103,9 @@ pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
             '>' => KeyCode::Right,
             'v' => KeyCode::Down,
             '^' => KeyCode::Up,
+            // The sort keys themselves (`<` and `>` above stand for the arrows).
+            '»' => KeyCode::Char('>'),
+            '«' => KeyCode::Char('<'),
             other => KeyCode::Char(other),
         };
         effects.extend(update(state, key(code)).effects);
