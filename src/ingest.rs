@@ -12,7 +12,7 @@ use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
 use crate::feed::{self, AnnouncementError, ParsedFeed};
 use crate::ledger::{Ledger, MergeOutcome, Origin};
-use crate::sources::{SourceError, fingerprint_file, read_bytes, read_file, read_once};
+use crate::sources::{SourceError, fingerprint_file, read_bytes, read_file, read_once_following};
 use crate::store::{DocumentSeen, Store, StoreError};
 
 /// What one source contributed to a load.
@@ -55,6 +55,9 @@ pub struct Loaded {
     pub store_errors: Vec<StoreError>,
     /// The configuration's own `[[expectations]]` and `[[events]]`.
     pub config_outlook: crate::outlook::Outlook,
+    /// The headlines of `rss` and `page` sources: the stored ones and this pass's, newest
+    /// first (without a store, this pass's alone).
+    pub headlines: Vec<crate::news::Headline>,
 }
 
 impl Loaded {
@@ -145,6 +148,9 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
     let mut store_errors = Vec::new();
     let read = if options.sources { config.sources.as_slice() } else { &[] };
     let known = store.as_deref().map(Store::documents).unwrap_or_default();
+    // The pages `follow` read in earlier runs: not fetched again.
+    let followed = store.as_deref().and_then(|s| s.followed().ok()).unwrap_or_default();
+    let mut headlines = Vec::new();
     let with_store = store.is_some();
     // Every source is read at once, each on its own thread (a slow or silent server costs
     // its own timeout, not everyone's), then merged in configuration order. Meanwhile this
@@ -156,7 +162,8 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
             .map(|source| {
                 let wanted = source.enabled && !deferred(source, options);
                 let known = known.get(&source.name).copied();
-                scope.spawn(move || fetch(source, wanted, with_store, known))
+                let followed = followed.get(&source.name).cloned().unwrap_or_default();
+                scope.spawn(move || fetch(source, wanted, with_store, known, followed))
             })
             .collect();
         let stored = store.as_deref().map(|opened| {
@@ -185,16 +192,18 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         store = None;
         for (source, fetched) in read.iter().zip(fetched.iter_mut()) {
             if matches!(fetched, SourceRead::Unchanged(_)) {
-                *fetched = fetch(source, source.enabled && !deferred(source, options), false, None);
+                let followed = Default::default();
+                *fetched = fetch(source, source.enabled && !deferred(source, options), false, None, followed);
             }
         }
     }
     for ((rank, source), fetched) in read.iter().enumerate().zip(fetched) {
         let origin = Origin { source: source.name.clone(), rank };
-        let (result, document, unchanged) = match fetched {
+        let (mut result, document, unchanged) = match fetched {
             SourceRead::Unchanged(accepted) => (Ok(ParsedFeed::default()), None, Some(accepted)),
             SourceRead::Read(result, document) => (result, document, None),
         };
+        let found = result.as_mut().map(|parsed| std::mem::take(&mut parsed.headlines)).unwrap_or_default();
         let mut report =
             merge(&mut ledger, &origin, source.kind_name(), source.location(), source.enabled, result, now);
         report.pending = source.enabled && deferred(source, options);
@@ -211,9 +220,22 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
             {
                 store_errors.push(error);
             }
+            if let Err(error) = store.record_headlines(&found) {
+                store_errors.push(error);
+            }
         }
+        headlines.extend(found);
     }
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook: config.outlook.clone() }
+    if let Some(store) = store.as_deref() {
+        match store.headlines() {
+            Ok(stored) => headlines = stored,
+            Err(error) => store_errors.push(error),
+        }
+    } else {
+        headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
+    }
+    let config_outlook = config.outlook.clone();
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines }
 }
 
 /// Whether a source is left to the pollers in this load.
@@ -235,12 +257,20 @@ enum SourceRead {
 }
 
 /// Reads one source. `known` is the fingerprint and size of the last document the store
-/// holds for it.
-fn fetch(source: &SourceConfig, wanted: bool, with_store: bool, known: Option<(u64, usize)>) -> SourceRead {
+/// holds for it; `followed`, the pages an `rss` or `page` source read in earlier runs.
+fn fetch(
+    source: &SourceConfig,
+    wanted: bool,
+    with_store: bool,
+    known: Option<(u64, usize)>,
+    followed: std::collections::HashSet<String>,
+) -> SourceRead {
     if !wanted {
         return SourceRead::Read(Ok(ParsedFeed::default()), None);
     }
-    let SourceKind::File { path } = &source.kind else { return SourceRead::Read(read_once(source), None) };
+    let SourceKind::File { path } = &source.kind else {
+        return SourceRead::Read(read_once_following(source, followed), None);
+    };
     if !with_store {
         return SourceRead::Read(read_file(&source.name, path, source.format, source.max_bytes), None);
     }

@@ -37,6 +37,7 @@ pub mod ledger;
 pub mod live;
 pub mod logging;
 pub mod model;
+pub mod news;
 pub mod outlook;
 pub mod report;
 pub mod sources;

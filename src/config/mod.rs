@@ -5,6 +5,7 @@
 mod outlook;
 mod raw;
 mod syntax;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,6 +40,8 @@ impl Defaults {
     /// Remote feeds are polled politely and capped tightly.
     pub const HTTP: Defaults = Defaults { interval: Duration::from_secs(30), max_bytes: 8 * 1024 * 1024 };
     pub const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+    /// News searches and notice lists change a few times a day: polled gently.
+    pub const NEWS: Defaults = Defaults { interval: Duration::from_secs(300), max_bytes: 8 * 1024 * 1024 };
 }
 
 /// A header value, possibly holding a secret from `${VAR}`: never printed, not even by `{:?}`.
@@ -125,16 +128,55 @@ pub struct SourceConfig {
 pub enum SourceKind {
     /// A local file, its path resolved against the config file's folder.
     File { path: PathBuf },
-    /// A feed fetched over HTTP(S); `headers` values are already `${VAR}`-expanded.
-    Http { url: reqwest::Url, timeout: Duration, headers: Vec<(String, HeaderValue)> },
+    /// A document fetched over HTTP(S); `headers` values are already `${VAR}`-expanded.
+    /// `news` is set for `rss` and `page` sources (read by the extractor), `None` for a
+    /// quota-feed/1 document (`http`).
+    Http {
+        url: reqwest::Url,
+        timeout: Duration,
+        headers: Vec<(String, HeaderValue)>,
+        /// A desk's own CA (PEM), trusted besides the system's roots.
+        ca_file: Option<PathBuf>,
+        /// Boxed: most sources are files or feeds, and the variant stays small.
+        news: Option<Box<NewsConfig>>,
+    },
+}
+
+/// What an `rss` or `page` source adds to an HTTP one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsConfig {
+    pub list: NewsList,
+    /// Fetch each new matching item's page and read its text too.
+    pub follow: bool,
+    /// At most this many pages followed per poll.
+    pub follow_max: usize,
+    /// `reported` unless the source is a ministry's own (`official`).
+    pub tier: crate::model::Tier,
+}
+
+impl NewsConfig {
+    pub const DEFAULT_FOLLOW_MAX: usize = 5;
+    /// More pages than this per poll would be a crawl, not a check.
+    pub const MAX_FOLLOW_MAX: usize = 50;
+}
+
+/// How the items of a news document are found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewsList {
+    /// RSS 2.0, RSS 1.0 or Atom.
+    Feed,
+    /// An HTML list of notices, read with CSS selectors (validated).
+    Page { items: String, title: String, link: String, date: Option<String> },
 }
 
 impl SourceConfig {
     /// "file" for listings.
     pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            SourceKind::File { .. } => "file",
-            SourceKind::Http { .. } => "http",
+        match (&self.kind, self.news().map(|n| &n.list)) {
+            (SourceKind::File { .. }, _) => "file",
+            (SourceKind::Http { .. }, None) => "http",
+            (SourceKind::Http { .. }, Some(NewsList::Feed)) => "rss",
+            (SourceKind::Http { .. }, Some(NewsList::Page { .. })) => "page",
         }
     }
 
@@ -143,6 +185,14 @@ impl SourceConfig {
         match &self.kind {
             SourceKind::File { path } => path.display().to_string(),
             SourceKind::Http { url, .. } => redacted(url),
+        }
+    }
+
+    /// The `rss` / `page` settings, for a news source.
+    pub fn news(&self) -> Option<&NewsConfig> {
+        match &self.kind {
+            SourceKind::Http { news, .. } => news.as_deref(),
+            SourceKind::File { .. } => None,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{AlertsConfig, Defaults, HeaderValue, MAX_INTERVAL, MIN_INTERVAL, SourceConfig, SourceKind};
+use super::{AlertsConfig, Defaults, MAX_INTERVAL, MIN_INTERVAL, SourceConfig, SourceKind};
 use crate::feed::Format;
 
 #[derive(Debug, Deserialize)]
@@ -50,19 +50,27 @@ struct RawAlerts {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSource {
+pub(super) struct RawSource {
     name: String,
-    kind: String,
+    pub(super) kind: String,
     path: Option<String>,
-    url: Option<String>,
-    format: Option<String>,
+    pub(super) url: Option<String>,
+    pub(super) format: Option<String>,
     #[serde(default = "enabled_by_default")]
     enabled: bool,
     max_bytes: Option<RawSize>,
     interval: Option<String>,
-    interval_in_window: Option<String>,
-    timeout: Option<String>,
-    headers: Option<BTreeMap<String, String>>,
+    pub(super) interval_in_window: Option<String>,
+    pub(super) timeout: Option<String>,
+    pub(super) headers: Option<BTreeMap<String, String>>,
+    pub(super) ca_file: Option<String>,
+    pub(super) items: Option<String>,
+    pub(super) title: Option<String>,
+    pub(super) link: Option<String>,
+    pub(super) date: Option<String>,
+    pub(super) follow: Option<bool>,
+    pub(super) follow_max: Option<i64>,
+    pub(super) tier: Option<String>,
 }
 
 /// The largest `max_bytes`: memory use is bounded by it, whatever a source sends.
@@ -105,23 +113,23 @@ impl<'de> Deserialize<'de> for RawSize {
 }
 
 /// Collects every problem of one table (a source, `[alerts]`), each naming its key.
-struct Checker<'p> {
+pub(super) struct Checker<'p> {
     /// `sources[2]`, `alerts`.
     table: String,
     problems: &'p mut Vec<String>,
 }
 
 impl Checker<'_> {
-    fn key(&self, field: &str) -> String {
+    pub(super) fn key(&self, field: &str) -> String {
         format!("{}.{field}", self.table)
     }
 
-    fn problem(&mut self, field: &str, message: String) {
+    pub(super) fn problem(&mut self, field: &str, message: String) {
         let key = self.key(field);
         self.problems.push(format!("{key}{message}"));
     }
 
-    fn duration(&mut self, field: &str, text: Option<&str>, default: Duration) -> Duration {
+    pub(super) fn duration(&mut self, field: &str, text: Option<&str>, default: Duration) -> Duration {
         match text.map(|t| (t, humantime::parse_duration(t))) {
             None => default,
             Some((_, Ok(d))) if (MIN_INTERVAL..=MAX_INTERVAL).contains(&d) => d,
@@ -173,6 +181,7 @@ impl RawConfig {
             };
             let defaults = match raw.kind.as_str() {
                 "http" => Defaults::HTTP,
+                "rss" | "page" => Defaults::NEWS,
                 _ => Defaults::FILE,
             };
             let max_bytes = match &raw.max_bytes {
@@ -198,9 +207,9 @@ impl RawConfig {
             let interval = check.duration("interval", raw.interval.as_deref(), defaults.interval);
             let kind = match raw.kind.as_str() {
                 "file" => file_kind(&mut check, raw.path.as_deref(), format, base_dir),
-                "http" => http_kind(&mut check, &raw),
+                "http" | "rss" | "page" => super::web::http_kind(&mut check, &raw, base_dir),
                 other => {
-                    check.problem("kind", format!(" = {other:?}: expected \"file\" or \"http\""));
+                    check.problem("kind", format!(" = {other:?}: expected \"file\", \"http\", \"rss\" or \"page\""));
                     None
                 }
             };
@@ -217,19 +226,7 @@ impl RawConfig {
                 }
                 faster
             });
-            if raw.kind != "http" {
-                let given = [
-                    ("url", raw.url.is_some()),
-                    ("timeout", raw.timeout.is_some()),
-                    ("headers", raw.headers.is_some()),
-                    ("interval_in_window", raw.interval_in_window.is_some()),
-                ];
-                for (field, given) in given {
-                    if given {
-                        check.problem(field, format!(": only for kind \"http\" (this source is {:?})", raw.kind));
-                    }
-                }
-            }
+            super::web::misplaced_keys(&mut check, &raw);
             if let Some(kind) = kind {
                 sources.push(SourceConfig {
                     name,
@@ -320,40 +317,6 @@ fn file_kind(
     }
 }
 
-fn http_kind(check: &mut Checker<'_>, raw: &RawSource) -> Option<SourceKind> {
-    let timeout = check.duration("timeout", raw.timeout.as_deref(), Defaults::HTTP_TIMEOUT);
-    let mut headers = Vec::new();
-    for (name, template) in raw.headers.iter().flatten() {
-        let field = format!("headers.{name}");
-        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            check.problem(&field, ": not a valid HTTP header name".into());
-            continue;
-        }
-        match expand_env(template) {
-            // The value may hold a secret: name the variable, never the value.
-            Ok(value) if reqwest::header::HeaderValue::from_str(&value).is_ok() => {
-                headers.push((name.clone(), HeaderValue(value)));
-            }
-            Ok(_) => check.problem(&field, ": the value (after ${VAR} expansion) is not a valid header value".into()),
-            Err(variable) => check.problem(&field, format!(": environment variable {variable} is not set")),
-        }
-    }
-    let url = match raw.url.as_deref().map(str::trim) {
-        None | Some("") => {
-            check.problem("url", ": required for kind \"http\"".into());
-            return None;
-        }
-        Some(text) => match reqwest::Url::parse(text) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
-            _ => {
-                check.problem("url", format!(" = {text:?}: expected an http:// or https:// URL"));
-                return None;
-            }
-        },
-    };
-    Some(SourceKind::Http { url, timeout, headers })
-}
-
 /// `[keys]`'s shape: each value a key name or a list of them. Whether the names are
 /// actions and keys is for [`crate::keys::KeyMap::from_table`].
 fn key_table(raw: BTreeMap<String, toml::Value>, problems: &mut Vec<String>) -> KeyTable {
@@ -390,7 +353,7 @@ fn written(value: &toml::Value) -> String {
 }
 
 /// Replaces each `${VAR}` with the variable's value; the error names a missing variable.
-fn expand_env(template: &str) -> Result<String, String> {
+pub(super) fn expand_env(template: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {

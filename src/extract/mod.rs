@@ -14,7 +14,7 @@
 
 mod assemble;
 mod bind;
-mod charset;
+pub(crate) mod charset;
 pub mod document;
 mod find;
 pub mod keywords;

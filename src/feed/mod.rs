@@ -19,6 +19,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use sanitize::clean_text;
+pub use validate::MAX_CITATIONS;
 
 use crate::model::Announcement;
 
@@ -64,6 +65,9 @@ pub struct ParsedFeed {
     pub rejected: Vec<AnnouncementError>,
     /// The document's `expectations` and `events` (JSON only), each validated on its own.
     pub outlook: crate::outlook::ParsedOutlook,
+    /// The items of an `rss` or `page` source that matched the quota keywords (with or
+    /// without figures); empty for quota-feed/1 documents.
+    pub headlines: Vec<crate::news::Headline>,
 }
 
 /// One announcement rejected whole, with where the problem is.

@@ -1,7 +1,11 @@
 //! HTTP sources: conditional GETs (ETag / Last-Modified, so an unchanged feed costs a 304),
 //! connect and total timeouts, a body cap enforced while the body streams in, few
-//! redirects, gzip, and the status and `Retry-After` a failure came with.
+//! redirects, gzip, a desk's own CA (`ca_file`), and the status and `Retry-After` a failure
+//! came with. [`HttpSource::get`] is the one request every kind makes (a quota-feed/1
+//! document, a news feed or list, a followed page); `rss` and `page` documents are read by
+//! [`super::news`].
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -9,7 +13,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderName};
 
 use super::SourceError;
-use crate::config::{SourceConfig, SourceKind};
+use crate::config::{NewsConfig, SourceConfig, SourceKind};
 use crate::feed::{self, Format, ParsedFeed};
 
 /// Redirects beyond this are a misconfigured (or hostile) server.
@@ -38,12 +42,28 @@ pub struct HttpSource {
     timeout: Duration,
     etag: Option<header::HeaderValue>,
     last_modified: Option<header::HeaderValue>,
+    /// Set for `rss` and `page` sources.
+    pub(super) news: Option<NewsConfig>,
+    /// Links whose pages were read (this run, or before: [`HttpSource::remember_followed`]).
+    pub(super) followed: HashSet<String>,
+    /// When each headline was first shown, by its key.
+    pub(super) first_seen: HashMap<String, DateTime<Utc>>,
+}
+
+/// One answer with a body.
+#[derive(Debug)]
+pub(super) struct Body {
+    pub status: u16,
+    pub bytes: Vec<u8>,
+    pub headers: HeaderMap,
+    /// The address answered from, after redirects (relative links resolve against it).
+    pub url: reqwest::Url,
 }
 
 impl HttpSource {
     /// `None` when `source` is not an HTTP source.
     pub fn new(source: &SourceConfig) -> Option<Result<HttpSource, SourceError>> {
-        let SourceKind::Http { url, timeout, headers } = &source.kind else { return None };
+        let SourceKind::Http { url, timeout, headers, ca_file, news } = &source.kind else { return None };
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             // Validated with the config; a failure here would be a bug, reported, not a panic.
@@ -55,13 +75,23 @@ impl HttpSource {
             value.set_sensitive(true);
             map.insert(name, value);
         }
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout((*timeout).min(Duration::from_secs(10)))
             .timeout(*timeout)
             .redirect(redirect_policy(!map.is_empty()))
-            .user_agent(concat!("quotawatch/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SourceError::Network(format!("cannot build an HTTP client: {e}")));
+            .user_agent(concat!("quotawatch/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_file {
+            // Checked with the config; read again here, as the file may have changed since.
+            let certs = std::fs::read(path).map_err(|e| format!("ca_file {}: {e}", path.display())).and_then(|pem| {
+                reqwest::Certificate::from_pem_bundle(&pem)
+                    .map_err(|e| format!("ca_file {}: not PEM certificates: {e}", path.display()))
+            });
+            match certs {
+                Ok(certs) => builder = builder.tls_certs_merge(certs),
+                Err(message) => return Some(Err(SourceError::Network(message))),
+            }
+        }
+        let client = builder.build().map_err(|e| SourceError::Network(format!("cannot build an HTTP client: {e}")));
         Some(client.map(|client| HttpSource {
             name: source.name.clone(),
             client,
@@ -72,56 +102,97 @@ impl HttpSource {
             timeout: *timeout,
             etag: None,
             last_modified: None,
+            news: news.as_deref().cloned(),
+            followed: HashSet::new(),
+            first_seen: HashMap::new(),
         }))
     }
 
-    /// Fetches the feed once. Validators are kept only after a document parsed, so a bad
-    /// document is fetched whole again next time rather than answered with a 304.
+    /// Links whose pages an earlier run read (kept in the store): not fetched again.
+    pub fn remember_followed(&mut self, links: impl IntoIterator<Item = String>) {
+        self.followed.extend(links);
+    }
+
+    pub(super) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Fetches the source once. Validators are kept only after a document parsed (and, for
+    /// a news source, every page it wanted was followed), so a bad document is fetched whole
+    /// again next time rather than answered with a 304.
     pub async fn fetch(&mut self) -> Result<Fetched, SourceError> {
-        let mut request = self.client.get(self.url.clone()).headers(self.headers.clone());
-        if let Some(etag) = &self.etag {
-            request = request.header(header::IF_NONE_MATCH, etag.clone());
+        let url = self.url.clone();
+        let Some(body) = self.get(&url, true).await? else {
+            return Ok(Fetched { status: StatusCode::NOT_MODIFIED.as_u16(), bytes: 0, parsed: None });
+        };
+        let (status, bytes) = (body.status, body.bytes.len() as u64);
+        let validators = (body.headers.get(header::ETAG).cloned(), body.headers.get(header::LAST_MODIFIED).cloned());
+        let (parsed, complete) = match self.news.clone() {
+            None => (self.parse_feed(body).await?, true),
+            Some(news) => super::news::read(self, &news, body).await?,
+        };
+        if complete {
+            (self.etag, self.last_modified) = validators;
         }
-        if let Some(modified) = &self.last_modified {
-            request = request.header(header::IF_MODIFIED_SINCE, modified.clone());
+        Ok(Fetched { status, bytes, parsed: Some(parsed) })
+    }
+
+    async fn parse_feed(&self, body: Body) -> Result<ParsedFeed, SourceError> {
+        let format = self
+            .format
+            .or_else(|| format_from_content_type(&body.headers))
+            .or_else(|| Format::from_path(std::path::Path::new(self.url.path())))
+            .ok_or_else(|| {
+                SourceError::Network("cannot tell json or csv from the Content-Type or the URL; set format".into())
+            })?;
+        // Parsing a large document takes a while: off the runtime's thread, which is also
+        // the one that answers keys and draws.
+        let name = self.name.clone();
+        let bytes = body.bytes;
+        tokio::task::spawn_blocking(move || feed::parse(&name, format, &bytes, usize::MAX))
+            .await
+            .map_err(|e| SourceError::Network(format!("the parser stopped: {e}")))?
+            .map_err(SourceError::from)
+    }
+
+    /// One GET under the source's caps: `None` for 304 Not Modified. The source's headers
+    /// go only to its own origin (a followed page elsewhere gets none); `conditional` sends
+    /// the validators of the last complete read.
+    pub(super) async fn get(&self, url: &reqwest::Url, conditional: bool) -> Result<Option<Body>, SourceError> {
+        let mut request = self.client.get(url.clone());
+        if url.origin() == self.url.origin() {
+            request = request.headers(self.headers.clone());
+        }
+        if conditional {
+            if let Some(etag) = &self.etag {
+                request = request.header(header::IF_NONE_MATCH, etag.clone());
+            }
+            if let Some(modified) = &self.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, modified.clone());
+            }
         }
         let mut response = request.send().await.map_err(|e| self.network_error(&e))?;
         let status = response.status();
-        if status == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched { status: status.as_u16(), bytes: 0, parsed: None });
+        if status == StatusCode::NOT_MODIFIED && conditional {
+            return Ok(None);
         }
         if !status.is_success() {
             let retry_after = retry_after(response.headers(), Utc::now());
             return Err(SourceError::Http { status: status.as_u16(), retry_after });
         }
-        let too_large = || SourceError::TooLarge { path: crate::config::redacted(&self.url), limit: self.max_bytes };
+        let too_large = || SourceError::TooLarge { path: crate::config::redacted(url), limit: self.max_bytes };
         if response.content_length().is_some_and(|length| length > self.max_bytes) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
-            if (body.len() + chunk.len()) as u64 > self.max_bytes {
+            if (bytes.len() + chunk.len()) as u64 > self.max_bytes {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            bytes.extend_from_slice(&chunk);
         }
-        let format = self
-            .format
-            .or_else(|| format_from_content_type(response.headers()))
-            .or_else(|| Format::from_path(std::path::Path::new(self.url.path())))
-            .ok_or_else(|| {
-                SourceError::Network("cannot tell json or csv from the Content-Type or the URL; set format".into())
-            })?;
-        let bytes = body.len() as u64;
-        // Parsing a large document takes a while: off the runtime's thread, which is also
-        // the one that answers keys and draws.
-        let name = self.name.clone();
-        let parsed = tokio::task::spawn_blocking(move || feed::parse(&name, format, &body, usize::MAX))
-            .await
-            .map_err(|e| SourceError::Network(format!("the parser stopped: {e}")))??;
-        self.etag = response.headers().get(header::ETAG).cloned();
-        self.last_modified = response.headers().get(header::LAST_MODIFIED).cloned();
-        Ok(Fetched { status: status.as_u16(), bytes, parsed: Some(parsed) })
+        let headers = response.headers().clone();
+        Ok(Some(Body { status: status.as_u16(), bytes, headers, url: response.url().clone() }))
     }
 
     fn network_error(&self, error: &reqwest::Error) -> SourceError {
@@ -133,6 +204,12 @@ impl HttpSource {
         }
         // The innermost cause may quote the server (a URL it redirected to, say): cleaned.
         let detail = crate::feed::clean_text(&detail, 200);
+        if detail.contains("certificate") {
+            // Never accepted silently: the error says why (unknown issuer, expired, another host).
+            return SourceError::Network(format!(
+                "TLS certificate refused: {detail}; a desk's own CA can be trusted with ca_file"
+            ));
+        }
         let what = if error.is_timeout() {
             format!("no complete answer within {}", humantime::format_duration(self.timeout))
         } else if error.is_connect() {
@@ -169,6 +246,15 @@ fn redirect_policy(has_headers: bool) -> reqwest::redirect::Policy {
         } else {
             attempt.follow()
         }
+    })
+}
+
+/// The `charset` of the Content-Type, if any.
+pub(super) fn charset(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value.split(';').skip(1).find_map(|part| {
+        let (name, value) = part.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches('"').to_owned())
     })
 }
 

@@ -5,11 +5,12 @@
 
 mod file;
 mod http;
+mod news;
 mod watch;
 
 pub use file::{fingerprint_file, read_bytes, read_file};
 pub use http::{Fetched, HttpSource, retry_after};
-pub use watch::{Poller, SourceEvent, refresh, set_cadence, spawn_pollers};
+pub use watch::{Poller, SourceEvent, refresh, set_cadence, spawn_pollers, spawn_pollers_following};
 
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::{DocumentError, ParsedFeed};
@@ -31,6 +32,14 @@ pub enum SourceError {
 
 /// Reads one source once and parses what it holds (blocking: `report` and start-up use it).
 pub fn read_once(source: &SourceConfig) -> Result<ParsedFeed, SourceError> {
+    read_once_following(source, std::collections::HashSet::new())
+}
+
+/// [`read_once`], with the links whose pages earlier runs read (`follow`): not fetched again.
+pub fn read_once_following(
+    source: &SourceConfig,
+    followed: std::collections::HashSet<String>,
+) -> Result<ParsedFeed, SourceError> {
     match &source.kind {
         SourceKind::File { path } => read_file(&source.name, path, source.format, source.max_bytes),
         SourceKind::Http { .. } => {
@@ -40,6 +49,7 @@ pub fn read_once(source: &SourceConfig) -> Result<ParsedFeed, SourceError> {
                 .map_err(|e| SourceError::Network(format!("cannot start the HTTP runtime: {e}")))?;
             let mut client =
                 HttpSource::new(source).ok_or_else(|| SourceError::Network("not an HTTP source".into()))??;
+            client.remember_followed(followed);
             let fetched = runtime.block_on(client.fetch())?;
             Ok(fetched.parsed.unwrap_or_default())
         }

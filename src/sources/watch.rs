@@ -6,6 +6,7 @@
 //! within milliseconds; the interval's modification-time check stays as the fallback for
 //! file systems that do not report changes (network mounts, some containers).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -93,6 +94,16 @@ pub fn spawn_pollers(
     sources: &[SourceConfig],
     send: impl Fn(SourceEvent) -> bool + Clone + Send + 'static,
 ) -> Vec<Poller> {
+    spawn_pollers_following(sources, &HashMap::new(), send)
+}
+
+/// [`spawn_pollers`], with the pages each `rss` or `page` source read in earlier runs
+/// (from [`crate::store::Store::followed`]), which are not fetched again.
+pub fn spawn_pollers_following(
+    sources: &[SourceConfig],
+    followed: &HashMap<String, HashSet<String>>,
+    send: impl Fn(SourceEvent) -> bool + Clone + Send + 'static,
+) -> Vec<Poller> {
     sources
         .iter()
         .filter(|s| s.enabled)
@@ -107,7 +118,9 @@ pub fn spawn_pollers(
                     (tokio::spawn(task), watch)
                 }
                 SourceKind::Http { .. } => {
-                    (tokio::spawn(poll_http(source.clone(), send.clone(), wake.clone(), fast.clone())), None)
+                    let read = followed.get(&source.name).cloned().unwrap_or_default();
+                    let task = poll_http(source.clone(), read, send.clone(), wake.clone(), fast.clone());
+                    (tokio::spawn(task), None)
                 }
             };
             Poller { name: source.name.clone(), task, wake, fast, _watch: watch }
@@ -234,7 +247,13 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Polls an HTTP source at start, then every `interval` (with jitter so many clients do not
 /// hit a publisher in lockstep); after failures it backs off exponentially (capped, reset
 /// on success) and waits at least what a `Retry-After` asks.
-async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wake: Arc<Notify>, fast: Arc<AtomicBool>) {
+async fn poll_http(
+    source: SourceConfig,
+    followed: HashSet<String>,
+    send: impl Fn(SourceEvent) -> bool,
+    wake: Arc<Notify>,
+    fast: Arc<AtomicBool>,
+) {
     // Building a client loads the TLS root store: off the thread that answers keys.
     let config = source.clone();
     let built = tokio::task::spawn_blocking(move || HttpSource::new(&config)).await;
@@ -248,6 +267,7 @@ async fn poll_http(source: SourceConfig, send: impl Fn(SourceEvent) -> bool, wak
         }
         None => return,
     };
+    client.remember_followed(followed);
     let mut failures = 0u32;
     loop {
         let at = Utc::now();

@@ -21,6 +21,7 @@ use crate::model::{Announcement, AnnouncementKey};
 
 mod codec;
 mod fingerprint;
+mod headlines;
 mod legacy;
 mod names;
 mod schema;

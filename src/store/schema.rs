@@ -9,7 +9,7 @@ use super::legacy::{Names, decode_rows};
 use super::names::NameTable;
 
 /// The schema this build writes.
-pub const VERSION: i32 = 3;
+pub const VERSION: i32 = 4;
 
 /// One migration: SQL, or a step that has to compute (a hash SQLite does not have).
 pub enum Migration {
@@ -26,7 +26,7 @@ impl Migration {
     }
 }
 
-pub const MIGRATIONS: [Migration; 3] = [
+pub const MIGRATIONS: [Migration; 4] = [
     // 1: versions of announcements. `document` is the version as a one-announcement
     // quota-feed/1 JSON document without its quota rows (readable with any SQLite tool);
     // the rows are in `rows`, packed (see `encode_rows`), since a desk's history can hold
@@ -63,6 +63,22 @@ pub const MIGRATIONS: [Migration; 3] = [
     // Schema 2's blobs carried a copy of every name they used: for the 1M-row feed, half
     // of a 26 MB store, written on the first run and read on every later one.
     Migration::Rust(shared_names),
+    // 4: the headlines of `rss` and `page` sources (items that matched the quota keywords),
+    // one per source and link (or title, without one), with when it was first seen and
+    // whether its page was read: a page followed once is not fetched again, across restarts.
+    Migration::Sql(
+        "CREATE TABLE headlines (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            title TEXT NOT NULL,
+            url TEXT,
+            published TEXT,
+            kind TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            followed INTEGER NOT NULL,
+            PRIMARY KEY (source, key)
+        );",
+    ),
 ];
 
 /// Recomputes every readable version's figures fingerprint from its stored figures, and
