@@ -116,6 +116,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::ShowView(View::Sources) => "show_sources",
         Action::ShowView(View::Log) => "show_log",
         Action::ShowView(View::Timeline) => "show_timeline",
+        Action::ShowView(View::Headlines) => "show_headlines",
         Action::NextView => "next_view",
         Action::PrevView => "prev_view",
         Action::PrevYear => "prev_year",

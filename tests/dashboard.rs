@@ -124,7 +124,7 @@ fn views_cycle_and_quit_keys() {
     assert_eq!(s.view(), View::Stages);
     let _ = update(&mut s, key(KeyCode::BackTab));
     let _ = update(&mut s, key(KeyCode::BackTab));
-    assert_eq!(s.view(), View::Timeline);
+    assert_eq!(s.view(), View::Headlines);
     press(&mut s, "?");
     assert_eq!(*s.mode(), Mode::Help);
     press(&mut s, "?");
@@ -404,4 +404,51 @@ fn sort_cycles_through_the_columns_and_survives_drill_down_and_back() {
     assert_eq!(s.filter(), "light", "the filter survives the way down and back");
     press(&mut s, "\x1b");
     assert_eq!(tonnes(&s), sorted, "so does the sort");
+}
+
+#[test]
+fn headlines_arrive_with_their_source_show_newest_first_and_open_on_enter() {
+    use quotawatch::extract::HeadlineKind;
+    use quotawatch::news::Headline;
+    let mut s = live_state();
+    let headline = |title: &str, minutes: i64, kind| Headline {
+        source: "desk".into(),
+        title: title.into(),
+        url: Some(format!("https://example.org/{minutes}")),
+        published: None,
+        kind,
+        first_seen: fixed_now() + chrono::Duration::minutes(minutes),
+        followed: false,
+    };
+    let event = |headlines: Vec<Headline>| {
+        let parsed = quotawatch::feed::ParsedFeed { headlines, ..Default::default() };
+        let at = fixed_now();
+        Msg::Source(quotawatch::sources::SourceEvent {
+            source: "desk".into(),
+            at,
+            result: Ok(Some(parsed)),
+            http: None,
+            next_poll: at,
+        })
+    };
+    let first = headline("China quietly issues 2025 rare earth quotas, sources say", 0, HeadlineKind::Unpublished);
+    let effects = update(&mut s, event(vec![first.clone()])).effects;
+    assert!(effects.iter().any(|e| matches!(e, Effect::SaveHeadlines(h) if h.len() == 1)), "saved for the next run");
+    // The same item polled again is not new; a second one is, and is logged.
+    let second =
+        headline("China sets first batch of 2024 rare earth quotas at 135,000 tonnes", 5, HeadlineKind::Announcement);
+    let effects = update(&mut s, event(vec![first, second])).effects;
+    assert!(effects.iter().any(|e| matches!(e, Effect::SaveHeadlines(h) if h.len() == 1)));
+    assert!(s.log().iter().any(|e| e.text.starts_with("desk: China sets first batch of 2024")));
+    press(&mut s, "7");
+    let rows = table(&s).expect("headlines").rows;
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].cells[3].text.starts_with("China sets first batch"), "newest first");
+    assert_eq!(rows[1].cells[2].text, "unpublished");
+    press(&mut s, "v\n");
+    let popup = s.popup().expect("details").to_owned();
+    assert!(
+        popup.contains("China quietly issues 2025 rare earth quotas") && popup.contains("https://example.org/0"),
+        "{popup}"
+    );
 }

@@ -46,7 +46,8 @@ pub struct Binding {
 }
 
 const ALL_VIEWS: &[View] = &View::ALL;
-const TABLE_VIEWS: &[View] = &[View::Stages, View::Producers, View::Sources, View::Log, View::Timeline];
+const TABLE_VIEWS: &[View] =
+    &[View::Stages, View::Producers, View::Sources, View::Log, View::Timeline, View::Headlines];
 
 pub const BINDINGS: &[Binding] = &[
     Binding {
@@ -91,6 +92,13 @@ pub const BINDINGS: &[Binding] = &[
         help: "policy timeline and releases",
         hint_in: &[],
     },
+    Binding {
+        keys: &[KeyCode::Char('7')],
+        label: "7",
+        action: Action::ShowView(View::Headlines),
+        help: "news and notice headlines",
+        hint_in: &[],
+    },
     Binding { keys: &[KeyCode::Tab], label: "Tab", action: Action::NextView, help: "next view", hint_in: ALL_VIEWS },
     Binding {
         keys: &[KeyCode::BackTab],
@@ -132,7 +140,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Enter",
         action: Action::Enter,
         help: "drill in / details",
-        hint_in: &[View::Stages, View::Sources, View::Timeline],
+        hint_in: &[View::Stages, View::Sources, View::Timeline, View::Headlines],
     },
     Binding {
         keys: &[KeyCode::Esc, KeyCode::Backspace],

@@ -211,6 +211,20 @@ fn enter(state: &mut State) {
                 ));
             }
         }
+        (View::Headlines, _, RowKey::Headline(n)) => {
+            if let Some(h) = state.headlines.get(n) {
+                let date = h.published.map_or_else(|| "no date".to_owned(), |d| d.to_string());
+                state.mode = Mode::Popup(format!(
+                    "{} · {} · {date} · first seen {}{}\n\n{}\n\n{}",
+                    h.source,
+                    h.kind.slug(),
+                    h.first_seen.format("%Y-%m-%d %H:%M UTC"),
+                    if h.followed { " · page read" } else { "" },
+                    h.title,
+                    h.url.as_deref().unwrap_or("no link")
+                ));
+            }
+        }
         (View::Log, _, RowKey::Log(n)) => {
             if let Some(entry) = state.log.get(n) {
                 state.mode = Mode::Popup(format!(

@@ -19,7 +19,7 @@ use super::nav::View;
 use super::state::State;
 use super::update::{Msg, Pointer, update};
 use crate::config::Config;
-use crate::sources::spawn_pollers;
+use crate::sources::spawn_pollers_following;
 use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::view::{self, Screen};
@@ -50,7 +50,11 @@ impl Dashboard {
     pub fn start(mut state: State, config: &Config, store: Option<Store>, theme: &'static Theme) -> Dashboard {
         let (tx, rx) = mpsc::unbounded_channel();
         let source_tx = tx.clone();
-        let pollers = spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+        // Pages followed in earlier runs are not fetched again.
+        let followed = store.as_ref().and_then(|s| s.followed().ok()).unwrap_or_default();
+        let pollers = spawn_pollers_following(&config.sources, &followed, move |event| {
+            source_tx.send(Msg::Source(event)).is_ok()
+        });
         let alerter = Alerter::start(&config.alerts, tx.clone());
         let executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
         let effects = state.take_effects();

@@ -37,6 +37,9 @@ pub enum Effect {
     Export { name: String, csv: String, rows: usize },
     /// A line for the log file: every line of the Log view, written once.
     LogLine { kind: LogKind, text: String },
+    /// Headlines a news source delivered, to be remembered (and their pages not followed
+    /// again) across restarts.
+    SaveHeadlines(Vec<crate::news::Headline>),
 }
 
 /// Everything needed to carry out effects: the pollers (refresh), the alerter, the history
@@ -87,6 +90,13 @@ impl Executor {
                 Effect::Cadence { source, fast } => crate::sources::set_cadence(&self.pollers, &source, fast),
                 Effect::Export { name, csv, rows } => done.notes.push(export(&self.export_dir, &name, &csv, rows)),
                 Effect::LogLine { kind, text } => tracing::info!("{} {text}", kind.label()),
+                Effect::SaveHeadlines(headlines) => {
+                    if let Some(store) = self.store.as_mut()
+                        && let Err(error) = store.record_headlines(&headlines)
+                    {
+                        done.notes.push(Msg::Note(LogKind::SourceError, format!("headlines not saved: {error}")));
+                    }
+                }
             }
         }
         // One transaction for everything merged in this drain, with what a busy store held

@@ -12,6 +12,8 @@ pub enum LogKind {
     SourceError,
     /// A data-quality flag: totals that disagree with their parts, withheld batches.
     Warning,
+    /// A news or notice item about quotas.
+    Headline,
 }
 
 impl LogKind {
@@ -24,6 +26,7 @@ impl LogKind {
             LogKind::Rejected => "rejected",
             LogKind::SourceError => "error",
             LogKind::Warning => "warning",
+            LogKind::Headline => "headline",
         }
     }
 }

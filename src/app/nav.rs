@@ -14,11 +14,13 @@ pub enum View {
     Log,
     /// Policy events and releases interleaved by date, the silences between them visible.
     Timeline,
+    /// News and notice items about quotas, newest first.
+    Headlines,
 }
 
 impl View {
-    pub const ALL: [View; 6] =
-        [View::Overview, View::Stages, View::Producers, View::Sources, View::Log, View::Timeline];
+    pub const ALL: [View; 7] =
+        [View::Overview, View::Stages, View::Producers, View::Sources, View::Log, View::Timeline, View::Headlines];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -28,6 +30,7 @@ impl View {
             View::Sources => "Sources",
             View::Log => "Log",
             View::Timeline => "Timeline",
+            View::Headlines => "Headlines",
         }
     }
 
@@ -140,6 +143,7 @@ pub struct Nav {
     sources: usize,
     log: usize,
     timeline: usize,
+    headlines: usize,
     /// Per view, by [`View::index`] (the Stages slot is unused: its levels keep their own).
     opts: [TableOpts; View::ALL.len()],
 }
@@ -153,6 +157,7 @@ impl Default for Nav {
             sources: 0,
             log: 0,
             timeline: 0,
+            headlines: 0,
             opts: Default::default(),
         }
     }
@@ -220,6 +225,7 @@ impl Nav {
             View::Sources => Some(&mut self.sources),
             View::Log => Some(&mut self.log),
             View::Timeline => Some(&mut self.timeline),
+            View::Headlines => Some(&mut self.headlines),
         }
     }
 
@@ -232,6 +238,7 @@ impl Nav {
             View::Sources => self.sources,
             View::Log => self.log,
             View::Timeline => self.timeline,
+            View::Headlines => self.headlines,
         };
         raw.min(rows.saturating_sub(1))
     }

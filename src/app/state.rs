@@ -44,6 +44,8 @@ pub struct State {
     pub(super) markers: bool,
     /// What each key asks for: the defaults, or the config's `[keys]`.
     pub(super) keys: crate::keys::KeyMap,
+    /// News and notice items that matched the quota keywords, newest first.
+    pub(super) headlines: Vec<crate::news::Headline>,
 }
 
 impl State {
@@ -71,6 +73,7 @@ impl State {
             log.push(LogEntry { at: now, kind, text });
         }
         watch.refresh_calendar(&loaded.ledger, now.date_naive());
+        let headlines = loaded.headlines.clone();
         let outbox = log.iter().map(|e| Effect::LogLine { kind: e.kind, text: e.text.clone() }).collect();
         let mut state = State {
             ledger: loaded.ledger,
@@ -92,6 +95,7 @@ impl State {
             watch,
             markers: true,
             keys: crate::keys::KeyMap::default(),
+            headlines,
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
@@ -207,6 +211,26 @@ impl State {
 
     pub fn keys(&self) -> &crate::keys::KeyMap {
         &self.keys
+    }
+
+    /// The headlines seen, newest first.
+    pub fn headlines(&self) -> &[crate::news::Headline] {
+        &self.headlines
+    }
+
+    /// Adds a source's headlines not seen before (by source and link); returns those.
+    pub(super) fn add_headlines(&mut self, found: Vec<crate::news::Headline>) -> Vec<crate::news::Headline> {
+        let fresh: Vec<_> = found
+            .into_iter()
+            .filter(|h| !self.headlines.iter().any(|known| known.source == h.source && known.key() == h.key()))
+            .collect();
+        if fresh.is_empty() {
+            return fresh;
+        }
+        self.outbox.push(Effect::SaveHeadlines(fresh.clone()));
+        self.headlines.extend(fresh.iter().cloned());
+        self.headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
+        fresh
     }
 
     /// The key map the config's `[keys]` gave (validated by [`crate::keys::KeyMap::from_config`]).

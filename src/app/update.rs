@@ -149,6 +149,7 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         }
         Ok(Some(parsed)) => parsed,
     };
+    let mut parsed = parsed;
     // A network source's first document is its history, loaded just after start-up:
     // merged quietly, like the history loaded at start, not announced as news.
     let first_load = !state.sources[index].loaded;
@@ -165,6 +166,13 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
     if std::mem::replace(&mut state.sources[index].rejections_seen, fingerprint) != fingerprint {
         for line in rejection_lines(&event.source, &parsed.rejected) {
             state.push_log(LogKind::Rejected, line);
+        }
+    }
+    let new_headlines = state.add_headlines(std::mem::take(&mut parsed.headlines));
+    if !first_load {
+        for headline in &new_headlines {
+            let text = format!("{}: {} ({})", headline.source, headline.title, headline.kind.slug());
+            state.push_log(LogKind::Headline, text);
         }
     }
     // Its expectations and events replace what its last document said.

@@ -87,6 +87,8 @@ pub enum RowKey {
     Log(usize),
     /// Position among the watchlist's events.
     Event(usize),
+    /// Position among the headlines.
+    Headline(usize),
     /// A summary line under a table (holder count, HHI, coverage): nothing to open.
     Summary(&'static str),
 }

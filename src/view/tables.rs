@@ -29,6 +29,7 @@ pub fn table(state: &State) -> Option<TableView> {
         View::Sources => sources(state),
         View::Log => log(state),
         View::Timeline => super::timeline::timeline(state),
+        View::Headlines => headlines(state),
     };
     table.filter(state.filter());
     if let Some((column, descending)) = state.sort().column() {
@@ -317,12 +318,35 @@ fn sources(state: &State) -> TableView {
     table
 }
 
+fn headlines(state: &State) -> TableView {
+    use crate::extract::HeadlineKind;
+    let columns = vec![Column::left("Date"), Column::left("Source"), Column::left("Kind"), Column::flex("Headline")];
+    let mut table = TableView::new(
+        "headlines · news and notices about quotas".into(),
+        columns,
+        "No headlines yet: configure an rss or page source (see config/examples/news.toml).",
+    );
+    for (n, h) in state.headlines().iter().enumerate() {
+        let date = h.published.map_or_else(|| h.first_seen.format("%Y-%m-%d").to_string(), |d| d.to_string());
+        let tone = match h.kind {
+            HeadlineKind::Announcement => Tone::Up,
+            HeadlineKind::Unpublished => Tone::Warning,
+            _ => Tone::Muted,
+        };
+        table.push(
+            RowKey::Headline(n),
+            vec![plain(date), plain(h.source.clone()), Span::new(h.kind.slug(), tone), plain(h.title.clone())],
+        );
+    }
+    table
+}
+
 /// The tone of a log line's kind, in the Log view and the overview's latest events.
 pub fn log_tone(kind: LogKind) -> Tone {
     match kind {
         LogKind::Rejected | LogKind::SourceError => Tone::Down,
         LogKind::Conflict | LogKind::Revision | LogKind::Warning => Tone::Warning,
-        LogKind::Loaded | LogKind::New => Tone::Normal,
+        LogKind::Loaded | LogKind::New | LogKind::Headline => Tone::Normal,
     }
 }
 

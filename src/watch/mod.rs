@@ -83,8 +83,10 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
         let source_tx = tx.clone();
-        let pollers =
-            crate::sources::spawn_pollers(&config.sources, move |event| source_tx.send(Msg::Source(event)).is_ok());
+        let followed = store.as_ref().and_then(|s| s.followed().ok()).unwrap_or_default();
+        let pollers = crate::sources::spawn_pollers_following(&config.sources, &followed, move |event| {
+            source_tx.send(Msg::Source(event)).is_ok()
+        });
         let alerter = Alerter::start(&config.alerts, tx.clone());
         let mut executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
         spawn_signals(tx.clone()).map_err(|e| format!("cannot watch for signals: {e}"))?;
