@@ -69,7 +69,9 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
     }
     tracing::info!("watch starting: {} stored versions, {} sources", loaded.from_store, config.sources.len());
     let watch = crate::app::watchlist::Watchlist::new(&loaded);
+    let headlines = loaded.headlines.clone();
     let mut tracker = Tracker::new(config, loaded.ledger, watch, now);
+    tracker.remember_headlines(&headlines);
     let mut publisher = options.publish.clone().map(Publisher::new);
     if let Some(publisher) = publisher.as_mut() {
         publish(publisher, &tracker);

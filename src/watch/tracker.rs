@@ -21,6 +21,8 @@ pub struct Tracker {
     sources: Vec<SourceView>,
     /// Expectations and events, for the surprise an alert carries.
     watch: Watchlist,
+    /// The headlines already seen (source, link), stored ones included: each is news once.
+    headlines_seen: HashSet<(String, String)>,
 }
 
 impl Tracker {
@@ -57,7 +59,12 @@ impl Tracker {
                 loaded: known.contains(source.name.as_str()),
             })
             .collect();
-        Tracker { ledger, sources, watch }
+        Tracker { ledger, sources, watch, headlines_seen: HashSet::new() }
+    }
+
+    /// Headlines the store already holds are not news again.
+    pub fn remember_headlines(&mut self, headlines: &[crate::news::Headline]) {
+        self.headlines_seen.extend(headlines.iter().map(|h| (h.source.clone(), h.key().to_owned())));
     }
 
     pub fn ledger(&self) -> &Ledger {
@@ -94,7 +101,12 @@ impl Tracker {
         }
         view.state = SourceState::Ok;
         view.last_success = Some(at);
-        let Some(parsed) = parsed else { return step };
+        let Some(mut parsed) = parsed else { return step };
+        let fresh: Vec<_> = std::mem::take(&mut parsed.headlines)
+            .into_iter()
+            .filter(|h| self.headlines_seen.insert((h.source.clone(), h.key().to_owned())))
+            .collect();
+        let view = &mut self.sources[index];
         let first_load = !std::mem::replace(&mut view.loaded, true);
         view.accepted = parsed.announcements.len();
         view.rejected = parsed.rejected.len();
@@ -103,6 +115,16 @@ impl Tracker {
             for line in rejection_lines(&name, &parsed.rejected) {
                 step.events.push(WatchEvent::about_source(at, "rejected", &name, line));
             }
+        }
+        // A headline first seen after the source's first document is news, figures or not.
+        if !first_load {
+            for h in &fresh {
+                let text = format!("{name}: {} ({})", h.title, h.kind.slug());
+                step.events.push(WatchEvent::about_source(at, "headline", &name, text));
+            }
+        }
+        if !fresh.is_empty() {
+            step.effects.push(Effect::SaveHeadlines(fresh));
         }
         let origin = Origin { source: name.clone(), rank: view.rank };
         self.watch.replace(&name, parsed.outlook.outlook);
@@ -203,6 +225,38 @@ mod tests {
         assert!(matches!(step.effects.as_slice(), [Effect::Save(_), Effect::Alert(_)]), "{:?}", step.effects);
         // Polled again: nothing.
         assert_eq!(kinds(&restarted.on_source(event(&[1, 2]))), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_headline_seen_after_the_first_document_is_one_headline_event_and_is_saved() {
+        use crate::extract::HeadlineKind;
+        let headline = |title: &str| crate::news::Headline {
+            source: "wire".into(),
+            title: title.into(),
+            url: Some(format!("https://example.org/{}", title.len())),
+            published: None,
+            kind: HeadlineKind::Unpublished,
+            first_seen: Utc::now(),
+            followed: false,
+        };
+        let with = |headlines: Vec<crate::news::Headline>| {
+            let mut e = event(&[1]);
+            if let Ok(Some(parsed)) = &mut e.result {
+                parsed.headlines = headlines;
+            }
+            e
+        };
+        let mut tracker = Tracker::new(&config(), Ledger::new(), Watchlist::default(), Utc::now());
+        // Stored from an earlier run: not news again.
+        tracker.remember_headlines(&[headline("stored before")]);
+        let step = tracker.on_source(with(vec![headline("stored before"), headline("first document")]));
+        assert_eq!(kinds(&step), Vec::<&str>::new(), "the first document is history");
+        assert!(step.effects.iter().any(|e| matches!(e, Effect::SaveHeadlines(h) if h.len() == 1)));
+        let quiet = "China quietly issues 2025 rare earth quotas, sources say";
+        let step = tracker.on_source(with(vec![headline("first document"), headline(quiet)]));
+        assert_eq!(kinds(&step), ["headline"]);
+        assert_eq!(step.events[0].text, format!("wire: {quiet} (unpublished)"));
+        assert_eq!(kinds(&tracker.on_source(with(vec![headline(quiet)]))), Vec::<&str>::new(), "once");
     }
 
     #[test]
