@@ -73,7 +73,8 @@ impl State {
             log.push(LogEntry { at: now, kind, text });
         }
         watch.refresh_calendar(&loaded.ledger, now.date_naive());
-        let headlines = loaded.headlines.clone();
+        let mut headlines = loaded.headlines.clone();
+        sort_headlines(&mut headlines);
         let outbox = log.iter().map(|e| Effect::LogLine { kind: e.kind, text: e.text.clone() }).collect();
         let mut state = State {
             ledger: loaded.ledger,
@@ -229,7 +230,7 @@ impl State {
         }
         self.outbox.push(Effect::SaveHeadlines(fresh.clone()));
         self.headlines.extend(fresh.iter().cloned());
-        self.headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
+        sort_headlines(&mut self.headlines);
         fresh
     }
 
@@ -363,6 +364,11 @@ impl State {
             self.push_log(kind, text);
         }
     }
+}
+
+/// Newest first: by the item's own date where it has one, else by when it was first seen.
+fn sort_headlines(headlines: &mut [crate::news::Headline]) {
+    headlines.sort_by_key(|h| std::cmp::Reverse((h.published.unwrap_or(h.first_seen.date_naive()), h.first_seen)));
 }
 
 /// Expectation and event entries the load rejected, as log lines.
