@@ -147,20 +147,23 @@ fn a_locked_store_is_waited_for_then_reported() {
     drop(Store::open(&sandbox.path("data")).expect("create the store"));
     let db = sandbox.path("data").join(FILE_NAME);
 
+    // The report waits a second for a lock ($QUOTAWATCH_BUSY_TIMEOUT), not the default 5 s.
     // Briefly locked (another quotawatch committing): waited for, then saved.
-    let holder = hold_lock(db.clone(), Duration::from_millis(1_500));
-    let output = run(sandbox.with_config(&desk).args(["report", "--format", "csv"]));
+    let holder = hold_lock(db.clone(), Duration::from_millis(300));
+    let output =
+        run(sandbox.with_config(&desk).env("QUOTAWATCH_BUSY_TIMEOUT", "1s").args(["report", "--format", "csv"]));
     holder.join().expect("lock holder");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(Store::open(&sandbox.path("data")).expect("open").count().expect("count"), 1);
 
     // Locked for longer than the busy timeout: reported, and the figures still printed.
     sandbox.write("feeds/desk.json", &feed(&[mining(2025, 1, 1, 141_000)]));
-    let holder = hold_lock(db, quotawatch::store::BUSY_TIMEOUT + Duration::from_secs(3));
-    let output = run(sandbox.with_config(&desk).args(["report", "--format", "csv"]));
+    let holder = hold_lock(db, Duration::from_millis(2_500));
+    let output =
+        run(sandbox.with_config(&desk).env("QUOTAWATCH_BUSY_TIMEOUT", "1s").args(["report", "--format", "csv"]));
     holder.join().expect("lock holder");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("is locked by another process"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is locked by another process (waited 1s)"), "{}", stderr(&output));
     assert!(stdout(&output).contains("rare-earths,2025,mining,141000,"));
 }
 

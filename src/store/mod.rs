@@ -92,11 +92,26 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`, migrating an older schema; a
-    /// write waits up to [`BUSY_TIMEOUT`] for another process holding the lock.
+    /// write waits up to [`busy_timeout`] for another process holding the lock.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        Store::open_waiting(data_dir, BUSY_TIMEOUT)
+        Store::open_waiting(data_dir, busy_timeout())
     }
+}
 
+/// How long this process waits for another's write lock: `$QUOTAWATCH_BUSY_TIMEOUT` (a
+/// duration such as "10s", for a store on a slow shared disk), else [`BUSY_TIMEOUT`]. A value
+/// that does not parse is ignored with a warning in the log.
+pub fn busy_timeout() -> Duration {
+    match std::env::var("QUOTAWATCH_BUSY_TIMEOUT") {
+        Ok(text) => humantime::parse_duration(&text).unwrap_or_else(|error| {
+            tracing::warn!("QUOTAWATCH_BUSY_TIMEOUT = {text:?}: {error}; waiting {}s", BUSY_TIMEOUT.as_secs());
+            BUSY_TIMEOUT
+        }),
+        Err(_) => BUSY_TIMEOUT,
+    }
+}
+
+impl Store {
     /// [`Store::open`], waiting up to `busy` for another process's write lock.
     pub fn open_waiting(data_dir: &Path, busy: Duration) -> Result<Store, StoreError> {
         let path = data_dir.join(FILE_NAME);
