@@ -161,7 +161,8 @@ fn standard_input_csv_and_the_official_tier() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "commodity,year,batch,published,stage,category,holder,tonnes,status,title,url,tier,cumulative"
+        "commodity,year,batch,published,stage,category,holder,tonnes,status,title,url,revision,id,tier,cumulative",
+        "the same layout as export --format csv"
     );
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[1].starts_with("rare-earths,2024,1,2024-02-07,mining,total,*,135000,published,"), "{text}");

@@ -173,54 +173,16 @@ pub fn to_json(extraction: &Extraction) -> String {
     text
 }
 
-/// The CSV columns of [`to_csv`]: quota-feed/1's, then `tier` and `cumulative`.
-pub const CSV_COLUMNS: [&str; 13] = [
-    "commodity",
-    "year",
-    "batch",
-    "published",
-    "stage",
-    "category",
-    "holder",
-    "tonnes",
-    "status",
-    "title",
-    "url",
-    "tier",
-    "cumulative",
-];
-
-/// A CSV document: one line per quota row, an unpublished release as one line without a
-/// stage. (CSV has no place for expectations or citations.)
+/// The same announcements as [`to_json`] in quota-feed/1 CSV: the JSON read back by the
+/// feed's own parser and written by its own writer, so `extract --format csv` and `export
+/// --format csv` have one layout (expectations have no place in CSV).
 pub fn to_csv(extraction: &Extraction) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(CSV_COLUMNS);
-    for a in feed_announcements(extraction) {
-        let record = |row: Option<&super::ExtractedRow>| -> Vec<String> {
-            vec![
-                a.commodity.slug().to_owned(),
-                a.year.to_string(),
-                a.batch.map(|b| b.to_string()).unwrap_or_default(),
-                date(a.published).unwrap_or_default(),
-                row.map(|r| r.stage.slug().to_owned()).unwrap_or_default(),
-                row.map_or("total", |r| r.category).to_owned(),
-                row.and_then(|r| r.holder).unwrap_or(crate::model::ALL_HOLDERS).to_owned(),
-                row.map(|r| r.tonnes.to_string()).unwrap_or_default(),
-                a.status.slug().to_owned(),
-                clean(&a.title, MAX_TITLE_CHARS),
-                a.url.as_deref().map(|u| clean(u, MAX_URL_CHARS)).unwrap_or_default(),
-                a.tier.slug().to_owned(),
-                a.cumulative.to_string(),
-            ]
-        };
-        if a.rows.is_empty() {
-            let _ = writer.write_record(record(None));
-        }
-        for row in &a.rows {
-            let _ = writer.write_record(record(Some(row)));
-        }
+    let json = to_json(extraction);
+    match crate::feed::parse("extract", crate::feed::Format::Json, json.as_bytes(), usize::MAX) {
+        Ok(parsed) => crate::feed::write::to_csv(&parsed.announcements),
+        // What to_json writes always parses; if it did not, the JSON says more than nothing.
+        Err(_) => crate::feed::write::to_csv(&[]),
     }
-    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
 }
 
 /// Why each announcement was read as it was, for `extract --explain`: one line per figure
