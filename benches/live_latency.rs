@@ -12,35 +12,21 @@
 #[path = "../tests/support/server.rs"]
 mod server;
 
+#[path = "../tests/support/live.rs"]
+mod live;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use quotawatch::app::{Dashboard, State};
+use live::dashboard;
+use quotawatch::app::Dashboard;
 use quotawatch::config::{self, ConfigOrigin};
-use quotawatch::ingest::for_dashboard;
 use quotawatch::model::{AnnouncementKey, Commodity};
-use quotawatch::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const RELEASES: u16 = 12;
 const HTTP_INTERVAL: Duration = Duration::from_secs(1);
-
-fn feed(batches: u16) -> String {
-    let announcements: Vec<String> = (0..batches)
-        .map(|i| {
-            format!(
-                "{{\"commodity\": \"rare-earths\", \"year\": {}, \"batch\": {}, \
-                 \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {}}}]}}",
-                2030 + i / 2,
-                1 + i % 2,
-                100_000 + u32::from(i) * 1_000
-            )
-        })
-        .collect();
-    format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
-}
 
 fn key_of(batches: u16) -> AnnouncementKey {
     let i = batches - 1;
@@ -67,13 +53,6 @@ async fn until_merged(
     Instant::now()
 }
 
-/// The dashboard as the binary starts it, on a test terminal.
-fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
-    let state = State::new(for_dashboard(config, false, None, Utc::now()), Utc::now());
-    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    (Dashboard::start(state, config, None, &Theme::MONO), terminal)
-}
-
 fn summary(name: &str, mut samples: Vec<Duration>, budget: Duration) {
     samples.sort();
     let median = samples[samples.len() / 2];
@@ -90,7 +69,7 @@ fn summary(name: &str, mut samples: Vec<Duration>, budget: Duration) {
 }
 
 async fn http() {
-    let server = server::Server::start(server::conditional(feed(1), "\"v1\""));
+    let server = server::Server::start(server::conditional(server::releases(1), "\"v1\""));
     let text =
         format!("[[sources]]\nname = \"desk\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
     let config = config::parse(&text, ConfigOrigin::BuiltIn, Path::new(".")).expect("config");
@@ -102,7 +81,7 @@ async fn http() {
         tokio::time::sleep(Duration::from_millis(137 * u64::from(batches) % 1_000)).await;
         let etag: &'static str = Box::leak(format!("\"v{batches}\"").into_boxed_str());
         let published = Instant::now();
-        server.set(server::conditional(feed(batches), etag));
+        server.set(server::conditional(server::releases(batches), etag));
         let merged = until_merged(&mut dashboard, &mut terminal, &key_of(batches)).await;
         samples.push(merged - published);
     }
@@ -112,7 +91,7 @@ async fn http() {
 async fn file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("desk.json");
-    std::fs::write(&path, feed(1)).expect("write");
+    std::fs::write(&path, server::releases(1)).expect("write");
     let text = "[[sources]]\nname = \"desk\"\nkind = \"file\"\npath = \"desk.json\"\ninterval = \"1h\"\n";
     let config = config::parse(text, ConfigOrigin::BuiltIn, dir.path()).expect("config");
     let (mut dashboard, mut terminal) = dashboard(&config);
@@ -120,7 +99,7 @@ async fn file() {
     let mut samples = Vec::new();
     for batches in 2..=RELEASES + 1 {
         let aside = dir.path().join(".desk.json.tmp");
-        std::fs::write(&aside, feed(batches)).expect("write aside");
+        std::fs::write(&aside, server::releases(batches)).expect("write aside");
         let published = Instant::now();
         std::fs::rename(&aside, &path).expect("rename into place");
         let merged = until_merged(&mut dashboard, &mut terminal, &key_of(batches)).await;

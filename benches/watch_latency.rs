@@ -15,24 +15,9 @@ use std::time::{Duration, Instant};
 const RELEASES: u16 = 10;
 const INTERVAL: Duration = Duration::from_secs(1);
 
-fn feed(batches: u16) -> String {
-    let announcements: Vec<String> = (0..batches)
-        .map(|i| {
-            format!(
-                "{{\"commodity\": \"rare-earths\", \"year\": {}, \"batch\": {}, \
-                 \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {}}}]}}",
-                2030 + i / 2,
-                1 + i % 2,
-                100_000 + u32::from(i) * 1_000
-            )
-        })
-        .collect();
-    format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
-}
-
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = server::Server::start(server::conditional(feed(1), "\"v1\""));
+    let server = server::Server::start(server::conditional(server::releases(1), "\"v1\""));
     let config = dir.path().join("config.toml");
     let text =
         format!("[[sources]]\nname = \"wire\"\nkind = \"http\"\nurl = \"{}\"\ninterval = \"1s\"\n", server.url());
@@ -62,7 +47,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(137 * u64::from(batches) % 1_000));
         let etag: &'static str = Box::leak(format!("\"v{batches}\"").into_boxed_str());
         let released = Instant::now();
-        server.set(server::conditional(feed(batches), etag));
+        server.set(server::conditional(server::releases(batches), etag));
         let line = lines.next().expect("a line").expect("read");
         samples.push(released.elapsed());
         assert!(line.contains("\"kind\":\"new\""), "{line}");

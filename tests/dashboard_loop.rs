@@ -2,6 +2,9 @@
 //! messages are scripted into the loop's own channel (keys, source events, signals), and
 //! the store is reopened afterwards to see what outlived the run.
 
+#[path = "support/live.rs"]
+mod live;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -152,13 +155,7 @@ fn the_loop_draws_what_the_view_layer_built_and_redraws_on_news() {
     runtime().block_on(async {
         let mut dashboard = Dashboard::start(state, &config, Some(store), &Theme::MONO);
         dashboard.draw(&mut terminal).expect("draw");
-        let text = |t: &Terminal<TestBackend>| {
-            let b = t.backend().buffer();
-            (0..b.area.height)
-                .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let text = live::screen_text;
         assert!(text(&terminal).contains("270,000 t REO"), "{}", text(&terminal));
         // The source's first document is its history; the next one's release is news.
         dashboard.handle(release(2024, 1, 135_000));

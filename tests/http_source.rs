@@ -5,22 +5,19 @@
 #[path = "support/server.rs"]
 mod server;
 
+#[path = "support/live.rs"]
+mod live;
+
 use std::time::Duration;
 
-use chrono::Utc;
+use quotawatch::app::State;
 use quotawatch::app::log::LogKind;
-use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
-use quotawatch::ingest::for_dashboard;
 use quotawatch::sources::{HttpSource, SourceEvent, spawn_pollers};
-use quotawatch::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
+use live::{DEADLINE, dashboard, lines_of, run_until, screen_text};
 use server::{Reply, Request, Server, conditional, status};
-
-const DEADLINE: Duration = Duration::from_secs(10);
 
 fn feed(announcements: &[String]) -> String {
     format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
@@ -189,42 +186,6 @@ fn report_reads_http_sources_once_and_names_a_failing_one() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("source down failed: cannot connect"), "{stderr}");
     assert_eq!(server.requests().len(), 1, "one pass, one request");
-}
-
-/// Runs the dashboard's real loop until `done` holds (or panics at the deadline).
-async fn run_until(dashboard: &mut Dashboard, terminal: &mut Terminal<TestBackend>, done: impl Fn(&State) -> bool) {
-    tokio::time::timeout(DEADLINE, dashboard.run_until(terminal, done, |_| {}))
-        .await
-        .expect("condition met before the deadline")
-        .expect("the loop ran");
-}
-
-/// The dashboard as the binary starts it, on a test terminal: its state, pollers and alerter.
-fn dashboard(config: &config::Config) -> (Dashboard, Terminal<TestBackend>) {
-    let state = State::new(for_dashboard(config, false, None, Utc::now()), Utc::now());
-    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    (Dashboard::start(state, config, None, &Theme::MONO), terminal)
-}
-
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Waits (with a deadline) until `path` holds `lines` lines, and returns them.
-async fn lines_of(path: &std::path::Path, lines: usize) -> Vec<String> {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let found: Vec<String> = text.lines().map(str::to_owned).collect();
-        if found.len() >= lines || std::time::Instant::now() > deadline {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]

@@ -7,22 +7,16 @@
 #[path = "support/server.rs"]
 mod server;
 
-use std::time::Duration;
+#[path = "support/live.rs"]
+mod live;
 
-use chrono::Utc;
-use quotawatch::app::{Dashboard, State};
 use quotawatch::config::{self, ConfigOrigin, SourceConfig};
-use quotawatch::ingest::for_dashboard;
 use quotawatch::model::Tier;
 use quotawatch::news::HeadlineKind;
 use quotawatch::sources::HttpSource;
-use quotawatch::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
+use live::{DEADLINE, dashboard, lines_of, run_until};
 use server::{Reply, Request, Server, status};
-
-const DEADLINE: Duration = Duration::from_secs(10);
 
 /// Global Times, 2023-03-24, https://www.globaltimes.cn/page/202303/1287914.shtml
 const GT_2023: (&str, &str) = (
@@ -75,25 +69,6 @@ fn client(source: &SourceConfig) -> HttpSource {
     HttpSource::new(source).expect("an http source").expect("client")
 }
 
-async fn run_until(dashboard: &mut Dashboard, terminal: &mut Terminal<TestBackend>, done: impl Fn(&State) -> bool) {
-    tokio::time::timeout(DEADLINE, dashboard.run_until(terminal, done, |_| {}))
-        .await
-        .expect("condition met before the deadline")
-        .expect("the loop ran");
-}
-
-async fn lines_of(path: &std::path::Path, lines: usize) -> Vec<String> {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let found: Vec<String> = text.lines().map(str::to_owned).collect();
-        if found.len() >= lines || std::time::Instant::now() > deadline {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_release_in_a_news_feed_mid_run_reaches_the_ledger_and_the_alert_command() {
     let first = rss(&[rss_item(GT_2023.0, GT_2023.1, "https://www.globaltimes.cn/page/202303/1287914.shtml")]);
@@ -105,9 +80,7 @@ async fn a_release_in_a_news_feed_mid_run_reaches_the_ledger_and_the_alert_comma
     let alerts = format!("[alerts]\ncommand = [\"sh\", \"-c\", {script:?}, {:?}]\n", out.display().to_string());
     let url = format!("http://127.0.0.1:{}/rss", server.port);
     let config = news_config("rss", &url, "", &alerts);
-    let state = State::new(for_dashboard(&config, false, None, Utc::now()), Utc::now());
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let mut dashboard = Dashboard::start(state, &config, None, &Theme::MONO);
+    let (mut dashboard, mut terminal) = dashboard(&config);
 
     run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
     assert!(dashboard.state().banner().is_none(), "the first read is the feed's history, not news");

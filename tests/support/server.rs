@@ -128,3 +128,20 @@ pub fn conditional(body: String, etag: &'static str) -> impl Fn(&Request) -> Rep
         if request.header("If-None-Match") == Some(etag) { status(304, Vec::new()) } else { ok(body.clone(), etag) }
     }
 }
+
+/// A quota-feed/1 document of `batches` rare-earth releases, 2030 batch 1 on, one mining
+/// figure each: what the latency benchmarks publish one batch more of at a time.
+pub fn releases(batches: u16) -> String {
+    let announcements: Vec<String> = (0..batches)
+        .map(|i| {
+            format!(
+                "{{\"commodity\": \"rare-earths\", \"year\": {}, \"batch\": {}, \
+                 \"quotas\": [{{\"stage\": \"mining\", \"tonnes\": {}}}]}}",
+                2030 + i / 2,
+                1 + i % 2,
+                100_000 + u32::from(i) * 1_000
+            )
+        })
+        .collect();
+    format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
+}
