@@ -94,21 +94,9 @@ fn pipeline_1m(c: &mut Criterion) {
 }
 
 fn loaded(ledger: Ledger, announcements: usize) -> Loaded {
-    let report = SourceReport {
-        name: SOURCE.into(),
-        rank: 0,
-        kind: "file",
-        location: "generated.csv".into(),
-        enabled: true,
-        accepted: announcements,
-        rejected: Vec::new(),
-        failure: None,
-        outcomes: Vec::new(),
-        pending: false,
-        interval: None,
-        interval_in_window: None,
-        outlook: Default::default(),
-    };
+    let origin = Origin { source: SOURCE.into(), rank: 0 };
+    let report =
+        SourceReport { accepted: announcements, ..SourceReport::new(&origin, "file", "generated.csv".into(), true) };
     Loaded { ledger, sources: vec![report], ..Loaded::default() }
 }
 

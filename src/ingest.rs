@@ -60,6 +60,27 @@ pub struct Loaded {
     pub headlines: Vec<crate::news::Headline>,
 }
 
+impl SourceReport {
+    /// A source's report before anything was read from it.
+    pub fn new(origin: &Origin, kind: &'static str, location: String, enabled: bool) -> SourceReport {
+        SourceReport {
+            name: origin.source.clone(),
+            rank: origin.rank,
+            kind,
+            location,
+            enabled,
+            accepted: 0,
+            rejected: Vec::new(),
+            failure: None,
+            outcomes: Vec::new(),
+            pending: false,
+            interval: None,
+            interval_in_window: None,
+            outlook: Default::default(),
+        }
+    }
+}
+
 impl Loaded {
     pub fn failures(&self) -> impl Iterator<Item = (&str, &SourceError)> {
         self.sources.iter().filter_map(|s| s.failure.as_ref().map(|f| (s.name.as_str(), f)))
@@ -326,21 +347,7 @@ fn merge(
     result: Result<ParsedFeed, SourceError>,
     now: DateTime<Utc>,
 ) -> SourceReport {
-    let mut report = SourceReport {
-        name: origin.source.clone(),
-        rank: origin.rank,
-        kind,
-        location,
-        enabled,
-        accepted: 0,
-        rejected: Vec::new(),
-        failure: None,
-        outcomes: Vec::new(),
-        pending: false,
-        interval: None,
-        interval_in_window: None,
-        outlook: Default::default(),
-    };
+    let mut report = SourceReport::new(origin, kind, location, enabled);
     match result {
         Ok(parsed) => {
             report.accepted = parsed.announcements.len();

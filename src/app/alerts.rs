@@ -92,6 +92,27 @@ impl Alert {
     }
 }
 
+/// An alert as tests of its consumers (the command, the webhook, `watch`) need one: rare
+/// earths 2026 batch 1, mining 140,000 t, +3.7% against 2025.
+#[cfg(test)]
+pub(crate) fn sample_alert() -> Alert {
+    Alert {
+        text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
+        commodity: "rare-earths".into(),
+        year: 2026,
+        batch: 1,
+        kind: "new",
+        unit: "t REO",
+        stages: vec![StageFigure {
+            stage: Stage::Mining,
+            tonnes: 140_000.0,
+            yoy_pct: Some(3.7),
+            compared_year: Some(2025),
+        }],
+        consensus: None,
+    }
+}
+
 /// [`alert`], with the surprise of its headline stage against the consensus `watch` holds:
 /// what the dashboard and `watch` raise for a release.
 pub fn alert_with_consensus(

@@ -301,24 +301,9 @@ fn chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::alerts::StageFigure;
 
     fn alert() -> Alert {
-        Alert {
-            text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
-            commodity: "rare-earths".into(),
-            year: 2026,
-            batch: 1,
-            kind: "new",
-            unit: "t REO",
-            stages: vec![StageFigure {
-                stage: crate::model::Stage::Mining,
-                tonnes: 140_000.0,
-                yoy_pct: Some(3.7),
-                compared_year: Some(2025),
-            }],
-            consensus: None,
-        }
+        crate::app::alerts::sample_alert()
     }
 
     fn sh(script: &str) -> Vec<String> {

@@ -176,19 +176,13 @@ mod tests {
             year: 2026,
             batch: 1,
         };
-        let alert = Alert {
-            text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
-            commodity: "rare-earths".into(),
-            year: 2026,
-            batch: 1,
-            kind: "new",
-            unit: "t REO",
-            stages: vec![
-                StageFigure { stage: Stage::Mining, tonnes: 140_000.0, yoy_pct: Some(3.7), compared_year: Some(2025) },
-                StageFigure { stage: Stage::SmeltingSeparation, tonnes: 130_000.0, yoy_pct: None, compared_year: None },
-            ],
-            consensus: None,
-        };
+        let mut alert = crate::app::alerts::sample_alert();
+        alert.stages.push(StageFigure {
+            stage: Stage::SmeltingSeparation,
+            tonnes: 130_000.0,
+            yoy_pct: None,
+            compared_year: None,
+        });
         let event = WatchEvent::of_alert(at, "wire", &key, &alert, &Ledger::new());
         let json: serde_json::Value = serde_json::from_str(&event.line(WatchFormat::Ndjson)).expect("json");
         assert_eq!(json["kind"], "new");
