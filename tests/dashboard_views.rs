@@ -192,3 +192,17 @@ fn every_table_header_is_whole_at_80x24_and_160x48() {
         }
     }
 }
+
+/// A table with no rows says why in a whole sentence, wrapped, even at 80 columns.
+#[test]
+fn an_empty_table_says_why_in_words_that_wrap_whole() {
+    let mut s = state();
+    press(&mut s, "7");
+    let text = screen(&s, 80, 24);
+    let said: String =
+        text.lines().skip(2).take(3).map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("No headlines yet: configure an rss or page source (see config/examples/news.toml)."),
+        "{text}"
+    );
+}

@@ -177,8 +177,11 @@ pub fn render_table(
         .border_style(theme.border)
         .padding(ratatui::widgets::Padding::horizontal(1));
     if model.rows.is_empty() {
-        let empty = fit(&model.empty, usize::from(area.width.saturating_sub(2)));
-        frame.render_widget(Paragraph::new(Text::styled(empty, theme.muted)).block(block), area);
+        // The whole sentence, wrapped at words inside the border and padding.
+        let empty = Paragraph::new(Text::styled(model.empty.clone(), theme.muted))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block);
+        frame.render_widget(empty, area);
         return None;
     }
     let inner = usize::from(area.width.saturating_sub(4));
