@@ -10,6 +10,8 @@ use crate::report::{By, OutputFormat};
 ///
 /// With no command, opens the dashboard on the bundled history plus the configured sources.
 #[derive(Debug, Parser)]
+#[command(after_help = "Environment: QUOTAWATCH_BUSY_TIMEOUT (e.g. 15s) is how long a command waits for another \
+                  process's write lock on the history store [default: 5s].")]
 #[command(name = "quotawatch", version, max_term_width = 100)]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/quotawatch/config.toml if it exists, else built-in]
