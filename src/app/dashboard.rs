@@ -84,16 +84,6 @@ impl Dashboard {
         &self.state
     }
 
-    /// The screen as last built from the state.
-    pub fn screen(&self) -> &Screen {
-        &self.screen
-    }
-
-    /// How many times the bell was asked for.
-    pub fn rings(&self) -> usize {
-        self.rings
-    }
-
     /// Versions merged and not yet in the store.
     pub fn unsaved(&self) -> usize {
         self.executor.unsaved()
@@ -161,7 +151,7 @@ impl Dashboard {
     }
 
     /// Runs until the trader quits or a signal arrives, then flushes the store. `ring`
-    /// rings the terminal's bell (the binary writes BEL; tests count [`Dashboard::rings`]).
+    /// rings the terminal's bell (the binary writes BEL; a test terminal passes a no-op).
     pub async fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>, ring: fn(&mut B)) -> io::Result<()> {
         let result = self.run_until(terminal, State::quitting, ring).await;
         let flushed = self.executor.flush(&self.state.ledger, FLUSH_PATIENCE);
@@ -213,11 +203,6 @@ impl Dashboard {
             panic_if_a_test_asks();
         }
         Ok(())
-    }
-
-    /// Marks the screen for redrawing (after a resize the backend cleared it).
-    pub fn redraw(&mut self) {
-        self.dirty = true;
     }
 
     /// The way out without the loop: flushes every pending store write.

@@ -11,7 +11,7 @@ mod timeline;
 
 pub use cells::age;
 pub use overview::{Overview, StageBox};
-pub use table::{Align, Column, Line, Row, RowKey, Span, TableView, Tone, line_text};
+pub use table::{Align, Column, Line, Row, RowKey, Span, TableView, Tone};
 pub use tables::table;
 
 use crate::app::action::Action;

@@ -36,11 +36,6 @@ impl Span {
 /// One line of styled text.
 pub type Line = Vec<Span>;
 
-/// The plain text of a line (tests and width checks).
-pub fn line_text(line: &[Span]) -> String {
-    line.iter().map(|s| s.text.as_str()).collect()
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Left,
