@@ -251,7 +251,8 @@ fn revised_figures_are_marked_with_the_earlier_value() {
     let history = table(&state).expect("history");
     let row = history.rows.iter().find(|r| r.key == RowKey::Batch { year: 2024, batch: 1 }).expect("2024 batch 1");
     assert_eq!(row.cells[2].text, "96,580");
-    assert_eq!(row.cells[4].text, "rev 1, was 94,580");
+    assert_eq!(row.cells[4].text, "official");
+    assert_eq!(row.cells[5].text, "rev 1, was 94,580");
 }
 
 #[test]
@@ -419,6 +420,7 @@ fn headlines_arrive_with_their_source_show_newest_first_and_open_on_enter() {
         kind,
         first_seen: fixed_now() + chrono::Duration::minutes(minutes),
         followed: false,
+        detail: Default::default(),
     };
     let event = |headlines: Vec<Headline>| {
         let parsed = quotawatch::feed::ParsedFeed { headlines, ..Default::default() };
@@ -443,8 +445,12 @@ fn headlines_arrive_with_their_source_show_newest_first_and_open_on_enter() {
     press(&mut s, "7");
     let rows = table(&s).expect("headlines").rows;
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].cells[3].text.starts_with("China sets first batch"), "newest first");
-    assert_eq!(rows[1].cells[2].text, "unpublished");
+    assert!(rows[0].cells[5].text.starts_with("China sets first batch"), "newest first");
+    assert_eq!(rows[1].cells[3].text, "unpublished");
+    assert_eq!(
+        (rows[1].cells[2].text.as_str(), rows[1].cells[4].text.as_str()),
+        ("reported", "issued without figures")
+    );
     press(&mut s, "v\n");
     let popup = s.popup().expect("details").to_owned();
     assert!(

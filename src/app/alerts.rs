@@ -22,15 +22,17 @@ pub struct StageFigure {
     pub compared_year: Option<u16>,
 }
 
-/// A new or revised announcement, as alerts report it.
+/// A new or revised announcement, or a new headline, as alerts report it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
     /// E.g. "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".
     pub text: String,
+    /// Empty for a headline about no release in particular.
     pub commodity: String,
-    pub year: u16,
-    pub batch: u8,
-    /// "new" or "revised".
+    /// `None` only for a headline that names no year (or no batch).
+    pub year: Option<u16>,
+    pub batch: Option<u8>,
+    /// "new", "revised" or "headline".
     pub kind: &'static str,
     pub unit: &'static str,
     /// Every stage the announcement has figures for, mining first.
@@ -38,6 +40,8 @@ pub struct Alert {
     /// How the headline stage compares with what the market expected (`within consensus`),
     /// when there was an expectation for it.
     pub consensus: Option<String>,
+    /// A headline's link.
+    pub url: Option<String>,
 }
 
 impl Alert {
@@ -62,13 +66,14 @@ impl Alert {
         let headline = self.headline();
         vec![
             ("QUOTAWATCH_COMMODITY", self.commodity.clone()),
-            ("QUOTAWATCH_YEAR", self.year.to_string()),
-            ("QUOTAWATCH_BATCH", self.batch.to_string()),
+            ("QUOTAWATCH_YEAR", self.year.map(|y| y.to_string()).unwrap_or_default()),
+            ("QUOTAWATCH_BATCH", self.batch.map(|b| b.to_string()).unwrap_or_default()),
             ("QUOTAWATCH_STAGE", headline.map(|f| f.stage.slug().to_owned()).unwrap_or_default()),
             ("QUOTAWATCH_TONNES", headline.map(|f| plain_number(f.tonnes)).unwrap_or_default()),
             ("QUOTAWATCH_YOY_PCT", headline.and_then(|f| f.yoy_pct).map(pct_plain).unwrap_or_default()),
             ("QUOTAWATCH_KIND", self.kind.to_owned()),
             ("QUOTAWATCH_CONSENSUS", self.consensus.clone().unwrap_or_default()),
+            ("QUOTAWATCH_URL", self.url.clone().unwrap_or_default()),
         ]
     }
 
@@ -88,6 +93,7 @@ impl Alert {
             "unit": self.unit,
             "stages": self.stages,
             "consensus": self.consensus,
+            "url": self.url,
         })
     }
 }
@@ -99,8 +105,8 @@ pub(crate) fn sample_alert() -> Alert {
     Alert {
         text: "rare-earths 2026 batch 1: mining 140,000 t REO, +3.7% vs batch 1 2025".into(),
         commodity: "rare-earths".into(),
-        year: 2026,
-        batch: 1,
+        year: Some(2026),
+        batch: Some(1),
         kind: "new",
         unit: "t REO",
         stages: vec![StageFigure {
@@ -110,6 +116,7 @@ pub(crate) fn sample_alert() -> Alert {
             compared_year: Some(2025),
         }],
         consensus: None,
+        url: None,
     }
 }
 
@@ -135,12 +142,13 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
     let mut alert = Alert {
         text: format!("{prefix}{key}"),
         commodity: key.commodity.as_str().to_owned(),
-        year: key.year,
-        batch: key.batch,
+        year: Some(key.year),
+        batch: Some(key.batch),
         kind: if revised { "revised" } else { "new" },
         unit,
         stages: Vec::new(),
         consensus: None,
+        url: None,
     };
     let Some(announcement) = ledger.entry(key).map(|e| &e.current().announcement) else { return alert };
     if announcement.status == Status::Unpublished {
@@ -171,6 +179,43 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
     }
     alert.text = format!("{prefix}{key}: {}", parts.join("; "));
     alert
+}
+
+/// The alert of a new headline that rings even without figures, or `None` when it need not
+/// ring: a headline with figures rings through its announcement when they are news (and a
+/// wire story repeated on another site is not), and a release reported without figures
+/// that the ledger just announced (`alerts`, this document's) has rung already.
+pub fn headline_alert(h: &crate::news::Headline, alerts: &[(AnnouncementKey, bool)]) -> Option<Alert> {
+    use crate::news::HeadlineKind;
+    let about = h.detail.about.as_ref();
+    let announced = about.is_some_and(|a| {
+        alerts.iter().any(|(k, _)| {
+            k.commodity.as_str() == a.commodity && k.year == a.year && a.batch.is_none_or(|b| b == k.batch)
+        })
+    });
+    let by = h.attribution();
+    let text = match h.kind {
+        HeadlineKind::Announcement => return None,
+        HeadlineKind::Unpublished if announced => return None,
+        HeadlineKind::Unpublished => match about {
+            Some(a) => format!("{a}: issued without figures, {by}"),
+            None => format!("issued without figures: {}, {by}", h.title),
+        },
+        HeadlineKind::Expectation if !h.detail.figures.is_empty() => format!("{}, {by}", h.figures_brief()),
+        kind => format!("{} news: {}, {by}", kind.slug(), h.title),
+    };
+    let unit = about.and_then(|a| crate::model::Commodity::parse(&a.commodity)).map_or("t", |c| c.unit());
+    Some(Alert {
+        text: crate::feed::clean_text(&text, 400),
+        commodity: about.map(|a| a.commodity.clone()).unwrap_or_default(),
+        year: about.map(|a| a.year),
+        batch: about.and_then(|a| a.batch),
+        kind: "headline",
+        unit,
+        stages: Vec::new(),
+        consensus: None,
+        url: h.url.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -115,9 +115,12 @@ fn refresh(state: &mut State) {
     if refreshed == 0 {
         let what =
             only.map_or_else(|| "No source is polled live".to_owned(), |name| format!("{name} is not polled live"));
-        state.mode = Mode::Popup(format!(
-            "{what}: nothing to refresh.\n\nSources are set in the config file (see `quotawatch check-config`)."
-        ));
+        state.mode = Mode::Popup(
+            format!(
+                "{what}: nothing to refresh.\n\nSources are set in the config file (see `quotawatch check-config`)."
+            )
+            .into(),
+        );
         return;
     }
     state.outbox.push(Effect::Refresh(only));
@@ -177,22 +180,18 @@ fn enter(state: &mut State) {
         (View::Sources, _, RowKey::Source(name)) => {
             if let Some(source) = state.source(&name) {
                 let error = source.last_error.as_ref().map_or("no error".to_owned(), |(_, text)| text.clone());
-                state.mode = Mode::Popup(format!(
-                    "{} ({}: {})\n\nLast error: {error}",
-                    source.name, source.kind, source.location
-                ));
+                state.mode = Mode::Popup(
+                    format!("{} ({}: {})\n\nLast error: {error}", source.name, source.kind, source.location).into(),
+                );
             }
         }
         (View::Timeline, _, RowKey::Event(n)) => {
             if let Some(event) = state.watch.outlook().events.get(n) {
                 let commodity = event.commodity.as_ref().map_or("every commodity", |c| c.as_str());
                 let link = event.url.as_deref().unwrap_or("no link recorded");
-                state.mode = Mode::Popup(format!(
-                    "{} · {} · {commodity}\n\n{}\n\n{link}",
-                    event.date,
-                    event.kind.slug(),
-                    event.title
-                ));
+                state.mode = Mode::Popup(
+                    format!("{} · {} · {commodity}\n\n{}\n\n{link}", event.date, event.kind.slug(), event.title).into(),
+                );
             }
         }
         (View::Timeline, _, RowKey::Batch { year, batch }) => {
@@ -201,38 +200,30 @@ fn enter(state: &mut State) {
             if let Some(entry) = state.ledger.entry(&key) {
                 let a = &entry.current().announcement;
                 let published = a.published.map_or_else(|| "date unknown".to_owned(), |d| d.to_string());
-                state.mode = Mode::Popup(format!(
-                    "{key} · {published} · {} · {} (from {})\n\n{}\n\n{}",
-                    a.status.slug(),
-                    a.tier.slug(),
-                    entry.current().origin.source,
-                    a.title.as_deref().unwrap_or("no title recorded"),
-                    a.url.as_deref().unwrap_or("no link recorded")
-                ));
+                state.mode = Mode::Popup(
+                    format!(
+                        "{key} · {published} · {} · {} (from {})\n\n{}\n\n{}",
+                        a.status.slug(),
+                        a.tier.slug(),
+                        entry.current().origin.source,
+                        a.title.as_deref().unwrap_or("no title recorded"),
+                        a.url.as_deref().unwrap_or("no link recorded")
+                    )
+                    .into(),
+                );
             }
         }
         (View::Headlines, _, RowKey::Headline(n)) => {
             if let Some(h) = state.headlines.get(n) {
-                let date = h.published.map_or_else(|| "no date".to_owned(), |d| d.to_string());
-                state.mode = Mode::Popup(format!(
-                    "{} · {} · {date} · first seen {}{}\n\n{}\n\n{}",
-                    h.source,
-                    h.kind.slug(),
-                    h.first_seen.format("%Y-%m-%d %H:%M UTC"),
-                    if h.followed { " · page read" } else { "" },
-                    h.title,
-                    h.url.as_deref().unwrap_or("no link")
-                ));
+                state.mode = Mode::Popup(super::headline_detail::popup(h));
             }
         }
         (View::Log, _, RowKey::Log(n)) => {
             if let Some(entry) = state.log.get(n) {
-                state.mode = Mode::Popup(format!(
-                    "{} {}\n\n{}",
-                    entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    entry.kind.label(),
-                    entry.text
-                ));
+                state.mode = Mode::Popup(
+                    format!("{} {}\n\n{}", entry.at.format("%Y-%m-%d %H:%M:%S UTC"), entry.kind.label(), entry.text)
+                        .into(),
+                );
             }
         }
         _ => {}

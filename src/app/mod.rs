@@ -12,6 +12,7 @@ mod apply;
 mod dashboard;
 pub mod derived;
 pub mod effects;
+mod headline_detail;
 pub mod log;
 pub mod nav;
 pub mod source_view;

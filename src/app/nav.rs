@@ -62,7 +62,30 @@ pub enum Mode {
     /// The key overlay.
     Help,
     /// Full text over the view (a source's last error, a log line), closed by Esc or Enter.
-    Popup(String),
+    Popup(Popup),
+}
+
+/// A popup's text, the byte ranges of it to mark (the text a headline's figures were read
+/// from), and how far it is scrolled (a notice's text can be longer than the screen).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Popup {
+    pub text: String,
+    /// Ascending, not overlapping, on character boundaries.
+    pub marks: Vec<std::ops::Range<usize>>,
+    /// Lines scrolled past (↑/↓, PgUp/PgDn); never more than the text has.
+    pub scroll: u16,
+}
+
+impl From<String> for Popup {
+    fn from(text: String) -> Self {
+        Popup { text, marks: Vec::new(), scroll: 0 }
+    }
+}
+
+impl From<&str> for Popup {
+    fn from(text: &str) -> Self {
+        text.to_owned().into()
+    }
 }
 
 /// One level of the Stages drill-down; `category: None` is the whole stage.

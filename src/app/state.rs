@@ -171,9 +171,15 @@ impl State {
         &self.mode
     }
 
+    /// The popup's text, when one is open.
     pub fn popup(&self) -> Option<&str> {
+        self.popup_detail().map(|p| p.text.as_str())
+    }
+
+    /// The open popup with its marks and scroll.
+    pub fn popup_detail(&self) -> Option<&super::nav::Popup> {
         match &self.mode {
-            Mode::Popup(text) => Some(text),
+            Mode::Popup(popup) => Some(popup),
             _ => None,
         }
     }
@@ -219,16 +225,29 @@ impl State {
         &self.headlines
     }
 
-    /// Adds a source's headlines not seen before (by source and link); returns those.
+    /// Adds a source's headlines not seen before (by source and link); returns those. One
+    /// seen before whose page has now been read (it was left for a later poll) takes the
+    /// page's kind and detail: its figures and text, for Enter.
     pub(super) fn add_headlines(&mut self, found: Vec<crate::news::Headline>) -> Vec<crate::news::Headline> {
-        let fresh: Vec<_> = found
-            .into_iter()
-            .filter(|h| !self.headlines.iter().any(|known| known.source == h.source && known.key() == h.key()))
-            .collect();
-        if fresh.is_empty() {
+        let mut fresh = Vec::new();
+        let mut read_now = Vec::new();
+        for h in found {
+            let known = self.headlines.iter_mut().find(|known| known.source == h.source && known.key() == h.key());
+            match known {
+                None => fresh.push(h),
+                Some(known) if !h.detail.body.is_empty() && known.detail.body != h.detail.body => {
+                    known.kind = h.kind;
+                    known.detail = h.detail.clone();
+                    known.followed |= h.followed;
+                    read_now.push(h);
+                }
+                Some(_) => {}
+            }
+        }
+        if fresh.is_empty() && read_now.is_empty() {
             return fresh;
         }
-        self.outbox.push(Effect::SaveHeadlines(fresh.clone()));
+        self.outbox.push(Effect::SaveHeadlines(fresh.iter().cloned().chain(read_now).collect()));
         self.headlines.extend(fresh.iter().cloned());
         sort_headlines(&mut self.headlines);
         fresh

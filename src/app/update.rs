@@ -84,7 +84,7 @@ pub fn update(state: &mut State, msg: Msg) -> Step {
         }
         Msg::Notice(text) => {
             state.push_log(LogKind::Loaded, text.clone());
-            state.mode = Mode::Popup(text);
+            state.mode = Mode::Popup(text.into());
             true
         }
         Msg::Signal => {
@@ -199,6 +199,12 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         state.push_log(LogKind::Loaded, text);
         return true;
     }
+    for headline in &new_headlines {
+        if let Some(alert) = super::alerts::headline_alert(headline, &alerts) {
+            state.banner = Some(alert.text.clone());
+            state.outbox.push(Effect::Alert(alert));
+        }
+    }
     for (key, revised) in alerts {
         let alert = alert_with_consensus(&state.ledger, &state.watch, &key, revised);
         state.push_log(if revised { LogKind::Revision } else { LogKind::New }, alert.text.clone());
@@ -240,9 +246,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> bool {
         return true;
     }
     match state.mode {
-        Mode::Popup(_) => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Char('q')) {
-                state.mode = Mode::Normal;
+        Mode::Popup(ref mut popup) => {
+            // The text's own lines bound the scroll; wrapped lines the UI may add are seen by
+            // scrolling to the last line.
+            let last = u16::try_from(popup.text.lines().count().saturating_sub(1)).unwrap_or(u16::MAX);
+            match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Char('q') => state.mode = Mode::Normal,
+                KeyCode::Down | KeyCode::Char('j') => popup.scroll = (popup.scroll + 1).min(last),
+                KeyCode::Up | KeyCode::Char('k') => popup.scroll = popup.scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => popup.scroll = popup.scroll.saturating_add(10).min(last),
+                KeyCode::PageUp => popup.scroll = popup.scroll.saturating_sub(10),
+                KeyCode::Home => popup.scroll = 0,
+                KeyCode::End => popup.scroll = last,
+                _ => return false,
             }
             true
         }

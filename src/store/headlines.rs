@@ -12,7 +12,9 @@ use crate::news::{Headline, kind_from_slug};
 
 impl Store {
     /// Records headlines in one transaction. One seen before keeps its first-seen time;
-    /// its title, kind and date are the latest; once followed it stays followed.
+    /// its title, kind and date are the latest; once followed it stays followed, and keeps
+    /// the detail read from its page (a later poll that does not read the page again sees
+    /// the title alone, and would otherwise forget the figures).
     pub fn record_headlines(&mut self, headlines: &[Headline]) -> Result<usize, StoreError> {
         if headlines.is_empty() {
             return Ok(0);
@@ -23,12 +25,16 @@ impl Store {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO headlines (source, key, title, url, published, kind, first_seen, followed)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    "INSERT INTO headlines (source, key, title, url, published, kind, first_seen, followed, detail)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT (source, key) DO UPDATE SET
-                        title = excluded.title, url = excluded.url, kind = excluded.kind,
+                        title = excluded.title, url = excluded.url,
                         published = COALESCE(excluded.published, published),
                         first_seen = MIN(first_seen, excluded.first_seen),
+                        kind = CASE WHEN ?10 AND json_extract(detail, '$.body') IS NOT NULL
+                                    THEN kind ELSE excluded.kind END,
+                        detail = CASE WHEN ?10 AND json_extract(detail, '$.body') IS NOT NULL
+                                      THEN detail ELSE excluded.detail END,
                         followed = MAX(followed, excluded.followed)",
                 )
                 .map_err(fail)?;
@@ -44,6 +50,9 @@ impl Store {
                         // RFC 3339 in UTC with a fixed precision: ordered as text.
                         h.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
                         h.followed,
+                        serde_json::to_string(&h.detail).ok(),
+                        // Without a page's text, a stored page's detail is better.
+                        h.detail.body.is_empty(),
                     ])
                     .map_err(fail)?;
             }
@@ -53,13 +62,13 @@ impl Store {
     }
 
     /// Every stored headline, newest first. Rows that do not read (a kind this build does
-    /// not know) are skipped.
+    /// not know) are skipped; a detail that does not read is left empty.
     pub fn headlines(&self) -> Result<Vec<Headline>, StoreError> {
         let fail = |error: rusqlite::Error| classify(&self.path, self.busy, error);
         let mut statement = self
             .conn
             .prepare(
-                "SELECT source, title, url, published, kind, first_seen, followed FROM headlines
+                "SELECT source, title, url, published, kind, first_seen, followed, detail FROM headlines
                  ORDER BY first_seen DESC, source, key",
             )
             .map_err(fail)?;
@@ -73,19 +82,22 @@ impl Store {
                     row.get::<_, String>(4)?,
                     row.get::<_, String>(5)?,
                     row.get::<_, bool>(6)?,
+                    row.get::<_, Option<String>>(7)?,
                 ))
             })
             .map_err(fail)?;
         let mut out = Vec::new();
         for row in rows {
-            let (source, title, url, published, kind, first_seen, followed) = row.map_err(fail)?;
+            let (source, title, url, published, kind, first_seen, followed, detail) = row.map_err(fail)?;
             let (Some(kind), Ok(first_seen)) = (kind_from_slug(&kind), DateTime::parse_from_rfc3339(&first_seen))
             else {
                 continue;
             };
             let published = published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
             let first_seen = first_seen.with_timezone(&Utc);
-            out.push(Headline { source, title, url, published, kind, first_seen, followed });
+            // A detail this build cannot read shows as none rather than hiding the headline.
+            let detail = detail.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+            out.push(Headline { source, title, url, published, kind, first_seen, followed, detail });
         }
         Ok(out)
     }
@@ -120,6 +132,7 @@ mod tests {
             kind: HeadlineKind::Unpublished,
             first_seen: DateTime::parse_from_rfc3339(first_seen).expect("time").with_timezone(&Utc),
             followed,
+            detail: Default::default(),
         }
     }
 
@@ -141,5 +154,40 @@ mod tests {
         assert_eq!((first.kind, first.followed), (HeadlineKind::Announcement, true));
         let followed = store.followed().expect("followed");
         assert_eq!(followed["mnr-notices"], HashSet::from(["https://a/1".to_owned()]));
+    }
+
+    #[test]
+    fn a_pages_detail_outlives_later_polls_that_see_the_title_alone() {
+        use crate::news::{About, Detail, Figure};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(dir.path()).expect("store");
+        let mut read = headline("https://a/1", "2024-02-07T10:00:00Z", true);
+        read.kind = HeadlineKind::Announcement;
+        read.detail = Detail {
+            tier: crate::model::Tier::Official,
+            outlet: None,
+            summary: String::new(),
+            body: "开采总量控制指标分别为135000吨".into(),
+            figures: vec![Figure {
+                release: "rare-earths 2024 batch 1".into(),
+                figure: "mining 135,000 t".into(),
+                field: "body".into(),
+                text: "135000吨".into(),
+                total: true,
+            }],
+            about: Some(About { commodity: "rare-earths".into(), year: 2024, batch: Some(1) }),
+        };
+        store.record_headlines(std::slice::from_ref(&read)).expect("record");
+        // The next poll knows the page: the title alone, which reads as a release without figures.
+        let title_only = headline("https://a/1", "2024-02-08T10:00:00Z", true);
+        store.record_headlines(&[title_only]).expect("record");
+        let stored = Store::open(dir.path()).expect("reopened").headlines().expect("headlines");
+        assert_eq!(stored, vec![read], "kind and detail from the page are kept");
+        // A new page text replaces it.
+        let mut again = headline("https://a/1", "2024-02-09T10:00:00Z", true);
+        again.detail.body = "更正".into();
+        store.record_headlines(std::slice::from_ref(&again)).expect("record");
+        let stored = store.headlines().expect("headlines");
+        assert_eq!((stored[0].kind, stored[0].detail.body.as_str()), (HeadlineKind::Unpublished, "更正"));
     }
 }

@@ -9,7 +9,7 @@ use super::legacy::{Names, decode_rows};
 use super::names::NameTable;
 
 /// The schema this build writes.
-pub const VERSION: i32 = 4;
+pub const VERSION: i32 = 5;
 
 /// One migration: SQL, or a step that has to compute (a hash SQLite does not have).
 pub enum Migration {
@@ -26,7 +26,7 @@ impl Migration {
     }
 }
 
-pub const MIGRATIONS: [Migration; 4] = [
+pub const MIGRATIONS: [Migration; 5] = [
     // 1: versions of announcements. `document` is the version as a one-announcement
     // quota-feed/1 JSON document without its quota rows (readable with any SQLite tool);
     // the rows are in `rows`, packed (see `encode_rows`), since a desk's history can hold
@@ -79,6 +79,10 @@ pub const MIGRATIONS: [Migration; 4] = [
             PRIMARY KEY (source, key)
         );",
     ),
+    // 5: each headline's detail (`news::Detail` as JSON: its source's tier, its text,
+    // every figure read with the text it came from): what Enter shows in the Headlines view.
+    // NULL for headlines stored before: they show what they had.
+    Migration::Sql("ALTER TABLE headlines ADD COLUMN detail TEXT;"),
 ];
 
 /// Recomputes every readable version's figures fingerprint from its stored figures, and

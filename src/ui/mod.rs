@@ -79,8 +79,8 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) -> HitMap {
         render_help(frame, area, help, theme);
         hits = HitMap::default();
     }
-    if let Some(text) = &screen.popup {
-        render_popup(frame, area, "details (Esc to close)", text, theme);
+    if let Some(popup) = &screen.popup {
+        render_popup(frame, area, popup, theme);
         hits = HitMap::default();
     }
     hits
@@ -208,9 +208,31 @@ fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) 
     );
 }
 
-fn render_popup(frame: &mut Frame<'_>, area: Rect, title: &str, text: &str, theme: &Theme) {
-    let popup = centered(area, area.width.saturating_sub(8).min(100), area.height.saturating_sub(4).min(16));
-    frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(format!(" {title} ")).border_style(theme.border);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), popup);
+/// A popup sized to its text (at most the screen less a margin), its lines wrapped and
+/// marked words styled, scrolled as the state says; the bottom border says when there is more.
+fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &crate::view::PopupView, theme: &Theme) {
+    let outer_width = area.width.saturating_sub(8).min(100);
+    let inner = usize::from(outer_width.saturating_sub(2)).max(1);
+    let rows: usize =
+        popup.lines.iter().map(|line| line.iter().map(|s| width(&s.text)).sum::<usize>().div_ceil(inner).max(1)).sum();
+    let room = usize::from(area.height.saturating_sub(4)).clamp(1, 32);
+    let height = rows.min(room.max(14)).min(usize::from(area.height.saturating_sub(2)));
+    let rect = centered(area, outer_width, u16::try_from(height + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, rect);
+    let shown = usize::from(rect.height.saturating_sub(2));
+    let mut block = Block::bordered().title(" details (Esc to close) ").border_style(theme.border);
+    if rows > shown {
+        let at = usize::from(popup.scroll).min(rows.saturating_sub(1)) + 1;
+        let more = format!(" ↑↓ PgUp PgDn: line {at} of {rows} ");
+        block = block.title_bottom(Line::styled(fit(&more, inner), theme.muted));
+    }
+    let text: Vec<Line<'static>> = popup
+        .lines
+        .iter()
+        .map(|line| {
+            Line::from(line.iter().map(|s| Span::styled(s.text.clone(), theme.tone(s.tone))).collect::<Vec<_>>())
+        })
+        .collect();
+    let paragraph = Paragraph::new(text).wrap(Wrap { trim: false }).scroll((popup.scroll, 0)).block(block);
+    frame.render_widget(paragraph, rect);
 }

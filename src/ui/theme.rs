@@ -19,6 +19,8 @@ pub struct Theme {
     pub warning: Style,
     pub border: Style,
     pub key: Style,
+    /// Marked text: the words a headline's figure was read from.
+    pub mark: Style,
     /// One style per batch position in stacked charts (cycled).
     pub batches: [Style; 4],
 }
@@ -36,6 +38,7 @@ impl Theme {
         warning: Style::new().fg(Color::Yellow),
         border: Style::new().fg(Color::Blue),
         key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        mark: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED)),
         batches: [
             Style::new().fg(Color::Cyan),
             Style::new().fg(Color::Magenta),
@@ -56,6 +59,7 @@ impl Theme {
         warning: Style::new().add_modifier(Modifier::BOLD),
         border: Style::new(),
         key: Style::new().add_modifier(Modifier::BOLD),
+        mark: Style::new().add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED)),
         batches: [Style::new(), Style::new(), Style::new(), Style::new()],
     };
 
@@ -77,6 +81,7 @@ impl Theme {
             Tone::Title => self.title,
             Tone::Key => self.key,
             Tone::Badge => self.tab_active,
+            Tone::Mark => self.mark,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::table::{Span, Tone};
 use crate::analytics::{BatchPoint, Growth, Measure, YearPoint};
 use crate::format::{pct_signed, thousands};
 use crate::ledger::Ledger;
-use crate::model::{AnnouncementKey, Commodity, Status};
+use crate::model::{AnnouncementKey, Commodity, Status, Tier};
 
 pub fn plain(text: impl Into<String>) -> Span {
     Span::new(text, Tone::Normal)
@@ -108,4 +108,36 @@ pub fn revision_note(
         }
     }
     Some(note)
+}
+
+/// A tier badge: `official` plain, `reported` to be read with care, `estimate` muted.
+pub fn tier(tier: Tier) -> Span {
+    match tier {
+        Tier::Official => plain(tier.slug()),
+        Tier::Reported => Span::new(tier.slug(), Tone::Warning),
+        Tier::Estimate => muted(tier.slug()),
+    }
+}
+
+/// The tier of a year's figure: the weakest of the batches in it that have figures (a sum
+/// is only as good as its weakest part, as `report` says it).
+pub fn year_tier(ledger: &Ledger, commodity: &Commodity, year: u16, batches: &[&BatchPoint]) -> Option<Tier> {
+    batches
+        .iter()
+        .filter(|b| b.tonnes.is_some())
+        .filter_map(|b| ledger.entry(&AnnouncementKey { commodity: commodity.clone(), year, batch: b.batch }))
+        .map(|e| e.tier())
+        .min()
+}
+
+/// What a batch's figures' tier adds to its cell: `reported` or `estimate` when not
+/// official, `first reported, confirmed` when an official figure matched a reported one;
+/// nothing for a plain official figure (the year's badge says it).
+pub fn batch_tier_note(ledger: &Ledger, commodity: &Commodity, year: u16, batch: u8) -> Option<String> {
+    let entry = ledger.entry(&AnnouncementKey { commodity: commodity.clone(), year, batch })?;
+    match (entry.tier(), entry.confirmed()) {
+        (_, Some(c)) => Some(format!("first {}, confirmed {}", c.tier, entry.tier())),
+        (Tier::Official, None) => None,
+        (tier, None) => Some(tier.slug().to_owned()),
+    }
 }

@@ -36,7 +36,48 @@ pub struct Screen {
     pub filter_prompt: Option<String>,
     /// The key overlay, when open.
     pub help: Option<Vec<Hint>>,
-    pub popup: Option<String>,
+    pub popup: Option<PopupView>,
+}
+
+/// A popup's lines, marked words in [`Tone::Mark`], and how far it is scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopupView {
+    pub lines: Vec<Line>,
+    pub scroll: u16,
+}
+
+impl PopupView {
+    /// The popup's text split into lines, each mark its own span.
+    pub fn of(popup: &crate::app::nav::Popup) -> PopupView {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for text in popup.text.split('\n') {
+            let end = start + text.len();
+            let mut line = Vec::new();
+            let mut at = start;
+            for mark in popup.marks.iter().filter(|m| m.start < end && m.end > start) {
+                let (from, to) = (mark.start.max(at), mark.end.min(end));
+                if from > at {
+                    line.push(Span::new(&popup.text[at..from], Tone::Normal));
+                }
+                if to > from {
+                    line.push(Span::new(&popup.text[from..to], Tone::Mark));
+                }
+                at = to.max(at);
+            }
+            if at < end || line.is_empty() {
+                line.push(Span::new(&popup.text[at..end], Tone::Normal));
+            }
+            lines.push(line);
+            start = end + 1;
+        }
+        PopupView { lines, scroll: popup.scroll }
+    }
+
+    /// The text as shown, marks and all, for tests and plain output.
+    pub fn text(&self) -> String {
+        self.lines.iter().map(|l| l.iter().map(|s| s.text.as_str()).collect::<String>()).collect::<Vec<_>>().join("\n")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,7 +178,7 @@ pub fn build(state: &State) -> Screen {
         hints: state.keys().hints(view).map(hint).collect(),
         filter_prompt: (*state.mode() == Mode::Filter).then(|| state.filter().to_owned()),
         help: (*state.mode() == Mode::Help).then(|| state.keys().bindings().iter().map(hint).collect()),
-        popup: state.popup().map(str::to_owned),
+        popup: state.popup_detail().map(PopupView::of),
     }
 }
 

@@ -2,7 +2,7 @@
 //! the selected year, annual totals split by batch for the selected stage, growth by year,
 //! and the latest events.
 
-use super::cells::{growth, missing, muted, plain, revision_note, year_withheld};
+use super::cells::{batch_tier_note, growth, missing, muted, plain, revision_note, tier, year_tier, year_withheld};
 use super::table::{Column, Line, RowKey, Span, TableView, Tone};
 use super::tables::log_tone;
 use super::{Chart, ChartColumn};
@@ -141,17 +141,24 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
                 Some(t) => format!("{} {}", batch_label(b.batch), thousands(t)),
                 None => format!("{} {}", batch_label(b.batch), missing(b.status == Status::Unpublished).text),
             };
-            let note =
-                state.commodity().and_then(|c| revision_note(state.ledger(), c, year, b.batch, &Measure::Stage(stage)));
-            match note {
-                Some(note) => format!("{text} ({note})"),
-                None => text,
-            }
+            let notes: Vec<String> = state
+                .commodity()
+                .map(|c| {
+                    let revision = revision_note(state.ledger(), c, year, b.batch, &Measure::Stage(stage));
+                    let tier = b.tonnes.and_then(|_| batch_tier_note(state.ledger(), c, year, b.batch));
+                    revision.into_iter().chain(tier).collect()
+                })
+                .unwrap_or_default();
+            if notes.is_empty() { text } else { format!("{text} ({})", notes.join("; ")) }
         })
         .collect::<Vec<_>>()
         .join(" · ");
     let mut headline = vec![Span::new(format!("{} {unit}", thousands(total)), Tone::Title), plain("  ")];
     headline.push(growth(point.growth.as_ref()));
+    if let Some(t) = state.commodity().and_then(|c| year_tier(state.ledger(), c, year, &used)) {
+        headline.push(plain("  "));
+        headline.push(tier(t));
+    }
     if point.partial {
         headline.push(Span::new("  partial", Tone::Warning));
     }

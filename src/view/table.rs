@@ -18,6 +18,8 @@ pub enum Tone {
     Key,
     /// A reversed label that must catch the eye (ALERT).
     Badge,
+    /// Words marked in a text: what a headline's figure was read from.
+    Mark,
 }
 
 /// A run of text in one tone.

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::cells::{
-    age, basis, growth, missing, muted, plain, point_basis, revision_note, share, short_batch, tonnes, year_withheld,
+    age, basis, batch_tier_note, growth, missing, muted, plain, point_basis, revision_note, share, short_batch, tier,
+    tonnes, year_tier, year_withheld,
 };
 use super::table::{Column, RowKey, Span, TableView, Tone};
 use crate::analytics::Measure;
@@ -59,6 +60,7 @@ fn stages(state: &State) -> TableView {
         Column::left("Stage"),
         Column::right("Tonnes"),
         Column::right("YoY"),
+        Column::left("Tier"),
         Column::left("Basis"),
         Column::flex("Batches"),
     ];
@@ -82,10 +84,10 @@ fn stages(state: &State) -> TableView {
                         format!("{} {why}", short_batch(b.batch))
                     }
                 };
-                match revision_note(state.ledger(), commodity, year, b.batch, &Measure::Stage(stage)) {
-                    Some(note) => format!("{text} ({note})"),
-                    None => text,
-                }
+                let revision = revision_note(state.ledger(), commodity, year, b.batch, &Measure::Stage(stage));
+                let tier = b.tonnes.and_then(|_| batch_tier_note(state.ledger(), commodity, year, b.batch));
+                let notes: Vec<String> = revision.into_iter().chain(tier).collect();
+                if notes.is_empty() { text } else { format!("{text} ({})", notes.join("; ")) }
             })
             .collect::<Vec<_>>()
             .join(" · ");
@@ -95,6 +97,7 @@ fn stages(state: &State) -> TableView {
                 plain(stage.label()),
                 tonnes(point.tonnes, year_withheld(&used)),
                 growth(point.growth.as_ref()),
+                year_tier(state.ledger(), commodity, year, &used).map_or_else(|| muted("-"), tier),
                 point_basis(point),
                 muted(batches),
             ],
@@ -192,6 +195,7 @@ fn history(state: &State, stage: Stage, category: Option<&str>, holder: &str) ->
         Column::left("Batch"),
         Column::right("Tonnes"),
         Column::right("vs same batch"),
+        Column::left("Tier"),
         Column::flex("Revised"),
     ];
     let title = format!(
@@ -215,12 +219,23 @@ fn history(state: &State, stage: Stage, category: Option<&str>, holder: &str) ->
                     plain(batch_label(p.batch)),
                     tonnes(p.tonnes, p.status == crate::model::Status::Unpublished),
                     growth(p.growth.as_ref()),
+                    batch_tier(state, commodity, p),
                     revised,
                 ],
             );
         }
     }
     table
+}
+
+/// A batch's tier cell, with its confirmation: `official`, `official (first reported)`.
+fn batch_tier(state: &State, commodity: &crate::model::Commodity, p: &crate::analytics::BatchPoint) -> Span {
+    let key = crate::model::AnnouncementKey { commodity: commodity.clone(), year: p.year, batch: p.batch };
+    let Some(entry) = state.ledger().entry(&key) else { return muted("-") };
+    match entry.confirmed() {
+        Some(c) => Span::new(format!("{} (first {})", entry.tier(), c.tier), Tone::Up),
+        None => tier(entry.tier()),
+    }
 }
 
 /// Years shown as columns in the producers table: as many recent ones as are useful.
@@ -320,9 +335,16 @@ fn sources(state: &State) -> TableView {
 
 fn headlines(state: &State) -> TableView {
     use crate::extract::HeadlineKind;
-    let columns = vec![Column::left("Date"), Column::left("Source"), Column::left("Kind"), Column::flex("Headline")];
+    let columns = vec![
+        Column::left("Date"),
+        Column::left("Source"),
+        Column::left("Tier"),
+        Column::left("Kind"),
+        Column::left("Figures"),
+        Column::flex("Headline"),
+    ];
     let mut table = TableView::new(
-        "headlines · news and notices about quotas".into(),
+        "headlines · news and notices about quotas (Enter: text and figures)".into(),
         columns,
         "No headlines yet: configure an rss or page source (see config/examples/news.toml).",
     );
@@ -333,9 +355,18 @@ fn headlines(state: &State) -> TableView {
             HeadlineKind::Unpublished => Tone::Warning,
             _ => Tone::Muted,
         };
+        let figures = h.figures_brief();
+        let figures = if h.detail.figures.is_empty() { Span::new(figures, tone) } else { plain(figures) };
         table.push(
             RowKey::Headline(n),
-            vec![plain(date), plain(h.source.clone()), Span::new(h.kind.slug(), tone), plain(h.title.clone())],
+            vec![
+                plain(date),
+                plain(h.attribution()),
+                tier(h.detail.tier),
+                Span::new(h.kind.slug(), tone),
+                figures,
+                plain(h.title.clone()),
+            ],
         );
     }
     table

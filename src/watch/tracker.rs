@@ -124,7 +124,7 @@ impl Tracker {
             }
         }
         if !fresh.is_empty() {
-            step.effects.push(Effect::SaveHeadlines(fresh));
+            step.effects.push(Effect::SaveHeadlines(fresh.clone()));
         }
         let origin = Origin { source: name.clone(), rank: view.rank };
         self.watch.replace(&name, parsed.outlook.outlook);
@@ -142,6 +142,11 @@ impl Tracker {
         if first_load {
             tracing::info!("{name}: {} announcements (its history: no alerts)", self.sources[index].accepted);
             return step;
+        }
+        for h in &fresh {
+            if let Some(alert) = crate::app::alerts::headline_alert(h, &merged.news) {
+                step.effects.push(Effect::Alert(alert));
+            }
         }
         for (key, revised) in merged.news {
             let alert = alert_with_consensus(&self.ledger, &self.watch, &key, revised);
@@ -238,6 +243,11 @@ mod tests {
             kind: HeadlineKind::Unpublished,
             first_seen: Utc::now(),
             followed: false,
+            detail: crate::news::Detail {
+                outlet: Some("Reuters".into()),
+                about: Some(crate::news::About { commodity: "rare-earths".into(), year: 2025, batch: None }),
+                ..Default::default()
+            },
         };
         let with = |headlines: Vec<crate::news::Headline>| {
             let mut e = event(&[1]);
@@ -256,6 +266,11 @@ mod tests {
         let step = tracker.on_source(with(vec![headline("first document"), headline(quiet)]));
         assert_eq!(kinds(&step), ["headline"]);
         assert_eq!(step.events[0].text, format!("wire: {quiet} (unpublished)"));
+        let rung: Vec<_> =
+            step.effects.iter().filter_map(|e| if let Effect::Alert(a) = e { Some(a) } else { None }).collect();
+        assert_eq!(rung.len(), 1, "a release reported without figures rings the alerts");
+        assert_eq!(rung[0].text, "rare-earths 2025: issued without figures, Reuters via wire");
+        assert_eq!((rung[0].kind, rung[0].year, rung[0].batch), ("headline", Some(2025), None));
         assert_eq!(kinds(&tracker.on_source(with(vec![headline(quiet)]))), Vec::<&str>::new(), "once");
     }
 
