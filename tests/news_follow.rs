@@ -118,6 +118,18 @@ fn a_followed_gbk_notice_gives_the_tungsten_batch_as_official_and_is_read_once_a
     assert!(titles.contains(&(NOTICE, true)), "{titles:?}");
     assert!(headlines.iter().all(|h| h.source == "mnr-notices"));
     assert!(!headlines.iter().any(|h| h.title.contains("地质灾害")), "{titles:?}");
+    // What Enter shows survives the second run, which saw the title alone: the page's text,
+    // the source's tier, and each figure with the words it was read from.
+    let notice = headlines.iter().find(|h| h.title == NOTICE).expect("the notice");
+    assert_eq!(notice.detail.tier, quotawatch::model::Tier::Official);
+    assert!(notice.detail.body.contains(NOTICE_TEXT), "{:?}", notice.detail.body);
+    let figures: Vec<_> = notice.detail.figures.iter().map(|f| (f.label(), f.text.as_str(), f.total)).collect();
+    assert!(figures.contains(&("tungsten 2025 batch 1 mining 58,000 t".into(), "58000吨", true)), "{figures:?}");
+    assert!(
+        figures.iter().any(|(label, text, total)| label.contains("Jiangxi") && *text == "21300吨" && !total),
+        "{figures:?}"
+    );
+    assert_eq!(notice.figures_brief(), "tungsten 2025 batch 1: mining 58,000 t");
 }
 
 #[tokio::test]

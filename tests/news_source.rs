@@ -103,6 +103,55 @@ async fn a_release_in_a_news_feed_mid_run_reaches_the_ledger_and_the_alert_comma
     assert_eq!(dashboard.state().sources()[0].http.map(|h| h.0), Some(304));
 }
 
+/// Reuters via CNA, 2025-07-18, and the same story re-run by energynews.oedigital,
+/// 2025-07-20 (tests/fixtures/extract/corpus.toml).
+const QUIET: [(&str, &str); 2] = [
+    (
+        "China quietly issues 2025 rare earth quotas, sources say",
+        "https://www.channelnewsasia.com/business/china-quietly-issues-2025-rare-earth-quotas-sources-say-5245691",
+    ),
+    (
+        "RPT-China quietly announces 2025 rare Earth quotas sources say",
+        "https://energynews.oedigital.com/mining/2025/07/20/rptchina-quietly-announces-2025-rare-earth-quotas-sources-say",
+    ),
+];
+
+#[tokio::test]
+async fn a_release_reported_without_figures_rings_as_a_headline_once_and_its_rerun_is_only_listed() {
+    let first = rss(&[rss_item(RE_2024.0, RE_2024.1, "https://rareearths.com/2024/02/06/x/")]);
+    let server = Server::start(serve(first, "\"v1\"", "application/rss+xml"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("alerts.txt");
+    let script = "printf '%s|%s|%s|%s|%s\\n' \"$QUOTAWATCH_KIND\" \"$QUOTAWATCH_COMMODITY\" \"$QUOTAWATCH_YEAR\" \
+                  \"$QUOTAWATCH_URL\" \"$1\" >> \"$0\"";
+    let alerts = format!("[alerts]\ncommand = [\"sh\", \"-c\", {script:?}, {:?}]\n", out.display().to_string());
+    let config = news_config("rss", &format!("http://127.0.0.1:{}/rss", server.port), "", &alerts);
+    let (mut dashboard, mut terminal) = dashboard(&config);
+    run_until(&mut dashboard, &mut terminal, |s| s.sources()[0].loaded).await;
+
+    // The first report of the 2025 release, without figures: no figures for the ledger to
+    // announce, so the headline rings.
+    let mut items = vec![
+        rss_item(QUIET[0].0, "", QUIET[0].1),
+        rss_item(RE_2024.0, RE_2024.1, "https://rareearths.com/2024/02/06/x/"),
+    ];
+    server.set(serve(rss(&items), "\"v2\"", "application/rss+xml"));
+    run_until(&mut dashboard, &mut terminal, |s| s.headlines().len() == 2).await;
+    let rung = "rare-earths 2025: issued without figures, news";
+    assert_eq!(dashboard.state().banner(), Some(rung));
+    let ran = lines_of(&out, 1).await;
+    assert_eq!(ran, [format!("headline|rare-earths|2025|{}|{rung}", QUIET[0].1)]);
+
+    // The same story re-run by another site: a new headline, listed, but the release has rung.
+    items.insert(0, rss_item(QUIET[1].0, "", QUIET[1].1));
+    server.set(serve(rss(&items), "\"v3\"", "application/rss+xml"));
+    run_until(&mut dashboard, &mut terminal, |s| s.headlines().len() == 3).await;
+    let state = dashboard.state();
+    let alerted = state.log().iter().filter(|e| e.text.contains("issued without figures")).count();
+    assert_eq!(alerted, 1, "rung once: {:?}", state.log());
+    assert_eq!(state.headlines()[0].title, QUIET[1].0, "listed, newest first");
+}
+
 #[tokio::test]
 async fn headlines_ride_on_the_feed_with_source_link_date_and_first_seen() {
     let items = [
@@ -124,6 +173,18 @@ async fn headlines_ride_on_the_feed_with_source_link_date_and_first_seen() {
     assert_eq!(headline.published, chrono::NaiveDate::from_ymd_opt(2024, 2, 6));
     assert_eq!(headline.kind, HeadlineKind::Announcement);
     assert_eq!(parsed.announcements[0].tier, Tier::Reported);
+    // Its detail: the tier, the text, each figure with the words it came from.
+    assert_eq!((headline.detail.tier, headline.detail.summary.as_str()), (Tier::Reported, RE_2024.1));
+    let figures: Vec<_> =
+        headline.detail.figures.iter().map(|f| (f.label(), f.field.as_str(), f.text.as_str())).collect();
+    assert_eq!(
+        figures,
+        [
+            ("rare-earths 2024 batch 1 mining 135,000 t".into(), "summary", "135,000 tonnes"),
+            ("rare-earths 2024 batch 1 smelting-separation 127,000 t".into(), "summary", "127,000 tonnes"),
+        ]
+    );
+    assert_eq!(headline.figures_brief(), "rare-earths 2024 batch 1: mining 135,000 t · smelting-separation 127,000 t");
     let second = source.fetch().await.expect("second fetch");
     assert_eq!((second.status, second.parsed.is_none()), (304, true));
     assert_eq!(server.requests()[1].header("If-None-Match"), Some("\"v1\""));

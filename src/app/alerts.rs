@@ -181,41 +181,52 @@ pub fn alert(ledger: &Ledger, key: &AnnouncementKey, revised: bool) -> Alert {
     alert
 }
 
-/// The alert of a new headline that rings even without figures, or `None` when it need not
-/// ring: a headline with figures rings through its announcement when they are news (and a
-/// wire story repeated on another site is not), and a release reported without figures
-/// that the ledger just announced (`alerts`, this document's) has rung already.
-pub fn headline_alert(h: &crate::news::Headline, alerts: &[(AnnouncementKey, bool)]) -> Option<Alert> {
+/// The alerts of new headlines, which ring even without figures. Not every new headline
+/// rings: one with figures rings through its announcement when they are news (a wire story
+/// repeated on another site is not); a release reported without figures rings once, so not
+/// when the ledger just announced it (`alerts`, this document's) or an earlier headline
+/// (`rung`, updated here) reported it already.
+pub fn headline_alerts(
+    fresh: &[crate::news::Headline],
+    alerts: &[(AnnouncementKey, bool)],
+    rung: &mut std::collections::HashSet<crate::news::About>,
+) -> Vec<Alert> {
     use crate::news::HeadlineKind;
-    let about = h.detail.about.as_ref();
-    let announced = about.is_some_and(|a| {
-        alerts.iter().any(|(k, _)| {
-            k.commodity.as_str() == a.commodity && k.year == a.year && a.batch.is_none_or(|b| b == k.batch)
-        })
-    });
-    let by = h.attribution();
-    let text = match h.kind {
-        HeadlineKind::Announcement => return None,
-        HeadlineKind::Unpublished if announced => return None,
-        HeadlineKind::Unpublished => match about {
-            Some(a) => format!("{a}: issued without figures, {by}"),
-            None => format!("issued without figures: {}, {by}", h.title),
-        },
-        HeadlineKind::Expectation if !h.detail.figures.is_empty() => format!("{}, {by}", h.figures_brief()),
-        kind => format!("{} news: {}, {by}", kind.slug(), h.title),
-    };
-    let unit = about.and_then(|a| crate::model::Commodity::parse(&a.commodity)).map_or("t", |c| c.unit());
-    Some(Alert {
-        text: crate::feed::clean_text(&text, 400),
-        commodity: about.map(|a| a.commodity.clone()).unwrap_or_default(),
-        year: about.map(|a| a.year),
-        batch: about.and_then(|a| a.batch),
-        kind: "headline",
-        unit,
-        stages: Vec::new(),
-        consensus: None,
-        url: h.url.clone(),
-    })
+    let mut out = Vec::new();
+    for h in fresh {
+        let about = h.detail.about.as_ref();
+        let announced = about.is_some_and(|a| {
+            alerts.iter().any(|(k, _)| {
+                k.commodity.as_str() == a.commodity && k.year == a.year && a.batch.is_none_or(|b| b == k.batch)
+            })
+        });
+        let by = h.attribution();
+        let text = match (h.kind, about) {
+            (HeadlineKind::Announcement, _) => continue,
+            (HeadlineKind::Unpublished, Some(a)) => {
+                if !rung.insert(a.clone()) || announced {
+                    continue;
+                }
+                format!("{a}: issued without figures, {by}")
+            }
+            (HeadlineKind::Unpublished, None) => format!("issued without figures: {}, {by}", h.title),
+            (HeadlineKind::Expectation, _) if !h.detail.figures.is_empty() => format!("{}, {by}", h.figures_brief()),
+            (kind, _) => format!("{} news: {}, {by}", kind.slug(), h.title),
+        };
+        let unit = about.and_then(|a| crate::model::Commodity::parse(&a.commodity)).map_or("t", |c| c.unit());
+        out.push(Alert {
+            text: crate::feed::clean_text(&text, 400),
+            commodity: about.map(|a| a.commodity.clone()).unwrap_or_default(),
+            year: about.map(|a| a.year),
+            batch: about.and_then(|a| a.batch),
+            kind: "headline",
+            unit,
+            stages: Vec::new(),
+            consensus: None,
+            url: h.url.clone(),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -198,8 +198,12 @@ impl Dashboard {
         if self.dirty {
             let mut hits = ui::HitMap::default();
             terminal.draw(|frame| hits = ui::render(frame, &self.screen, self.theme)).map_err(io_error)?;
+            let fits = hits.popup_scroll_max;
             self.hits = hits;
             self.dirty = false;
+            if let Some(max) = fits.filter(|max| self.state.popup_detail().is_some_and(|p| p.scroll > *max)) {
+                self.handle(Msg::PopupFits(max));
+            }
             panic_if_a_test_asks();
         }
         Ok(())

@@ -143,51 +143,58 @@ impl Builder {
         self.with_ranges(text, &found);
     }
 
-    /// Appends `text` wrapped at [`WRAP_CELLS`] (at a space where there is one, else between
-    /// characters, as Chinese text wraps; never inside a marked range), with its marks.
+    /// Appends `text` wrapped at [`WRAP_CELLS`]: at the last space of the line, else beside
+    /// a wide (Chinese) character, as such text wraps, else (a long link) where it overflows;
+    /// never inside a marked range. Marks move with the breaks inserted.
     fn with_ranges(&mut self, text: &str, ranges: &[Range<usize>]) {
-        use unicode_width::UnicodeWidthChar;
-        let mut column = self.text.rsplit('\n').next().map_or(0, unicode_width::UnicodeWidthStr::width);
+        use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+        let line_start = self.text.rfind('\n').map_or(0, |i| i + 1);
+        let mut column = self.text[line_start..].width();
         let mut pending = ranges.iter().peekable();
         let mut open: Option<usize> = None;
-        // The last place a line may break: (its byte offset in `self.text`, a space?).
-        let mut last_break: Option<(usize, bool)> = None;
+        // Where the line may break: a space (replaced by the break) or a place between two
+        // characters (a break inserted); the latest wins.
+        let mut candidate: Option<(usize, bool)> = None;
+        let mut previous_wide = false;
         for (i, c) in text.char_indices() {
             if pending.peek().is_some_and(|r| r.start == i) {
                 open = Some(self.text.len());
             }
+            let w = c.width().unwrap_or(0);
             if c == '\n' {
                 column = 0;
-                last_break = None;
-                self.text.push(c);
+                candidate = None;
             } else {
-                let w = c.width().unwrap_or(0);
-                if column + w > WRAP_CELLS {
-                    match last_break {
+                if open.is_none() && (w > 1 || previous_wide) && column > 0 {
+                    candidate = Some((self.text.len(), false));
+                }
+                if column + w > WRAP_CELLS && c != ' ' {
+                    let at = match candidate.take() {
                         Some((at, true)) => {
                             self.text.replace_range(at..at + 1, "\n");
-                            column = unicode_width::UnicodeWidthStr::width(&self.text[at + 1..]);
+                            at
                         }
                         Some((at, false)) => {
                             self.text.insert(at, '\n');
                             shift(&mut self.marks, &mut open, at);
-                            column = unicode_width::UnicodeWidthStr::width(&self.text[at + 1..]);
+                            at
                         }
                         None => {
                             let at = self.text.len();
                             self.text.push('\n');
                             shift(&mut self.marks, &mut open, at);
-                            column = 0;
+                            at
                         }
-                    }
-                    last_break = None;
+                    };
+                    column = self.text[at + 1..].width();
                 }
-                if open.is_none() {
-                    last_break = Some(if c == ' ' { (self.text.len(), true) } else { (self.text.len(), false) });
+                if c == ' ' && open.is_none() {
+                    candidate = Some((self.text.len(), true));
                 }
-                self.text.push(c);
-                column += w;
             }
+            self.text.push(c);
+            column += w;
+            previous_wide = w > 1;
             if let Some(r) = pending.peek()
                 && r.end == i + c.len_utf8()
             {

@@ -36,6 +36,9 @@ pub enum Msg {
     Mouse(crossterm::event::MouseEvent),
     /// What a click or the wheel landed on.
     Pointer(Pointer),
+    /// The popup as drawn can scroll at most this far (its wrapped text less the rows that
+    /// show): the loop's word after a frame, so ↑ after scrolling past the end moves at once.
+    PopupFits(u16),
 }
 
 /// A mouse action on what is drawn.
@@ -66,6 +69,13 @@ pub fn update(state: &mut State, msg: Msg) -> Step {
         Msg::Key(key) => on_key(state, key),
         Msg::Source(event) => on_source(state, event),
         Msg::Resize => true,
+        Msg::PopupFits(max) => {
+            if let Mode::Popup(popup) = &mut state.mode {
+                popup.scroll = popup.scroll.min(max);
+            }
+            // What was drawn already showed it clamped.
+            false
+        }
         Msg::Tick(now) => {
             state.now = now;
             let stale = mark_stale(state);
@@ -199,11 +209,16 @@ fn on_source(state: &mut State, event: SourceEvent) -> bool {
         state.push_log(LogKind::Loaded, text);
         return true;
     }
-    for headline in &new_headlines {
-        if let Some(alert) = super::alerts::headline_alert(headline, &alerts) {
-            state.banner = Some(alert.text.clone());
-            state.outbox.push(Effect::Alert(alert));
-        }
+    let mut rung: std::collections::HashSet<_> = state
+        .headlines
+        .iter()
+        .filter(|h| !new_headlines.iter().any(|n| n.source == h.source && n.key() == h.key()))
+        .filter_map(|h| h.withheld_release().cloned())
+        .collect();
+    for alert in super::alerts::headline_alerts(&new_headlines, &alerts, &mut rung) {
+        state.push_log(LogKind::Headline, alert.text.clone());
+        state.banner = Some(alert.text.clone());
+        state.outbox.push(Effect::Alert(alert));
     }
     for (key, revised) in alerts {
         let alert = alert_with_consensus(&state.ledger, &state.watch, &key, revised);

@@ -103,7 +103,7 @@ impl Figure {
 }
 
 /// The release a headline is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct About {
     pub commodity: String,
     pub year: u16,
@@ -157,10 +157,15 @@ impl Headline {
         }
     }
 
+    /// The release it reports issued without figures, if that is what it is.
+    pub fn withheld_release(&self) -> Option<&About> {
+        (self.kind == HeadlineKind::Unpublished).then_some(self.detail.about.as_ref()).flatten()
+    }
+
     /// Who said it: `Reuters via google-news`, or the source alone.
     pub fn attribution(&self) -> String {
         match &self.detail.outlet {
-            Some(outlet) if outlet != &self.source => format!("{outlet} via {}", self.source),
+            Some(outlet) if !outlet.eq_ignore_ascii_case(&self.source) => format!("{outlet} via {}", self.source),
             _ => self.source.clone(),
         }
     }

@@ -114,3 +114,27 @@ fn a_followed_page_is_read_as_its_text_without_scripts() {
     assert_eq!(text, "通知\n2025年度钨矿开采总量控制指标(第一批)为58000吨\n2025-04-21\n");
     assert_eq!(published, NaiveDate::from_ymd_opt(2025, 4, 21));
 }
+
+/// MINING.COM, 2024-07-06 (tests/fixtures/extract/corpus.toml): forecasts, never figures
+/// of a release; the headline lists them as expected, with whose they are.
+#[test]
+fn a_forecasts_headline_lists_what_was_expected_and_by_whom() {
+    let mut forecast = item(
+        "China 2024 unusual earths quota development set to slow in the middle of supply glut",
+        "https://www.mining.com/web/china-2024-rare-earths-quota-growth-set-to-slow/",
+    );
+    forecast.published = NaiveDate::from_ymd_opt(2024, 7, 6);
+    forecast.body = "Yang Jiawen of SMM forecast a 2024 mining quota of 280,000 tons.".into();
+    forecast.source = Some("MINING.COM".into());
+    let reads = vec![Read { item: forecast, reading: Reading::Followed }];
+    let options = Options { tier: Tier::Reported };
+    let now = at("2024-07-06T10:00:00Z");
+    let parsed = assemble::feed("mining-com", &options, reads, now, &mut HashMap::new(), Vec::new()).expect("feed");
+    assert!(parsed.announcements.is_empty(), "a forecast is not a release");
+    let h = &parsed.headlines[0];
+    assert_eq!(h.kind, super::HeadlineKind::Expectation);
+    assert_eq!(h.attribution(), "MINING.COM via mining-com");
+    assert_eq!(h.figures_brief(), "rare-earths 2024: mining expected 280,000 t (Yang Jiawen of SMM)");
+    assert_eq!(h.detail.figures[0].text, "280,000 tons");
+    assert_eq!(h.detail.about, Some(super::About { commodity: "rare-earths".into(), year: 2024, batch: None }));
+}

@@ -28,6 +28,8 @@ pub struct HitMap {
     /// (first column, last column + 1, tab index) on the top line.
     pub tabs: Vec<(u16, u16, usize)>,
     pub rows: Option<table::RowsHit>,
+    /// How far the open popup can scroll as drawn (its wrapped rows less those shown).
+    pub popup_scroll_max: Option<u16>,
 }
 
 impl HitMap {
@@ -61,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) -> HitMap {
         Constraint::Length(1),
     ])
     .areas(area);
-    let mut hits = HitMap { tabs: render_tabs(frame, top, screen, theme), rows: None };
+    let mut hits = HitMap { tabs: render_tabs(frame, top, screen, theme), ..HitMap::default() };
     if let Some(text) = &screen.banner {
         let spans = [
             crate::view::Span::new(" ALERT ", Tone::Badge),
@@ -80,8 +82,7 @@ pub fn render(frame: &mut Frame<'_>, screen: &Screen, theme: &Theme) -> HitMap {
         hits = HitMap::default();
     }
     if let Some(popup) = &screen.popup {
-        render_popup(frame, area, popup, theme);
-        hits = HitMap::default();
+        hits = HitMap { popup_scroll_max: Some(render_popup(frame, area, popup, theme)), ..HitMap::default() };
     }
     hits
 }
@@ -209,8 +210,9 @@ fn render_help(frame: &mut Frame<'_>, area: Rect, help: &[Hint], theme: &Theme) 
 }
 
 /// A popup sized to its text (at most the screen less a margin), its lines wrapped and
-/// marked words styled, scrolled as the state says; the bottom border says when there is more.
-fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &crate::view::PopupView, theme: &Theme) {
+/// marked words styled, scrolled as the state says (never past its last page); the bottom
+/// border says when there is more. Returns how far it can scroll.
+fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &crate::view::PopupView, theme: &Theme) -> u16 {
     let outer_width = area.width.saturating_sub(8).min(100);
     let inner = usize::from(outer_width.saturating_sub(2)).max(1);
     let rows: usize =
@@ -220,10 +222,11 @@ fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &crate::view::PopupVie
     let rect = centered(area, outer_width, u16::try_from(height + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, rect);
     let shown = usize::from(rect.height.saturating_sub(2));
+    let max = u16::try_from(rows.saturating_sub(shown)).unwrap_or(u16::MAX);
+    let scroll = popup.scroll.min(max);
     let mut block = Block::bordered().title(" details (Esc to close) ").border_style(theme.border);
     if rows > shown {
-        let at = usize::from(popup.scroll).min(rows.saturating_sub(1)) + 1;
-        let more = format!(" ↑↓ PgUp PgDn: line {at} of {rows} ");
+        let more = format!(" ↑↓ PgUp PgDn: line {} of {rows} ", scroll + 1);
         block = block.title_bottom(Line::styled(fit(&more, inner), theme.muted));
     }
     let text: Vec<Line<'static>> = popup
@@ -233,6 +236,7 @@ fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &crate::view::PopupVie
             Line::from(line.iter().map(|s| Span::styled(s.text.clone(), theme.tone(s.tone))).collect::<Vec<_>>())
         })
         .collect();
-    let paragraph = Paragraph::new(text).wrap(Wrap { trim: false }).scroll((popup.scroll, 0)).block(block);
+    let paragraph = Paragraph::new(text).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block);
     frame.render_widget(paragraph, rect);
+    max
 }

@@ -107,7 +107,9 @@ pub fn run(config: &Config, options: &WatchOptions) -> Result<(), String> {
                     tracing::warn!("{} {text}", kind.label());
                     continue;
                 }
-                Msg::Key(_) | Msg::Resize | Msg::Notice(_) | Msg::Mouse(_) | Msg::Pointer(_) => continue,
+                Msg::Key(_) | Msg::Resize | Msg::Notice(_) | Msg::Mouse(_) | Msg::Pointer(_) | Msg::PopupFits(_) => {
+                    continue;
+                }
             };
             let changed = step.changed;
             let done = executor.carry_out(step.effects, tracker.ledger());

@@ -23,6 +23,8 @@ pub struct Tracker {
     watch: Watchlist,
     /// The headlines already seen (source, link), stored ones included: each is news once.
     headlines_seen: HashSet<(String, String)>,
+    /// The releases reported without figures whose headline has rung (or was stored).
+    withheld_rung: HashSet<crate::news::About>,
 }
 
 impl Tracker {
@@ -59,12 +61,13 @@ impl Tracker {
                 loaded: known.contains(source.name.as_str()),
             })
             .collect();
-        Tracker { ledger, sources, watch, headlines_seen: HashSet::new() }
+        Tracker { ledger, sources, watch, headlines_seen: HashSet::new(), withheld_rung: HashSet::new() }
     }
 
     /// Headlines the store already holds are not news again.
     pub fn remember_headlines(&mut self, headlines: &[crate::news::Headline]) {
         self.headlines_seen.extend(headlines.iter().map(|h| (h.source.clone(), h.key().to_owned())));
+        self.withheld_rung.extend(headlines.iter().filter_map(|h| h.withheld_release().cloned()));
     }
 
     pub fn ledger(&self) -> &Ledger {
@@ -143,10 +146,8 @@ impl Tracker {
             tracing::info!("{name}: {} announcements (its history: no alerts)", self.sources[index].accepted);
             return step;
         }
-        for h in &fresh {
-            if let Some(alert) = crate::app::alerts::headline_alert(h, &merged.news) {
-                step.effects.push(Effect::Alert(alert));
-            }
+        for alert in crate::app::alerts::headline_alerts(&fresh, &merged.news, &mut self.withheld_rung) {
+            step.effects.push(Effect::Alert(alert));
         }
         for (key, revised) in merged.news {
             let alert = alert_with_consensus(&self.ledger, &self.watch, &key, revised);
