@@ -244,9 +244,14 @@ mod tests {
             kind: HeadlineKind::Unpublished,
             first_seen: Utc::now(),
             followed: false,
+            // The earlier headlines are about other releases: this one's has not rung.
             detail: crate::news::Detail {
                 outlet: Some("Reuters".into()),
-                about: Some(crate::news::About { commodity: "rare-earths".into(), year: 2025, batch: None }),
+                about: Some(crate::news::About {
+                    commodity: "rare-earths".into(),
+                    year: if title.contains("2025") { 2025 } else { 2019 },
+                    batch: None,
+                }),
                 ..Default::default()
             },
         };
