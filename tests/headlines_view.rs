@@ -69,10 +69,10 @@ fn a_headline_lists_its_tier_and_figures_and_enter_marks_the_words_they_came_fro
         cells,
         [
             "2024-02-06",
-            "rareearths.com via google-news",
+            "rareearths.com",
             "reported",
             "announcement",
-            "rare-earths 2024 batch 1: mining 135,000 t · smelting-separation 127,000 t",
+            "rare-earths 2024 b1: mining 135,000 · smelting 127,000",
             "China Issues Rare Earth Production Quota",
         ]
     );
@@ -86,7 +86,7 @@ fn a_headline_lists_its_tier_and_figures_and_enter_marks_the_words_they_came_fro
     // Lines are wrapped at spaces for an 80-column popup; read as one text.
     let text = popup.text().replace('\n', " ");
     assert!(text.starts_with("rareearths.com via google-news · reported · announcement · 2024-02-06"), "{text}");
-    assert!(text.contains("rare-earths 2024 batch 1 mining 135,000 t  ← summary \"135,000 tonnes\""), "{text}");
+    assert!(text.contains("rare-earths 2024 b1 mining 135,000 t ← \"135,000 tonnes\" (summary)"), "{text}");
 
     // Drawn at 80x24: whole lines, the marked words underlined, the link at the end.
     let drawn = buffer(&s, 80, 24);

@@ -38,7 +38,8 @@ pub fn popup(h: &Headline) -> Popup {
     } else {
         out.push("Figures read (the words they came from are marked):\n");
         for f in figures {
-            out.push(&format!("  {}  ← {} \"{}\"\n", f.label(), f.field, f.text));
+            let label = f.label().replacen(" batch ", " b", 1);
+            out.push(&format!("  {label} ← \"{}\" ({})\n", f.text, f.field));
         }
     }
     for (field, heading, text) in [("summary", "Summary", &h.detail.summary), ("body", "Page text", &h.detail.body)] {
@@ -49,7 +50,9 @@ pub fn popup(h: &Headline) -> Popup {
         passages(&mut out, text, &figures_in(figures, field));
         out.push("\n");
     }
-    out.push(&format!("\n{}", h.url.as_deref().unwrap_or("no link")));
+    // The link whole on its own line, never broken by the wrapping: it is copied from here.
+    out.push("\n");
+    out.text.push_str(h.url.as_deref().unwrap_or("no link"));
     Popup { text: out.text, marks: out.marks, scroll: 0 }
 }
 
@@ -259,7 +262,7 @@ mod tests {
             popup(&notice(body, vec![("mining 135,000 t", "135000吨"), ("smelting-separation 127,000 t", "127000吨")]));
         assert_eq!(marked(&p), ["135000吨", "127000吨"]);
         assert!(p.text.starts_with("mnr-notices · official · announcement · 2024-02-07"), "{}", p.text);
-        assert!(p.text.contains("rare-earths 2024 batch 1 mining 135,000 t  ← body \"135000吨\""), "{}", p.text);
+        assert!(p.text.contains("rare-earths 2024 b1 mining 135,000 t ← \"135000吨\" (body)"), "{}", p.text);
         assert!(p.text.ends_with("https://www.mnr.gov.cn/gk/tzgg/202402/t20240207.html"));
     }
 

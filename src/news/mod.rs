@@ -127,9 +127,22 @@ impl Headline {
         self.url.as_deref().unwrap_or(&self.title)
     }
 
-    /// The national figures in brief, for the Headlines table: `2024 batch 1: mining
-    /// 135,000 t · smelting-separation 127,000 t`; `issued without figures`; `no figures`.
+    /// The national figures in brief, for alerts and the popup: `rare-earths 2024 batch 1:
+    /// mining 135,000 t · smelting-separation 127,000 t`; `issued without figures`; `no figures`.
     pub fn figures_brief(&self) -> String {
+        self.brief_with(|release| release.to_owned(), |figure| figure.to_owned())
+    }
+
+    /// The same, short enough for a table column beside the title: `rare-earths 2024 b1:
+    /// mining 135,000 · smelting 127,000` (tonnes; the unit is the commodity's).
+    pub fn figures_column(&self) -> String {
+        self.brief_with(
+            |release| release.replace(" batch ", " b"),
+            |figure| figure.strip_suffix(" t").unwrap_or(figure).replacen("smelting-separation", "smelting", 1),
+        )
+    }
+
+    fn brief_with(&self, release_text: impl Fn(&str) -> String, figure_text: impl Fn(&str) -> String) -> String {
         let figures = &self.detail.figures;
         let totals: Vec<&Figure> = figures.iter().filter(|f| f.total).collect();
         let shown: Vec<&Figure> = if totals.is_empty() { figures.iter().take(1).collect() } else { totals };
@@ -142,11 +155,11 @@ impl Headline {
                 if release.is_some() {
                     out.push_str("; ");
                 }
-                out.push_str(&f.release);
+                out.push_str(&release_text(&f.release));
                 out.push_str(": ");
                 release = Some(&f.release);
             }
-            out.push_str(&f.figure);
+            out.push_str(&figure_text(&f.figure));
         }
         let more = figures.len() - shown.len();
         match (out.is_empty(), self.kind) {

@@ -355,13 +355,14 @@ fn headlines(state: &State) -> TableView {
             HeadlineKind::Unpublished => Tone::Warning,
             _ => Tone::Muted,
         };
-        let figures = h.figures_brief();
+        let figures = h.figures_column();
         let figures = if h.detail.figures.is_empty() { Span::new(figures, tone) } else { plain(figures) };
         table.push(
             RowKey::Headline(n),
             vec![
                 plain(date),
-                plain(h.attribution()),
+                // The outlet when the feed names one (Enter says which source it came by).
+                plain(h.detail.outlet.clone().unwrap_or_else(|| h.source.clone())),
                 tier(h.detail.tier),
                 Span::new(h.kind.slug(), tone),
                 figures,
