@@ -113,7 +113,11 @@ fn spacing_for(columns: &[Column], natural: &[usize], available: usize) -> u16 {
     let floors: usize = columns
         .iter()
         .zip(natural)
-        .map(|(c, n)| if c.flex { FLEX_MIN.max(width(&c.header)).min(*n) } else { width(&c.header).max(3).min(*n) })
+        .map(|(c, n)| match (c.flex, c.whole) {
+            (_, true) => *n,
+            (true, false) => FLEX_MIN.max(width(&c.header)).min(*n),
+            (false, false) => width(&c.header).max(3).min(*n),
+        })
         .sum();
     let gaps = columns.len().saturating_sub(1);
     if floors + usize::from(SPACING) * gaps > available { 1 } else { SPACING }
@@ -150,7 +154,13 @@ fn fit_widths(columns: &[Column], natural: &[usize], available: usize, spacing: 
         let spare: Vec<usize> = widths
             .iter()
             .enumerate()
-            .map(|(i, w)| if columns[i].flex && !include_flex { 0 } else { w.saturating_sub(header(i).max(3)) })
+            .map(|(i, w)| {
+                if columns[i].whole || (columns[i].flex && !include_flex) {
+                    0
+                } else {
+                    w.saturating_sub(header(i).max(3))
+                }
+            })
             .collect();
         let all: usize = spare.iter().sum();
         let mut left = over.min(all);
@@ -237,5 +247,14 @@ mod tests {
         let squeezed = fit_widths(&columns, &[19, 7, 30], 30, SPACING);
         assert_eq!(squeezed[2], 12, "the free text keeps a readable minimum");
         assert!(squeezed.iter().sum::<usize>() + 4 <= 30, "{squeezed:?}");
+    }
+
+    #[test]
+    fn a_whole_column_is_never_narrowed_the_others_give_way() {
+        let columns = [Column::left("Date").whole(), Column::left("Source"), Column::flex("Headline")];
+        let widths = fit_widths(&columns, &[10, 30, 60], 50, SPACING);
+        assert_eq!(widths[0], 10, "{widths:?}");
+        assert_eq!(widths[2], 12, "{widths:?}");
+        assert_eq!(widths.iter().sum::<usize>() + 4, 50, "{widths:?}");
     }
 }

@@ -51,19 +51,26 @@ pub struct Column {
     pub header: String,
     pub align: Align,
     pub flex: bool,
+    /// Never narrowed (a date, a tier badge: cut, they say nothing); the others give way.
+    pub whole: bool,
 }
 
 impl Column {
     pub fn left(header: impl Into<String>) -> Column {
-        Column { header: header.into(), align: Align::Left, flex: false }
+        Column { header: header.into(), align: Align::Left, flex: false, whole: false }
     }
 
     pub fn right(header: impl Into<String>) -> Column {
-        Column { header: header.into(), align: Align::Right, flex: false }
+        Column { header: header.into(), align: Align::Right, flex: false, whole: false }
     }
 
     pub fn flex(header: impl Into<String>) -> Column {
-        Column { header: header.into(), align: Align::Left, flex: true }
+        Column { header: header.into(), align: Align::Left, flex: true, whole: false }
+    }
+
+    /// This column kept whole when the table is short of room.
+    pub fn whole(self) -> Column {
+        Column { whole: true, ..self }
     }
 }
 

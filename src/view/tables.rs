@@ -336,10 +336,10 @@ fn sources(state: &State) -> TableView {
 fn headlines(state: &State) -> TableView {
     use crate::extract::HeadlineKind;
     let columns = vec![
-        Column::left("Date"),
+        Column::left("Date").whole(),
         Column::left("Source"),
-        Column::left("Tier"),
-        Column::left("Kind"),
+        Column::left("Tier").whole(),
+        Column::left("Kind").whole(),
         Column::left("Figures"),
         Column::flex("Headline"),
     ];
