@@ -17,6 +17,7 @@ mod bind;
 pub(crate) mod charset;
 pub mod document;
 mod find;
+mod html_text;
 pub mod keywords;
 pub mod numbers;
 pub mod output;

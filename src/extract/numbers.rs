@@ -121,14 +121,22 @@ fn english_unit(s: &str, i: usize) -> Option<(f64, usize)> {
 fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
     let b = s.as_bytes();
     let mut j = i;
-    let mut digits = String::new();
+    // The digits without their group commas, on the stack: at most 15 are read.
+    let mut digits = [0u8; 16];
+    let mut n = 0;
+    let mut push = |d: u8, n: &mut usize| {
+        if *n < digits.len() {
+            digits[*n] = d;
+        }
+        *n += 1;
+    };
     let mut grouped = false;
     while j < b.len() {
         if b[j].is_ascii_digit() {
-            digits.push(b[j] as char);
+            push(b[j], &mut n);
             j += 1;
         } else if b[j] == b','
-            && !digits.is_empty()
+            && n > 0
             && b.len() >= j + 4
             && b[j + 1..j + 4].iter().all(u8::is_ascii_digit)
             && b.get(j + 4).is_none_or(|c| !c.is_ascii_digit())
@@ -140,17 +148,18 @@ fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
         }
     }
     if j < b.len() && b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
-        digits.push('.');
+        push(b'.', &mut n);
         j += 1;
         while j < b.len() && b[j].is_ascii_digit() {
-            digits.push(b[j] as char);
+            push(b[j], &mut n);
             j += 1;
         }
     }
-    if digits.len() > 15 {
+    if n > 15 {
         return None;
     }
-    digits.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v, j, grouped))
+    let text = std::str::from_utf8(&digits[..n]).ok()?;
+    text.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v, j, grouped))
 }
 
 fn money_before(s: &str, start: usize) -> bool {
