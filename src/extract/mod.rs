@@ -23,6 +23,7 @@ pub mod numbers;
 pub mod output;
 pub mod text;
 mod xmlfeed;
+mod xmlscan;
 
 use chrono::NaiveDate;
 
