@@ -380,6 +380,6 @@ mod tests {
                 }
             }
         }
-        assert!(skipped > 1_000, "the fast path was taken {skipped} times");
+        assert!(skipped > 300, "the fast path was taken {skipped} times");
     }
 }
