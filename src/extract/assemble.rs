@@ -37,7 +37,7 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
         (Field::Body, Text::new(clip(&item.body))),
     ];
     // Every field's keywords in one list, each field's a range of it.
-    let mut all: Vec<Hit> = Vec::new();
+    let mut all: Vec<Hit> = Vec::with_capacity(64);
     let mut ranges = [0..0, 0..0, 0..0];
     for ((_, text), range) in fields.iter().zip(&mut ranges) {
         let start = all.len();

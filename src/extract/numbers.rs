@@ -118,25 +118,27 @@ fn english_unit(s: &str, i: usize) -> Option<(f64, usize)> {
 }
 
 /// Reads ASCII digits with `,` thousands groups and a decimal part from `i`.
+///
+/// The value is the digits as an integer over a power of ten: both are exact in an `f64`
+/// (at most 15 digits are read, and 10^14 is exact), and one division rounds correctly, so
+/// it is the value `str::parse` gives, without building the string.
 fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
     let b = s.as_bytes();
     let mut j = i;
-    // The digits without their group commas, on the stack: at most 15 are read.
-    let mut digits = [0u8; 16];
-    let mut n = 0;
-    let mut push = |d: u8, n: &mut usize| {
-        if *n < digits.len() {
-            digits[*n] = d;
+    let (mut mantissa, mut len, mut decimals) = (0u64, 0usize, 0i32);
+    let mut digit = |d: u8, len: &mut usize| {
+        if *len < 15 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
         }
-        *n += 1;
+        *len += 1;
     };
     let mut grouped = false;
     while j < b.len() {
         if b[j].is_ascii_digit() {
-            push(b[j], &mut n);
+            digit(b[j], &mut len);
             j += 1;
         } else if b[j] == b','
-            && n > 0
+            && len > 0
             && b.len() >= j + 4
             && b[j + 1..j + 4].iter().all(u8::is_ascii_digit)
             && b.get(j + 4).is_none_or(|c| !c.is_ascii_digit())
@@ -148,18 +150,22 @@ fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
         }
     }
     if j < b.len() && b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
-        push(b'.', &mut n);
+        // The decimal point counts towards the 15 characters read, as it always has.
+        len += 1;
         j += 1;
         while j < b.len() && b[j].is_ascii_digit() {
-            push(b[j], &mut n);
+            digit(b[j], &mut len);
+            decimals += 1;
             j += 1;
         }
     }
-    if n > 15 {
+    if len > 15 {
         return None;
     }
-    let text = std::str::from_utf8(&digits[..n]).ok()?;
-    text.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v, j, grouped))
+    // At most 15 digits: exact in an f64.
+    let whole = mantissa as f64;
+    let value = if decimals == 0 { whole } else { whole / 10f64.powi(decimals) };
+    Some((value, j, grouped))
 }
 
 fn money_before(s: &str, start: usize) -> bool {
@@ -375,6 +381,30 @@ mod tests {
         let norm = "2024年第一批 08年 2024-02-06 in 2023, 100,800 tonnes";
         let found: Vec<u16> = years(norm, 0..norm.len(), &tokens(norm, 0..norm.len())).iter().map(|y| y.year).collect();
         assert_eq!(found, [2024, 2008, 2023]);
+    }
+
+    /// The digits over a power of ten give exactly what parsing the number's text gives.
+    #[test]
+    fn numbers_read_as_str_parse_reads_them() {
+        let mut seed = 0x1234_5678_9abc_def1_u64;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 15 + 1) as usize;
+            let text: String = format!("{:015}", seed % 1_000_000_000_000_000).chars().take(digits).collect();
+            let at = (seed >> 40) as usize % (digits + 1);
+            let number = if at > 0 && at < digits { format!("{}.{}", &text[..at], &text[at..]) } else { text };
+            if number.len() > 15 {
+                assert_eq!(ascii_number(&number, 0), None, "{number}");
+                continue;
+            }
+            let (value, end, _) = ascii_number(&number, 0).expect("a number");
+            assert_eq!(end, number.len());
+            assert_eq!(value.to_bits(), number.parse::<f64>().expect("parses").to_bits(), "{number}");
+        }
+        assert_eq!(ascii_number("1,234,567.25 t", 0), Some((1_234_567.25, 12, true)));
+        assert_eq!(ascii_number("1234567890123456", 0), None);
     }
 
     #[test]
