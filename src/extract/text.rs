@@ -227,11 +227,16 @@ impl Iterator for Sentences<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.b;
         while self.i < b.len() {
+            // Most bytes are none of the above: skipped in a tight loop.
+            while self.i < b.len() && CLASS[usize::from(b[self.i])] == PLAIN {
+                self.i += 1;
+            }
+            let Some(&byte) = b.get(self.i) else { break };
             let i = self.i;
             // Byte by byte: the stops are ASCII or three-byte characters (`。` E3 80 82, `；`
             // EF BC 9B, `！` EF BC 81, `？` EF BC 9F), and no other character contains those
             // bytes; `吨` is E5 90 A8.
-            let stop_len = match CLASS[usize::from(b[i])] {
+            let stop_len = match CLASS[usize::from(byte)] {
                 PLAIN => 0,
                 DIGIT => {
                     self.figure = true;
