@@ -306,7 +306,7 @@ mod tests {
                 seed ^= seed << 17;
                 let piece = pieces[(seed % pieces.len() as u64) as usize];
                 let half = piece.char_indices().nth(piece.chars().count() / 2).map_or(piece.len(), |(at, _)| at);
-                text.push_str(if seed % 3 == 0 { &piece[..half] } else { piece });
+                text.push_str(if seed.is_multiple_of(3) { &piece[..half] } else { piece });
             }
             texts.push(text);
         }

@@ -17,6 +17,7 @@
 mod assemble;
 mod bind;
 pub(crate) mod charset;
+mod cn_numerals;
 pub mod document;
 mod find;
 mod html_text;

@@ -72,16 +72,9 @@ pub(super) fn with_quick_xml(text: &str) -> Result<(Vec<Item>, Option<String>), 
         match reader.read_event().map_err(|e| error(&reader, &e))? {
             Event::Start(start) => feed.start(&start)?,
             Event::End(_) => feed.end(),
-            Event::Text(t) => {
-                if feed.filling() {
-                    feed.text(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if feed.filling() {
-                    feed.text(&t.xml10_content());
-                }
-            }
+            // Text outside a field is not kept (nor normalised).
+            Event::Text(t) if feed.filling() => feed.text(&t.xml10_content()),
+            Event::CData(t) if feed.filling() => feed.text(&t.xml10_content()),
             Event::GeneralRef(r) => feed.reference(&r).map_err(|e| error(&reader, &e))?,
             Event::Eof => break,
             _ => {}
@@ -252,7 +245,7 @@ fn finish(slot: Slot, text: &str, draft: &mut Draft, feed_title: &mut Option<Str
         Slot::Summary => draft.summary = html_to_text(text),
         Slot::Content => draft.content = html_to_text(text),
         Slot::Date => draft.date = draft.date.or_else(|| parse_date(text.trim())),
-        Slot::FeedTitle => *feed_title = Some(html_to_text(&text)),
+        Slot::FeedTitle => *feed_title = Some(html_to_text(text)),
     }
 }
 

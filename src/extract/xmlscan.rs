@@ -127,8 +127,6 @@ fn tag_end(b: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// Whenever the quick reader reads a document, quick-xml reads the same items from it.
     #[test]
     fn the_quick_reader_reads_what_quick_xml_reads() {
