@@ -2,7 +2,7 @@
 //! and print what it finds as quota-feed/1. Touches no store and no source: it is how a
 //! trader checks a feed before configuring it.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -38,13 +38,17 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode, String> {
     if args.explain {
         eprint!("{}", output::explain(&found));
     }
-    print!(
-        "{}",
-        match args.format {
-            ExportFormat::Json => output::to_json(&found),
-            ExportFormat::Csv => output::to_csv(&found),
-        }
-    );
+    let mut stdout = std::io::stdout().lock();
+    let written = match args.format {
+        ExportFormat::Json => output::write_json(&found, &mut stdout),
+        ExportFormat::Csv => stdout.write_all(output::to_csv(&found).as_bytes()),
+    };
+    // A closed pipe (`extract feed.xml | head`) is the reader's choice, not a failure.
+    if let Err(e) = written.and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write to stdout: {e}"));
+    }
     // The process ends here: the memory goes back with it, faster than freeing each item.
     std::mem::forget(doc);
     std::mem::forget(found);
@@ -58,6 +62,9 @@ fn read_input(args: &ExtractArgs) -> Result<(String, Vec<u8>), String> {
         Some(path) => {
             let name = path.display().to_string();
             let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+            // Sized once: growing by doubling copies a large feed several times over.
+            let size = file.metadata().map_or(0, |m| m.len()).min(MAX_INPUT_BYTES + 1);
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0) + 1);
             file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("{name}: cannot read: {e}"))?;
             check_size(&name, &bytes)?;
             Ok((name, bytes))

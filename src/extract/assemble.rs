@@ -36,16 +36,23 @@ pub fn item(item: &Item, options: &Options) -> Option<ItemExtraction> {
         (Field::Summary, Text::new(clip(&item.summary))),
         (Field::Body, Text::new(clip(&item.body))),
     ];
-    let hits: Vec<Vec<Hit>> = fields.iter().map(|(_, text)| keywords::hits(&text.norm)).collect();
-    let all: Vec<Hit> = hits.iter().flatten().copied().collect();
+    // Every field's keywords in one list, each field's a range of it.
+    let mut all: Vec<Hit> = Vec::with_capacity(64);
+    let mut ranges = [0..0, 0..0, 0..0];
+    for ((_, text), range) in fields.iter().zip(&mut ranges) {
+        let start = all.len();
+        keywords::hits_into(&text.norm, &mut all);
+        *range = start..all.len();
+    }
     if !keywords::is_quota_text(&all) {
         return None;
     }
-    let (title, title_hits) = (&fields[0].1, &hits[0]);
+    let hits = ranges.map(|r| &all[r]);
+    let (title, title_hits) = (&fields[0].1, hits[0]);
     let ctx = context(title, title_hits, &all, item);
     let kind_of_title = title_kind(&title.norm, title_hits);
     let mut figures: Vec<(Field, FieldFigures)> = Vec::new();
-    for ((field, text), field_hits) in fields.iter().zip(&hits) {
+    for ((field, text), field_hits) in fields.iter().zip(hits) {
         figures.push((*field, find::field(*field, text, field_hits, &ctx)));
     }
     let forecast_item = kind_of_title == Some(HeadlineKind::Expectation);

@@ -8,7 +8,7 @@ use super::bind::{after_chain, comparison_year, is_comparison};
 use super::keywords::{CommodityId, Hit, Kw};
 use super::numbers::is_list_gap;
 use super::numbers::{self, Token, TokenKind};
-use super::text::{Text, sentences};
+use super::text::{Text, sentences_with_figures};
 use super::{Field, Span};
 use crate::model::Stage;
 
@@ -99,10 +99,9 @@ struct Carry {
 pub fn field(field: Field, text: &Text<'_>, hits: &[Hit], ctx: &Context) -> FieldFigures {
     let mut out = FieldFigures::default();
     let mut carry = Carry::default();
-    for sentence in sentences(&text.norm) {
+    for (sentence, figure) in sentences_with_figures(&text.norm) {
         // No ASCII digit and no 吨: no figure, nothing to read (most sentences of an article).
-        let bytes = &text.norm.as_bytes()[sentence.clone()];
-        if !bytes.iter().any(u8::is_ascii_digit) && !text.norm[sentence.clone()].contains('吨') {
+        if !figure {
             continue;
         }
         // Hits are sorted and never overlap, so their ends are sorted too.

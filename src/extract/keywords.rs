@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::model::Stage;
 
@@ -199,13 +199,14 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("黑龙江", Holder("Heilongjiang province", PROVINCE)), ("新疆", Holder("Xinjiang", PROVINCE)),
 ];
 
-static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    // A contiguous NFA: built in about 0.6 ms against a DFA's 4 ms, which a one-shot
-    // `extract` of 10,000 items does not win back in search time.
-    AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+/// Leftmost-longest matches of every keyword, each match's value its index in [`KEYWORDS`].
+/// A character-wise double array: built in about 0.4 ms and searched about a third faster
+/// than aho-corasick's contiguous NFA (whose DFA takes 4 ms to build, which one `extract`
+/// run does not win back); the tests check both find the same matches.
+static AUTOMATON: LazyLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>> = LazyLock::new(|| {
+    CharwiseDoubleArrayAhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
-        .build(KEYWORDS.iter().map(|(pattern, _)| pattern))
+        .build_with_values(KEYWORDS.iter().enumerate().map(|(i, (pattern, _))| (*pattern, i as u32)))
         .ok()
 });
 
@@ -224,10 +225,16 @@ fn is_word_char(c: Option<char>) -> bool {
 /// Every keyword of `norm`, in order. An English keyword counts only as a whole word
 /// (`re` in `record` is nothing; `re-` as a prefix is nothing either).
 pub fn hits(norm: &str) -> Vec<Hit> {
-    let Some(automaton) = AUTOMATON.as_ref() else { return Vec::new() };
     let mut out = Vec::new();
-    for m in automaton.find_iter(norm) {
-        let (pattern, kw) = KEYWORDS[m.pattern().as_usize()];
+    hits_into(norm, &mut out);
+    out
+}
+
+/// [`hits`] appended to `out`: one list for all of an item's fields.
+pub fn hits_into(norm: &str, out: &mut Vec<Hit>) {
+    let Some(automaton) = AUTOMATON.as_ref() else { return };
+    for m in automaton.leftmost_find_iter(norm) {
+        let (pattern, kw) = KEYWORDS[m.value() as usize];
         if pattern.is_ascii() {
             let before = norm[..m.start()].chars().next_back();
             let after = norm[m.end()..].chars().next();
@@ -240,7 +247,6 @@ pub fn hits(norm: &str) -> Vec<Hit> {
         }
         out.push(Hit { start: m.start(), end: m.end(), kw });
     }
-    out
 }
 
 /// True when the text has any word that makes an item worth reading: a commodity of ours
@@ -272,5 +278,44 @@ mod tests {
             [Commodity(RareEarths), Stage(Stage::Mining), Stage(Stage::SmeltingSeparation), Quota, Quota]
         );
         assert_eq!(kws("北方稀土"), [Holder("China Northern Rare Earth Group", RE_GROUP)]);
+    }
+
+    /// The automaton finds exactly the matches aho-corasick's leftmost-longest search finds
+    /// (which the extractor was written against): on the corpus's texts and on text pieced
+    /// together from the keywords, their halves and the characters at word edges.
+    #[test]
+    fn matches_are_aho_corasicks() {
+        let reference = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(KEYWORDS.iter().map(|(pattern, _)| pattern))
+            .expect("automaton");
+        let automaton = AUTOMATON.as_ref().expect("automaton");
+        let corpus = std::fs::read_to_string("tests/fixtures/extract/corpus.toml").expect("corpus");
+        let mut texts: Vec<String> = corpus.lines().map(|l| super::super::text::Text::new(l).norm).collect();
+        let pieces: Vec<&str> = KEYWORDS
+            .iter()
+            .map(|(p, _)| *p)
+            .chain([" ", "x", "-", "'", "稀", "土", "。", "ab", "re", "e", "s"])
+            .collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..50_000 {
+            let mut text = String::new();
+            for _ in 0..seed % 9 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let piece = pieces[(seed % pieces.len() as u64) as usize];
+                let half = piece.char_indices().nth(piece.chars().count() / 2).map_or(piece.len(), |(at, _)| at);
+                text.push_str(if seed.is_multiple_of(3) { &piece[..half] } else { piece });
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            let want: Vec<_> =
+                reference.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+            let got: Vec<_> =
+                automaton.leftmost_find_iter(text).map(|m| (m.start(), m.end(), m.value() as usize)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 //! the announcements a careful reader finds in them, each figure with the text it came
 //! from. Pure: no I/O, no async, no terminal.
 //!
-//! - [`document`] turns an RSS / Atom / HTML document or plain text into [`Item`]s;
+//! - [`document`] turns an RSS / Atom / HTML document or plain text into [`Item`]s (feeds
+//!   through `xmlscan`, a quick reader of common feed XML, or quick-xml in `xmlfeed`; HTML
+//!   descriptions through `html_text`);
 //! - [`text`], [`numbers`] and [`keywords`] read one field; `find` attributes each figure
 //!   of a sentence (commodity, year, batch, stage, holder) and `assemble` turns one item's
 //!   figures into announcements, expectations and a headline classification;
@@ -15,13 +17,16 @@
 mod assemble;
 mod bind;
 pub(crate) mod charset;
+mod cn_numerals;
 pub mod document;
 mod find;
+mod html_text;
 pub mod keywords;
 pub mod numbers;
 pub mod output;
 pub mod text;
 mod xmlfeed;
+mod xmlscan;
 
 use chrono::NaiveDate;
 

@@ -7,6 +7,9 @@
 
 use std::ops::Range;
 
+pub use super::cn_numerals::chinese_numeral;
+use super::cn_numerals::is_cn_numeral;
+
 /// A number with what follows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Token {
@@ -27,51 +30,6 @@ pub enum TokenKind {
     Bare { year_like: bool },
     /// Money, a price: never a quota.
     Money,
-}
-
-const CN_DIGITS: &[(char, u32)] = &[
-    ('零', 0),
-    ('〇', 0),
-    ('一', 1),
-    ('二', 2),
-    ('两', 2),
-    ('三', 3),
-    ('四', 4),
-    ('五', 5),
-    ('六', 6),
-    ('七', 7),
-    ('八', 8),
-    ('九', 9),
-];
-const CN_UNITS: &[(char, u32)] = &[('十', 10), ('百', 100), ('千', 1000)];
-
-fn cn_value(c: char) -> Option<u32> {
-    CN_DIGITS.iter().chain(CN_UNITS).find(|(d, _)| *d == c).map(|(_, v)| *v)
-}
-
-fn is_cn_numeral(c: char) -> bool {
-    c == '万' || cn_value(c).is_some()
-}
-
-/// `六万二千` → 62000; `十二万` → 120000. `None` for anything else.
-pub fn chinese_numeral(text: &str) -> Option<f64> {
-    let (mut total, mut section, mut digit) = (0f64, 0f64, None::<f64>);
-    let mut any = false;
-    for c in text.chars() {
-        any = true;
-        if c == '万' {
-            section += digit.take().unwrap_or(0.0);
-            total += if section == 0.0 { 1.0 } else { section } * 10_000.0;
-            section = 0.0;
-        } else if let Some((_, unit)) = CN_UNITS.iter().find(|(u, _)| *u == c) {
-            section += digit.take().unwrap_or(1.0) * f64::from(*unit);
-        } else if let Some((_, d)) = CN_DIGITS.iter().find(|(n, _)| *n == c) {
-            digit = Some(digit.unwrap_or(0.0) * 10.0 + f64::from(*d));
-        } else {
-            return None;
-        }
-    }
-    any.then(|| total + section + digit.unwrap_or(0.0))
 }
 
 fn skip_spaces(s: &str, mut i: usize) -> usize {
@@ -118,17 +76,27 @@ fn english_unit(s: &str, i: usize) -> Option<(f64, usize)> {
 }
 
 /// Reads ASCII digits with `,` thousands groups and a decimal part from `i`.
+///
+/// The value is the digits as an integer over a power of ten: both are exact in an `f64`
+/// (at most 15 digits are read, and 10^14 is exact), and one division rounds correctly, so
+/// it is the value `str::parse` gives, without building the string.
 fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
     let b = s.as_bytes();
     let mut j = i;
-    let mut digits = String::new();
+    let (mut mantissa, mut len, mut decimals) = (0u64, 0usize, 0i32);
+    let mut digit = |d: u8, len: &mut usize| {
+        if *len < 15 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
+        }
+        *len += 1;
+    };
     let mut grouped = false;
     while j < b.len() {
         if b[j].is_ascii_digit() {
-            digits.push(b[j] as char);
+            digit(b[j], &mut len);
             j += 1;
         } else if b[j] == b','
-            && !digits.is_empty()
+            && len > 0
             && b.len() >= j + 4
             && b[j + 1..j + 4].iter().all(u8::is_ascii_digit)
             && b.get(j + 4).is_none_or(|c| !c.is_ascii_digit())
@@ -140,17 +108,22 @@ fn ascii_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
         }
     }
     if j < b.len() && b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
-        digits.push('.');
+        // The decimal point counts towards the 15 characters read, as it always has.
+        len += 1;
         j += 1;
         while j < b.len() && b[j].is_ascii_digit() {
-            digits.push(b[j] as char);
+            digit(b[j], &mut len);
+            decimals += 1;
             j += 1;
         }
     }
-    if digits.len() > 15 {
+    if len > 15 {
         return None;
     }
-    digits.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v, j, grouped))
+    // At most 15 digits: exact in an f64.
+    let whole = mantissa as f64;
+    let value = if decimals == 0 { whole } else { whole / 10f64.powi(decimals) };
+    Some((value, j, grouped))
 }
 
 fn money_before(s: &str, start: usize) -> bool {
@@ -368,11 +341,27 @@ mod tests {
         assert_eq!(found, [2024, 2008, 2023]);
     }
 
+    /// The digits over a power of ten give exactly what parsing the number's text gives.
     #[test]
-    fn chinese_numerals() {
-        assert_eq!(chinese_numeral("六万二千"), Some(62_000.0));
-        assert_eq!(chinese_numeral("十二万"), Some(120_000.0));
-        assert_eq!(chinese_numeral("十万五千"), Some(105_000.0));
-        assert_eq!(chinese_numeral("x"), None);
+    fn numbers_read_as_str_parse_reads_them() {
+        let mut seed = 0x1234_5678_9abc_def1_u64;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 15 + 1) as usize;
+            let text: String = format!("{:015}", seed % 1_000_000_000_000_000).chars().take(digits).collect();
+            let at = (seed >> 40) as usize % (digits + 1);
+            let number = if at > 0 && at < digits { format!("{}.{}", &text[..at], &text[at..]) } else { text };
+            if number.len() > 15 {
+                assert_eq!(ascii_number(&number, 0), None, "{number}");
+                continue;
+            }
+            let (value, end, _) = ascii_number(&number, 0).expect("a number");
+            assert_eq!(end, number.len());
+            assert_eq!(value.to_bits(), number.parse::<f64>().expect("parses").to_bits(), "{number}");
+        }
+        assert_eq!(ascii_number("1,234,567.25 t", 0), Some((1_234_567.25, 12, true)));
+        assert_eq!(ascii_number("1234567890123456", 0), None);
     }
 }

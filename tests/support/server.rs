@@ -145,3 +145,46 @@ pub fn releases(batches: u16) -> String {
         .collect();
     format!("{{\"format\": \"quota-feed/1\", \"announcements\": [{}]}}", announcements.join(","))
 }
+
+/// An RSS 2.0 feed of `batches` rare-earth releases, 2027 batch 1 on, newest first, each a
+/// wire headline in the form of tests/fixtures/extract/corpus.toml ("China sets first batch
+/// of 2022 rare earth output quota at 100,800 tonnes", Reuters) with its own link, date and
+/// a one-sentence description, one mining figure each: what the `rss` latency benchmark
+/// publishes one release more of at a time. Generated years and figures (test data).
+pub fn rss_releases(batches: u16) -> String {
+    let items: Vec<String> = (0..batches)
+        .rev()
+        .map(|i| {
+            let (year, batch) = (2027 + i / 2, if i % 2 == 0 { "first" } else { "second" });
+            let tonnes = 100_000 + u32::from(i) * 1_000;
+            let figure = format!("{},{:03}", tonnes / 1_000, tonnes % 1_000);
+            format!(
+                "<item><title>China sets {batch} batch of {year} rare earth mining quota at {figure} tonnes</title>\
+                 <link>https://example.org/markets/{year}-{batch}-batch-rare-earth-quota</link>\
+                 <pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate>\
+                 <description><![CDATA[<p>China's industry ministry issued the {batch} batch of {year} \
+                 rare earth mining quotas at {figure} tonnes, it said on its website.</p>]]></description></item>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Markets</title>\
+         <link>https://example.org/markets</link><description>wire</description>{}</channel></rss>\n",
+        items.concat()
+    )
+}
+
+/// Serves an RSS document with `etag`, answering 304 to a matching If-None-Match.
+pub fn conditional_rss(body: String, etag: &'static str) -> impl Fn(&Request) -> Reply + Send + Sync {
+    move |request| {
+        if request.header("If-None-Match") == Some(etag) {
+            return status(304, Vec::new());
+        }
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type", "application/rss+xml; charset=utf-8".into()), ("ETag", etag.into())],
+            body: body.clone().into_bytes(),
+            content_length: true,
+        }
+    }
+}
