@@ -25,6 +25,9 @@ enum Slot {
     Date,
     /// The channel's or feed's own title: the source of its items.
     FeedTitle,
+    /// RSS 2.0's `<source url="…">Reuters</source>`: the outlet an aggregator (Google News)
+    /// took the item from, which says more than the aggregator's own title.
+    Source,
 }
 
 fn slot(local: &str, in_item: bool) -> Option<Slot> {
@@ -35,6 +38,7 @@ fn slot(local: &str, in_item: bool) -> Option<Slot> {
         ("description" | "summary", true) => Some(Slot::Summary),
         ("content" | "encoded", true) => Some(Slot::Content),
         ("pubDate" | "published" | "updated" | "date" | "issued", true) => Some(Slot::Date),
+        ("source", true) => Some(Slot::Source),
         _ => None,
     }
 }
@@ -48,6 +52,7 @@ struct Draft {
     summary: String,
     content: String,
     date: Option<NaiveDate>,
+    source: Option<String>,
 }
 
 /// The items of a feed and the feed's title. Most feeds are read by [`super::xmlscan`],
@@ -131,6 +136,10 @@ impl Reading {
         if slot == Slot::Link {
             atom_link(start, &mut self.draft);
         }
+        // Atom's `<source>` holds a whole feed's metadata, not a name: RSS's has a `url`.
+        if slot == Slot::Source && !start.attributes().flatten().any(|a| a.key.local_name().as_ref() == "url") {
+            return Ok(());
+        }
         self.filling = Some((slot, self.depth));
         self.buffer.clear();
         Ok(())
@@ -149,7 +158,7 @@ impl Reading {
                 body: d.content,
                 link: d.link.map(trimmed).filter(|l| !l.is_empty()),
                 published: d.date,
-                source: None,
+                source: d.source,
             });
         }
         self.depth = self.depth.saturating_sub(1);
@@ -198,7 +207,7 @@ impl Reading {
         let source = self.feed_title.filter(|t| !t.is_empty());
         let mut items = self.items;
         if source.is_some() {
-            for item in &mut items {
+            for item in items.iter_mut().filter(|item| item.source.is_none()) {
                 item.source.clone_from(&source);
             }
         }
@@ -246,6 +255,7 @@ fn finish(slot: Slot, text: &str, draft: &mut Draft, feed_title: &mut Option<Str
         Slot::Content => draft.content = html_to_text(text),
         Slot::Date => draft.date = draft.date.or_else(|| parse_date(text.trim())),
         Slot::FeedTitle => *feed_title = Some(html_to_text(text)),
+        Slot::Source => draft.source = Some(html_to_text(text)).filter(|s| !s.trim().is_empty()),
     }
 }
 
@@ -350,6 +360,12 @@ mod tests {
         assert_eq!(items[0].link.as_deref(), Some("https://x/1"));
         assert_eq!(items[0].published, NaiveDate::from_ymd_opt(2023, 12, 15));
         assert_eq!(items[0].summary, "body");
+        assert_eq!(items[0].source.as_deref(), Some("Wire"), "no <source>: the feed's own title");
+        let google = "<rss version=\"2.0\"><channel><title>Google News</title><item><title>T - Reuters</title>\
+                      <source url=\"https://www.reuters.com\">Reuters</source></item></channel></rss>";
+        let (items, source) = super::items(google).expect("google news");
+        assert_eq!((items[0].source.as_deref(), source.as_deref()), (Some("Reuters"), Some("Google News")));
+        assert_eq!(super::with_quick_xml(google).expect("quick-xml").0, items, "both readers agree");
         let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title><entry><title>T</title>\
                     <link rel=\"self\" href=\"https://x/self\"/><link href=\"https://x/a\"/>\
                     <updated>2024-07-06T00:00:00Z</updated><content type=\"html\">&lt;b&gt;c&lt;/b&gt;</content></entry></feed>";
