@@ -12,7 +12,7 @@ use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
 use crate::feed::{self, AnnouncementError, ParsedFeed};
 use crate::ledger::{Ledger, MergeOutcome, Origin};
-use crate::sources::{SourceError, fingerprint_file, read_bytes, read_file, read_once_following};
+use crate::sources::{SourceError, fingerprint_file, parse_file, read_bytes, read_file, read_once_following};
 use crate::store::{DocumentSeen, Store, StoreError};
 
 /// What one source contributed to a load.
@@ -58,6 +58,23 @@ pub struct Loaded {
     /// The headlines of `rss` and `page` sources: the stored ones and this pass's, newest
     /// first (without a store, this pass's alone).
     pub headlines: Vec<crate::news::Headline>,
+    /// What [`for_headless_deferred`] left for [`record_pending`] to write, one entry per
+    /// source document in configuration order (empty otherwise: the load wrote it).
+    pub pending: Vec<PendingWrite>,
+}
+
+/// The versions one source document added to the ledger, not yet written to the store.
+#[derive(Debug)]
+pub struct PendingWrite {
+    pub applied: Vec<(crate::model::AnnouncementKey, usize)>,
+    pub document: Option<DocumentSeen>,
+}
+
+/// Writes what [`for_headless_deferred`] left, one transaction per source document, in
+/// order (a crash leaves whole documents or nothing, as when the load writes them); each
+/// failure named, the rest still written.
+pub fn record_pending(store: &mut Store, ledger: &Ledger, pending: &[PendingWrite]) -> Vec<StoreError> {
+    pending.iter().filter_map(|write| store.record(ledger, &write.applied, write.document.as_ref()).err()).collect()
 }
 
 impl SourceReport {
@@ -110,7 +127,7 @@ impl Loaded {
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
 pub fn for_dashboard(config: &Config, bundled: bool, store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled, network: false, files: false, sources: true }, store, now)
+    load(config, &LoadOptions { bundled, network: false, files: false, sources: true, defer: false }, store, now)
 }
 
 /// What `report`, `export` and `history` read: the bundled and stored history, then (with
@@ -122,7 +139,20 @@ pub fn for_headless(
     store: Option<&mut Store>,
     now: DateTime<Utc>,
 ) -> Loaded {
-    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources }, store, now)
+    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources, defer: false }, store, now)
+}
+
+/// [`for_headless`], leaving the new versions in [`Loaded::pending`] for the caller to write
+/// with [`record_pending`] (while it computes and prints the report, on another core). The
+/// store is still read here, and headlines are still written here.
+pub fn for_headless_deferred(
+    config: &Config,
+    bundled: bool,
+    read_sources: bool,
+    store: Option<&mut Store>,
+    now: DateTime<Utc>,
+) -> Loaded {
+    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources, defer: true }, store, now)
 }
 
 /// What a load reads besides the stored history.
@@ -137,6 +167,8 @@ struct LoadOptions {
     files: bool,
     /// Whether to read the sources at all (`history` shows the record without them).
     sources: bool,
+    /// Leave the new versions to the caller ([`Loaded::pending`]) rather than write them.
+    defer: bool,
 }
 
 /// The conflict rank of a source by name: its position in the configuration; sources
@@ -172,6 +204,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
     // The pages `follow` read in earlier runs: not fetched again.
     let followed = store.as_deref().and_then(|s| s.followed().ok()).unwrap_or_default();
     let mut headlines = Vec::new();
+    let mut pending = Vec::new();
     let with_store = store.is_some();
     // Every source is read at once, each on its own thread (a slow or silent server costs
     // its own timeout, not everyone's), then merged in configuration order. Meanwhile this
@@ -236,10 +269,10 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         reports.push(report);
         if let Some(store) = store.as_deref_mut() {
             let applied = ledger.take_journal();
-            if unchanged.is_none()
-                && let Err(error) = store.record(&ledger, &applied, document.as_ref())
-            {
-                store_errors.push(error);
+            match unchanged {
+                Some(_) => {}
+                None if options.defer => pending.push(PendingWrite { applied, document }),
+                None => store_errors.extend(store.record(&ledger, &applied, document.as_ref()).err()),
             }
             if let Err(error) = store.record_headlines(&found) {
                 store_errors.push(error);
@@ -256,7 +289,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
     }
     let config_outlook = config.outlook.clone();
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines }
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines, pending }
 }
 
 /// Whether a source is left to the pollers in this load.
@@ -312,6 +345,13 @@ fn fetch(
             Err(error) => return SourceRead::Read(Err(error), None),
         }
     }
+    if unchanged_json.is_none() && source.format.or_else(|| feed::Format::from_path(path)) == Some(feed::Format::Csv) {
+        // Parsed as it is read, a MiB at a time, and fingerprinted on the way: the 1M-row
+        // feed (82 MB) is never held whole.
+        let parsed = parse_file(&source.name, path, source.format, source.max_bytes);
+        let document = parsed.as_ref().ok().map(|(p, fingerprint)| seen(source, *fingerprint, p));
+        return SourceRead::Read(parsed.map(|(parsed, _)| parsed), document);
+    }
     let (format, bytes) = match read_bytes(path, source.format, source.max_bytes) {
         Ok(read) => read,
         Err(error) => return SourceRead::Read(Err(error), None),
@@ -329,13 +369,18 @@ fn fetch(
         let fingerprint = hashing.join().unwrap_or_else(|_| crate::store::document_fingerprint(format, &bytes));
         (fingerprint, parsed)
     });
-    let document = parsed.as_ref().ok().map(|p| DocumentSeen {
+    let document = parsed.as_ref().ok().map(|p| seen(source, fingerprint, p));
+    SourceRead::Read(parsed, document)
+}
+
+/// The store's note of a document parsed from `source`.
+fn seen(source: &SourceConfig, fingerprint: u64, parsed: &ParsedFeed) -> DocumentSeen {
+    DocumentSeen {
         source: source.name.clone(),
         fingerprint,
-        accepted: p.announcements.len(),
-        reusable: p.rejected.is_empty(),
-    });
-    SourceRead::Read(parsed, document)
+        accepted: parsed.announcements.len(),
+        reusable: parsed.rejected.is_empty(),
+    }
 }
 
 fn merge(

@@ -1,4 +1,4 @@
-//! File sources: a local quota-feed/1 document, read whole with a size cap.
+//! File sources: a local quota-feed/1 document, read whole or parsed as it is read, with a size cap.
 
 use std::io::Read;
 use std::path::Path;
@@ -40,6 +40,64 @@ pub fn read_bytes(path: &Path, format: Option<Format>, max_bytes: u64) -> Result
         SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
     })?;
     Ok((format, bytes))
+}
+
+/// Reads and parses a CSV or JSON file as it is read (see [`feed::parse_reader`]: a CSV file
+/// is never held whole), with the store's fingerprint of the bytes parsed (see
+/// [`crate::store::document_fingerprint`]). Checks and errors as [`read_file`]. A large CSV
+/// file whose announcements are not each in one run of lines is read twice: in pieces on
+/// two cores first, then in one piece.
+pub fn parse_file(
+    source_name: &str,
+    path: &Path,
+    format: Option<Format>,
+    max_bytes: u64,
+) -> Result<(ParsedFeed, u64), SourceError> {
+    let shown = path.display().to_string();
+    let io = |error| SourceError::Io { path: shown.clone(), error };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    for parallel in [true, false] {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut reader = Fingerprinting {
+            inner: file.take(max_bytes.saturating_add(1)),
+            hasher: crate::store::DocumentHasher::new(format),
+            total: 0,
+        };
+        let parsed = feed::parse_reader(source_name, format, &mut reader, parallel);
+        // Whatever the parse found, the size cap comes first, as when the file is read whole.
+        if reader.total > max_bytes {
+            return Err(SourceError::TooLarge { path: shown, limit: max_bytes });
+        }
+        match parsed {
+            Ok(parsed) => return Ok((parsed, reader.hasher.finish())),
+            Err(feed::ReadError::Document(error)) => return Err(error.into()),
+            Err(feed::ReadError::Io(error)) => return Err(io(error)),
+            Err(feed::ReadError::Interleaved) => {}
+        }
+    }
+    Err(io(std::io::Error::other("the document could not be read in one piece")))
+}
+
+/// A reader that fingerprints and counts what passes through it.
+struct Fingerprinting<R> {
+    inner: R,
+    hasher: crate::store::DocumentHasher,
+    total: u64,
+}
+
+impl<R: Read> Read for Fingerprinting<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(out)?;
+        self.hasher.update(&out[..read]);
+        self.total += read as u64;
+        Ok(read)
+    }
 }
 
 /// The store's fingerprint of a file (see [`crate::store::document_fingerprint`]), read a
