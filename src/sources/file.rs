@@ -153,4 +153,42 @@ mod tests {
         assert_ne!(json, expected, "the format is part of the fingerprint");
         assert!(fingerprint_file(dir.path(), None, u64::MAX).is_err(), "a folder is not a regular file");
     }
+
+    /// `parse_file` gives what reading the file whole gives, CSV (in pieces, and an
+    /// announcement split across pieces read again in one) and JSON, with the fingerprint of
+    /// the bytes, the size cap and a bad byte named as before.
+    #[test]
+    fn a_file_parsed_as_it_is_read_matches_the_file_read_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut csv = String::from("commodity,year,batch,stage,category,holder,tonnes\n");
+        for year in 1990..2090 {
+            for holder in 0..700 {
+                csv.push_str(&format!(
+                    "tungsten,{year},1,mining,primary,Holder {holder:05} of a longer name,{holder}\n"
+                ));
+            }
+        }
+        let interleaved = format!("{csv}tungsten,1990,1,mining,primary,Latecomer,5\n");
+        let json = r#"{"format": "quota-feed/1", "announcements": [{"commodity": "tungsten", "year": 2024,
+            "batch": 1, "quotas": [{"stage": "mining", "tonnes": 62000}]}]}"#;
+        for (name, text) in [("plain.csv", csv.as_str()), ("late.csv", &interleaved), ("feed.json", json)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            let whole = read_file("s", &path, None, u64::MAX).expect("read whole");
+            let (streamed, fingerprint) = parse_file("s", &path, None, u64::MAX).expect("parsed");
+            assert_eq!(streamed.announcements, whole.announcements, "{name}");
+            assert_eq!(streamed.rejected, whole.rejected, "{name}");
+            let format = Format::from_path(&path).expect("format");
+            assert_eq!(fingerprint, crate::store::document_fingerprint(format, text.as_bytes()), "{name}");
+            let over = parse_file("s", &path, None, text.len() as u64 - 1).expect_err("over the cap");
+            assert!(matches!(over, SourceError::TooLarge { .. }), "{name}: {over}");
+        }
+        assert!(csv.len() > 4 << 20, "parsed in pieces");
+        let mut bad = csv.into_bytes();
+        bad.insert(4_500_000, 0xff);
+        let path = dir.path().join("bad.csv");
+        std::fs::write(&path, &bad).expect("write");
+        let error = parse_file("s", &path, None, u64::MAX).expect_err("not UTF-8");
+        assert!(matches!(error, SourceError::Document(DocumentError::NotUtf8 { offset: 4_500_000 })), "{error}");
+    }
 }
