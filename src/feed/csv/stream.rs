@@ -13,7 +13,7 @@
 //! A run ends after a `\n`, which is never part of a multi-byte character, so each run is
 //! checked as UTF-8 on its own.
 
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::sync::mpsc;
 use std::thread::{Scope, ScopedJoinHandle};
 
@@ -418,20 +418,9 @@ fn join(pieces: Vec<Piece>) -> Streamed {
 
 /// Reads until `buffer` holds `chunk` more bytes or the reader ends; true at the end.
 fn fill(reader: &mut dyn Read, buffer: &mut Vec<u8>, chunk: usize) -> std::io::Result<bool> {
-    let goal = buffer.len() + chunk;
-    while buffer.len() < goal {
-        let len = buffer.len();
-        buffer.resize(goal, 0);
-        let read = reader.read(&mut buffer[len..]);
-        buffer.truncate(len + read.as_ref().map_or(0, |n| *n));
-        match read {
-            Ok(0) => return Ok(true),
-            Ok(_) => {}
-            Err(error) if error.kind() == ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(false)
+    // `read_to_end` reads into the spare capacity without clearing it first.
+    let read = reader.take(chunk as u64).read_to_end(buffer)?;
+    Ok(read < chunk)
 }
 
 /// Quote-free lines ending in `\n` or `\r\n`: every line one record, every comma a separator.
