@@ -168,3 +168,24 @@ fn an_announcement_in_two_pieces_is_refused_and_one_piece_reads_it() {
     text.push_str("\ntungsten,2000,1,,mining,primary,Holder 9,1,Batch");
     assert!(same_as_whole("interleaved", text.as_bytes(), 30), "some split was refused");
 }
+
+#[test]
+fn a_json_document_read_a_byte_at_a_time_parses_as_read_whole() {
+    let text = "{\"format\": \"quota-feed/1\", \"announcements\": [{\"commodity\": \"tungsten\", \"year\": 2024, \
+                \"batch\": 1, \"title\": \"Lot № 1\", \"quotas\": [{\"stage\": \"mining\", \"tonnes\": 62000}, \
+                {\"stage\": \"mining\", \"tonnes\": -1}]}, {\"commodity\": \"tungsten\", \"year\": 2023, \
+                \"batch\": 1, \"quotas\": [{\"stage\": \"mining\", \"tonnes\": 61000}]}]}";
+    for bytes in [text.as_bytes().to_vec(), text.replace("Lot", "L\u{ff}t").into_bytes(), b"{\"format\": 1".to_vec()] {
+        let format = crate::feed::Format::Json;
+        let expected = crate::feed::parse("s", format, &bytes, usize::MAX);
+        let got = crate::feed::parse_reader("s", format, &mut Trickle { bytes: &bytes, step: 1 }, true);
+        match (expected, got) {
+            (Ok(expected), Ok(got)) => {
+                assert_eq!(got.announcements, expected.announcements);
+                assert_eq!(got.rejected, expected.rejected);
+            }
+            (Err(expected), Err(crate::feed::ReadError::Document(got))) => assert_eq!(got, expected),
+            (expected, got) => panic!("expected {expected:?}, got {got:?}"),
+        }
+    }
+}
