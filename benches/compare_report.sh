@@ -40,7 +40,7 @@ query="select commodity, year, stage, sum(tonnes) from read_csv('$feed') where c
 duck=(duckdb -csv -noheader -c "$query")
 baseline=(python3 benches/baseline_report.py "$feed")
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $(duckdb --version | cut -d' ' -f1)"
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $(duckdb --version | cut -d' ' -f1)"
 rm -rf "$data"
 $report | cut -d, -f1-4 | tail -n +2 > "$dir/quotawatch.out"
 "${duck[@]}" | sed 's/\.0*$//' > "$dir/duckdb.out"

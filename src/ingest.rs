@@ -10,10 +10,13 @@ use chrono::{DateTime, Utc};
 
 use crate::bundled;
 use crate::config::{Config, SourceConfig, SourceKind};
-use crate::feed::{self, AnnouncementError, ParsedFeed};
+use crate::feed::{AnnouncementError, ParsedFeed};
 use crate::ledger::{Ledger, MergeOutcome, Origin};
-use crate::sources::{SourceError, fingerprint_file, read_bytes, read_file, read_once_following};
+use crate::sources::SourceError;
 use crate::store::{DocumentSeen, Store, StoreError};
+
+mod fetch;
+use fetch::{SourceRead, fetch};
 
 /// What one source contributed to a load.
 #[derive(Debug)]
@@ -58,6 +61,23 @@ pub struct Loaded {
     /// The headlines of `rss` and `page` sources: the stored ones and this pass's, newest
     /// first (without a store, this pass's alone).
     pub headlines: Vec<crate::news::Headline>,
+    /// What [`for_headless_deferred`] left for [`record_pending`] to write, one entry per
+    /// source document in configuration order (empty otherwise: the load wrote it).
+    pub pending: Vec<PendingWrite>,
+}
+
+/// The versions one source document added to the ledger, not yet written to the store.
+#[derive(Debug)]
+pub struct PendingWrite {
+    pub applied: Vec<(crate::model::AnnouncementKey, usize)>,
+    pub document: Option<DocumentSeen>,
+}
+
+/// Writes what [`for_headless_deferred`] left, one transaction per source document, in
+/// order (a crash leaves whole documents or nothing, as when the load writes them); each
+/// failure named, the rest still written.
+pub fn record_pending(store: &mut Store, ledger: &Ledger, pending: &[PendingWrite]) -> Vec<StoreError> {
+    pending.iter().filter_map(|write| store.record(ledger, &write.applied, write.document.as_ref()).err()).collect()
 }
 
 impl SourceReport {
@@ -110,7 +130,7 @@ impl Loaded {
 ///
 /// The bundled history ranks after every configured source, so a desk's own feed wins a conflict.
 pub fn for_dashboard(config: &Config, bundled: bool, store: Option<&mut Store>, now: DateTime<Utc>) -> Loaded {
-    load(config, &LoadOptions { bundled, network: false, files: false, sources: true }, store, now)
+    load(config, &LoadOptions { bundled, network: false, files: false, sources: true, defer: false }, store, now)
 }
 
 /// What `report`, `export` and `history` read: the bundled and stored history, then (with
@@ -122,7 +142,20 @@ pub fn for_headless(
     store: Option<&mut Store>,
     now: DateTime<Utc>,
 ) -> Loaded {
-    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources }, store, now)
+    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources, defer: false }, store, now)
+}
+
+/// [`for_headless`], leaving the new versions in [`Loaded::pending`] for the caller to write
+/// with [`record_pending`] (while it computes and prints the report, on another core). The
+/// store is still read here, and headlines are still written here.
+pub fn for_headless_deferred(
+    config: &Config,
+    bundled: bool,
+    read_sources: bool,
+    store: Option<&mut Store>,
+    now: DateTime<Utc>,
+) -> Loaded {
+    load(config, &LoadOptions { bundled, network: true, files: true, sources: read_sources, defer: true }, store, now)
 }
 
 /// What a load reads besides the stored history.
@@ -137,6 +170,8 @@ struct LoadOptions {
     files: bool,
     /// Whether to read the sources at all (`history` shows the record without them).
     sources: bool,
+    /// Leave the new versions to the caller ([`Loaded::pending`]) rather than write them.
+    defer: bool,
 }
 
 /// The conflict rank of a source by name: its position in the configuration; sources
@@ -172,6 +207,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
     // The pages `follow` read in earlier runs: not fetched again.
     let followed = store.as_deref().and_then(|s| s.followed().ok()).unwrap_or_default();
     let mut headlines = Vec::new();
+    let mut pending = Vec::new();
     let with_store = store.is_some();
     // Every source is read at once, each on its own thread (a slow or silent server costs
     // its own timeout, not everyone's), then merged in configuration order. Meanwhile this
@@ -236,10 +272,10 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         reports.push(report);
         if let Some(store) = store.as_deref_mut() {
             let applied = ledger.take_journal();
-            if unchanged.is_none()
-                && let Err(error) = store.record(&ledger, &applied, document.as_ref())
-            {
-                store_errors.push(error);
+            match unchanged {
+                Some(_) => {}
+                None if options.defer => pending.push(PendingWrite { applied, document }),
+                None => store_errors.extend(store.record(&ledger, &applied, document.as_ref()).err()),
             }
             if let Err(error) = store.record_headlines(&found) {
                 store_errors.push(error);
@@ -256,7 +292,7 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
     }
     let config_outlook = config.outlook.clone();
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines }
+    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines, pending }
 }
 
 /// Whether a source is left to the pollers in this load.
@@ -265,77 +301,6 @@ fn deferred(source: &SourceConfig, options: &LoadOptions) -> bool {
         SourceKind::Http { .. } => !options.network,
         SourceKind::File { .. } => !options.files,
     }
-}
-
-/// What reading one source gave, before it is merged.
-enum SourceRead {
-    /// The same bytes as the last document merged from this source, with nothing merged
-    /// from it since: merging again would change nothing, so it was not parsed. Holds how
-    /// many announcements that document had.
-    Unchanged(usize),
-    /// Read (or not wanted: an empty feed), with the document to remember when there is a store.
-    Read(Result<ParsedFeed, SourceError>, Option<DocumentSeen>),
-}
-
-/// Reads one source. `known` is the fingerprint and size of the last document the store
-/// holds for it; `followed`, the pages an `rss` or `page` source read in earlier runs.
-fn fetch(
-    source: &SourceConfig,
-    wanted: bool,
-    with_store: bool,
-    known: Option<(u64, usize)>,
-    followed: std::collections::HashSet<String>,
-) -> SourceRead {
-    if !wanted {
-        return SourceRead::Read(Ok(ParsedFeed::default()), None);
-    }
-    let SourceKind::File { path } = &source.kind else {
-        return SourceRead::Read(read_once_following(source, followed), None);
-    };
-    if !with_store {
-        return SourceRead::Read(read_file(&source.name, path, source.format, source.max_bytes), None);
-    }
-    // A document seen before is fingerprinted a MiB at a time first: when it is unchanged
-    // (a desk re-running `report`), the file is never held whole (82 MB for 1M rows).
-    // An unchanged JSON document is still read if it may carry expectations or events:
-    // those are not stored, so they are parsed again.
-    let mut unchanged_json = None;
-    if let Some((seen, accepted)) = known {
-        match fingerprint_file(path, source.format, source.max_bytes) {
-            Ok(fingerprint) if fingerprint == seen => {
-                if source.format.or_else(|| feed::Format::from_path(path)) != Some(feed::Format::Json) {
-                    return SourceRead::Unchanged(accepted);
-                }
-                unchanged_json = Some(accepted);
-            }
-            Ok(_) => {}
-            Err(error) => return SourceRead::Read(Err(error), None),
-        }
-    }
-    let (format, bytes) = match read_bytes(path, source.format, source.max_bytes) {
-        Ok(read) => read,
-        Err(error) => return SourceRead::Read(Err(error), None),
-    };
-    if let Some(accepted) = unchanged_json
-        && !crate::outlook::may_hold_outlook(&bytes)
-    {
-        return SourceRead::Unchanged(accepted);
-    }
-    // The fingerprint of the bytes parsed (the file may have changed since the check
-    // above), hashed on the second core while this one parses.
-    let (fingerprint, parsed) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| crate::store::document_fingerprint(format, &bytes));
-        let parsed = feed::parse(&source.name, format, &bytes, usize::MAX).map_err(SourceError::from);
-        let fingerprint = hashing.join().unwrap_or_else(|_| crate::store::document_fingerprint(format, &bytes));
-        (fingerprint, parsed)
-    });
-    let document = parsed.as_ref().ok().map(|p| DocumentSeen {
-        source: source.name.clone(),
-        fingerprint,
-        accepted: p.announcements.len(),
-        reusable: p.rejected.is_empty(),
-    });
-    SourceRead::Read(parsed, document)
 }
 
 fn merge(

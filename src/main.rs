@@ -141,25 +141,22 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> Result<ExitCode, String> {
         year: args.year,
     };
     let config = load_config(cli)?;
-    let (loaded, failed) = headless_load(cli, &config, true);
-    let notes = match args.format {
-        report::OutputFormat::Table => {
-            let outlook = gather_outlook(&loaded);
-            outlook::output::report_notes(
-                &outlook,
-                &loaded.ledger,
-                filter.commodity.as_ref(),
-                filter.stage,
-                filter.year,
-            )
-        }
-        _ => Vec::new(),
-    };
-    print!("{}", report::render_with_notes(&loaded.ledger, args.by, &filter, args.format, &notes));
-    // The process ends here: freeing every row of a large feed one by one would only add
-    // to the run time (about 10 ms a million rows), so the memory goes back with the process.
-    std::mem::forget(loaded);
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    Ok(headless(cli, &config, true, |loaded| {
+        let notes = match args.format {
+            report::OutputFormat::Table => {
+                let outlook = gather_outlook(loaded);
+                outlook::output::report_notes(
+                    &outlook,
+                    &loaded.ledger,
+                    filter.commodity.as_ref(),
+                    filter.stage,
+                    filter.year,
+                )
+            }
+            _ => Vec::new(),
+        };
+        report::render_with_notes(&loaded.ledger, args.by, &filter, args.format, &notes)
+    }))
 }
 
 fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<ExitCode, String> {
@@ -167,50 +164,45 @@ fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<ExitCode, String> {
         HistoryFilter { commodity: parse_commodity(args.commodity.as_deref())?, year: args.year, batch: args.batch };
     let config = load_config(cli)?;
     // The record as it stands: the bundled and stored history, no source read.
-    let (loaded, failed) = headless_load(cli, &config, false);
-    print!("{}", history::render(&loaded.ledger, &filter));
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    Ok(headless(cli, &config, false, |loaded| history::render(&loaded.ledger, &filter)))
 }
 
 fn run_export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, String> {
     let config = load_config(cli)?;
-    let (loaded, failed) = headless_load(cli, &config, true);
-    let current = loaded.ledger.current();
-    print!(
-        "{}",
+    Ok(headless(cli, &config, true, |loaded| {
+        let current = loaded.ledger.current();
         match args.format {
             ExportFormat::Json => quotawatch::feed::write::to_json(current),
             ExportFormat::Csv => quotawatch::feed::write::to_csv(current),
         }
-    );
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    }))
 }
 
 fn run_expectations(cli: &Cli, args: &ExpectationsArgs) -> Result<ExitCode, String> {
     let commodity = parse_commodity(args.commodity.as_deref())?;
     let config = load_config(cli)?;
-    let (loaded, failed) = headless_load(cli, &config, true);
-    let outlook = gather_outlook(&loaded);
-    print!("{}", outlook::output::render_expectations(&outlook, &loaded.ledger, commodity.as_ref(), args.format));
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    Ok(headless(cli, &config, true, |loaded| {
+        let outlook = gather_outlook(loaded);
+        outlook::output::render_expectations(&outlook, &loaded.ledger, commodity.as_ref(), args.format)
+    }))
 }
 
 fn run_calendar(cli: &Cli, args: &CalendarArgs) -> Result<ExitCode, String> {
     let commodity = parse_commodity(args.commodity.as_deref())?;
     let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let config = load_config(cli)?;
-    let (loaded, failed) = headless_load(cli, &config, true);
-    print!("{}", outlook::output::render_calendar(&loaded.ledger, commodity.as_ref(), today, args.format));
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    Ok(headless(cli, &config, true, |loaded| {
+        outlook::output::render_calendar(&loaded.ledger, commodity.as_ref(), today, args.format)
+    }))
 }
 
 fn run_events(cli: &Cli, args: &EventsArgs) -> Result<ExitCode, String> {
     let commodity = parse_commodity(args.commodity.as_deref())?;
     let config = load_config(cli)?;
-    let (loaded, failed) = headless_load(cli, &config, true);
-    let outlook = gather_outlook(&loaded);
-    print!("{}", outlook::output::render_events(&outlook, commodity.as_ref(), args.format));
-    Ok(if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS })
+    Ok(headless(cli, &config, true, |loaded| {
+        let outlook = gather_outlook(loaded);
+        outlook::output::render_events(&outlook, commodity.as_ref(), args.format)
+    }))
 }
 
 /// Expectations and events gathered by the load; rejected entries go to stderr, named.
@@ -222,13 +214,48 @@ fn gather_outlook(loaded: &Loaded) -> Outlook {
     outlook
 }
 
-/// The load behind the headless commands: the bundled history, the stored history, then
-/// (with `read_sources`) one pass over the sources, saved to the store. Problems go to
-/// stderr; the bool says whether any source or the store failed (exit status 2).
-fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, bool) {
-    let mut failed = false;
+/// A headless command: the bundled history, the stored history, then (with `read_sources`)
+/// one pass over the sources; `output` computed and printed while another thread writes
+/// the new versions to the store (one transaction per source document, as before), joined
+/// before the process ends. Problems go to stderr; exit status 2 when any source or the
+/// store failed, the store's write included.
+fn headless(cli: &Cli, config: &Config, read_sources: bool, output: impl FnOnce(&Loaded) -> String) -> ExitCode {
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref());
-    let mut store = match Store::open(&data_dir) {
+    let (mut store, loaded, mut failed) = headless_load(cli, config, read_sources, &data_dir);
+    let written = std::thread::scope(|scope| {
+        let loaded = &loaded;
+        let writer = store
+            .as_mut()
+            .filter(|_| !loaded.pending.is_empty())
+            .map(|store| scope.spawn(move || ingest::record_pending(store, &loaded.ledger, &loaded.pending)));
+        print!("{}", output(loaded));
+        writer.map_or_else(Vec::new, |writer| {
+            writer.join().unwrap_or_else(|_| {
+                let path = data_dir.join(quotawatch::store::FILE_NAME);
+                vec![StoreError::Other { path, detail: "writing the new versions failed unexpectedly".into() }]
+            })
+        })
+    });
+    for error in &written {
+        eprintln!("quotawatch: {error}");
+        failed = true;
+    }
+    // The process ends here: freeing every row of a large feed one by one would only add
+    // to the run time (about 10 ms a million rows), so the memory goes back with the process.
+    std::mem::forget(loaded);
+    if failed { ExitCode::from(EXIT_SOURCE_FAILED) } else { ExitCode::SUCCESS }
+}
+
+/// The load behind [`headless`], the new versions left to write. Problems go to stderr; the
+/// bool says whether any source or the store failed (exit status 2).
+fn headless_load(
+    cli: &Cli,
+    config: &Config,
+    read_sources: bool,
+    data_dir: &std::path::Path,
+) -> (Option<Store>, Loaded, bool) {
+    let mut failed = false;
+    let mut store = match Store::open(data_dir) {
         Ok(store) => Some(store),
         Err(error) => {
             eprintln!("quotawatch: {error}; going on without the stored history");
@@ -236,7 +263,8 @@ fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, boo
             None
         }
     };
-    let loaded = ingest::for_headless(config, !cli.no_bundled, read_sources, store.as_mut(), chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let loaded = ingest::for_headless_deferred(config, !cli.no_bundled, read_sources, store.as_mut(), now);
     for problem in &loaded.unreadable {
         eprintln!("quotawatch: {problem} (left in the store)");
     }
@@ -251,7 +279,7 @@ fn headless_load(cli: &Cli, config: &Config, read_sources: bool) -> (Loaded, boo
         eprintln!("quotawatch: source {name} failed: {error}");
         failed = true;
     }
-    (loaded, failed)
+    (store, loaded, failed)
 }
 
 /// `--commodity` as a slug.

@@ -141,18 +141,8 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
     // trimming every field of every record up front.
     let mut reader = ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header = reader.headers().map_err(|e| DocumentError::Csv(e.to_string()))?.clone();
-    let mut columns = Columns([None; KNOWN.len()]);
-    for (i, name) in header.iter().enumerate() {
-        let name = name.trim();
-        if let Some(known) = KNOWN.iter().position(|k| k.eq_ignore_ascii_case(name)) {
-            columns.0[known] = Some(i);
-        }
-    }
-    if let Some(missing) = REQUIRED.into_iter().find(|name| !header.iter().any(|h| h.trim().eq_ignore_ascii_case(name)))
-    {
-        return Err(DocumentError::MissingColumn(missing));
-    }
-    let mut parser = Parser::new(source_name, columns, header.len());
+    let mut parser =
+        header_parser(source_name, &header.iter().collect::<Vec<_>>()).map_err(DocumentError::MissingColumn)?;
     match plain_body(text) {
         Some(body) => {
             if let Some(parsed) = parallel::parse(&parser, body) {
@@ -172,12 +162,29 @@ pub fn parse(source_name: &str, text: &str) -> Result<ParsedFeed, DocumentError>
     Ok(parser.finish())
 }
 
+/// The parser for a document with this header, or the first required column it lacks.
+fn header_parser<'s>(source_name: &'s str, header: &[&str]) -> Result<Parser<'s>, &'static str> {
+    let mut columns = Columns([None; KNOWN.len()]);
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        if let Some(known) = KNOWN.iter().position(|k| k.eq_ignore_ascii_case(name)) {
+            columns.0[known] = Some(i);
+        }
+    }
+    if let Some(missing) = REQUIRED.into_iter().find(|name| !header.iter().any(|h| h.trim().eq_ignore_ascii_case(name)))
+    {
+        return Err(missing);
+    }
+    Ok(Parser::new(source_name, columns, header.len()))
+}
+
 /// The document after its header line when it has no quotes and ends lines with `\n` or
 /// `\r\n`: then every line is one record and every comma separates two cells. Otherwise
-/// (quoted cells, lone `\r`) the csv reader does the work.
+/// (quoted cells, lone `\r`, or an empty first line, which the csv reader skips to find the
+/// header) the csv reader does the work.
 fn plain_body(text: &str) -> Option<&str> {
     let bytes = text.as_bytes();
-    if bytes.contains(&b'"') {
+    if bytes.contains(&b'"') || bytes.starts_with(b"\n") || bytes.starts_with(b"\r\n") {
         return None;
     }
     let lone_cr = text.match_indices('\r').any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
@@ -329,6 +336,7 @@ impl<'s> Parser<'s> {
 
 mod cells;
 mod parallel;
+pub(super) mod stream;
 
 use cells::{read_key, read_row};
 

@@ -3,7 +3,7 @@
 //! A document is either rejected whole ([`DocumentError`]: not parseable, wrong format,
 //! over the size limit) or split into accepted announcements and per-announcement
 //! errors ([`AnnouncementError`]) that name the source, the announcement and the row
-//! or JSON path. Pure: no I/O, no async, no terminal.
+//! or JSON path. Pure: no I/O but the reader a caller hands [`parse_reader`], no async, no terminal.
 
 mod csv;
 mod json;
@@ -100,6 +100,42 @@ pub enum DocumentError {
     Csv(String),
     #[error("CSV header lacks the required column `{0}`")]
     MissingColumn(&'static str),
+}
+
+/// Why a document read through [`parse_reader`] gave nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Rejected whole, as [`parse`] rejects it.
+    Document(DocumentError),
+    /// The reader failed.
+    Io(std::io::Error),
+    /// Read in pieces, an announcement was in two of them: read it again with `parallel` off.
+    Interleaved,
+}
+
+/// [`parse`] (without the size limit, which the caller's reader enforces) of a document
+/// read from `reader`: a CSV document as it is read, a MiB at a time, never held whole, and
+/// with `parallel` a large plain one parsed in pieces on two threads; a JSON document is
+/// read whole first. The result is exactly what [`parse`] gives for the same bytes.
+pub fn parse_reader(
+    source_name: &str,
+    format: Format,
+    reader: &mut dyn std::io::Read,
+    parallel: bool,
+) -> Result<ParsedFeed, ReadError> {
+    match format {
+        Format::Json => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(ReadError::Io)?;
+            parse(source_name, format, &bytes, usize::MAX).map_err(ReadError::Document)
+        }
+        Format::Csv => match csv::stream::parse_reader(source_name, reader, parallel) {
+            csv::stream::Streamed::Parsed(parsed) => Ok(parsed),
+            csv::stream::Streamed::Document(error) => Err(ReadError::Document(error)),
+            csv::stream::Streamed::Io(error) => Err(ReadError::Io(error)),
+            csv::stream::Streamed::Interleaved => Err(ReadError::Interleaved),
+        },
+    }
 }
 
 /// Parses one document from `source_name`, enforcing `max_bytes`.

@@ -17,8 +17,8 @@ pub fn to_json<'a>(announcements: impl IntoIterator<Item = &'a Announcement>) ->
 /// One announcement as a compact one-announcement JSON document without its quota rows:
 /// the history store's form (it keeps the rows packed beside it).
 pub fn to_compact_json_without_rows(announcement: &Announcement) -> String {
-    let mut out = Out::from(announcement);
-    out.quotas.clear();
+    // Not `Out::from`: that lists every row first (a million on the first store write).
+    let out = Out::without_rows(announcement);
     serde_json::to_string(&Document { format: super::FORMAT, announcements: [out] }).unwrap_or_default()
 }
 
@@ -80,6 +80,22 @@ impl Serialize for Tonnes {
 
 impl<'a> From<&'a Announcement> for Out<'a> {
     fn from(a: &'a Announcement) -> Self {
+        let quotas = a
+            .quotas
+            .iter()
+            .map(|r| OutRow {
+                stage: r.stage.slug(),
+                category: &r.category,
+                holder: &r.holder,
+                tonnes: Tonnes(r.tonnes),
+            })
+            .collect();
+        Out { quotas, ..Out::without_rows(a) }
+    }
+}
+
+impl<'a> Out<'a> {
+    fn without_rows(a: &'a Announcement) -> Self {
         Out {
             commodity: a.key.commodity.as_str(),
             year: a.key.year,
@@ -93,16 +109,7 @@ impl<'a> From<&'a Announcement> for Out<'a> {
             tier: a.tier,
             cumulative: a.cumulative,
             citations: &a.citations,
-            quotas: a
-                .quotas
-                .iter()
-                .map(|r| OutRow {
-                    stage: r.stage.slug(),
-                    category: &r.category,
-                    holder: &r.holder,
-                    tonnes: Tonnes(r.tonnes),
-                })
-                .collect(),
+            quotas: Vec::new(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! File sources: a local quota-feed/1 document, read whole with a size cap.
+//! File sources: a local quota-feed/1 document, read whole or parsed as it is read, with a size cap.
 
 use std::io::Read;
 use std::path::Path;
@@ -40,6 +40,64 @@ pub fn read_bytes(path: &Path, format: Option<Format>, max_bytes: u64) -> Result
         SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
     })?;
     Ok((format, bytes))
+}
+
+/// Reads and parses a CSV or JSON file as it is read (see [`feed::parse_reader`]: a CSV file
+/// is never held whole), with the store's fingerprint of the bytes parsed (see
+/// [`crate::store::document_fingerprint`]). Checks and errors as [`read_file`]. A large CSV
+/// file whose announcements are not each in one run of lines is read twice: in pieces on
+/// two cores first, then in one piece.
+pub fn parse_file(
+    source_name: &str,
+    path: &Path,
+    format: Option<Format>,
+    max_bytes: u64,
+) -> Result<(ParsedFeed, u64), SourceError> {
+    let shown = path.display().to_string();
+    let io = |error| SourceError::Io { path: shown.clone(), error };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    for parallel in [true, false] {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut reader = Fingerprinting {
+            inner: file.take(max_bytes.saturating_add(1)),
+            hasher: crate::store::DocumentHasher::new(format),
+            total: 0,
+        };
+        let parsed = feed::parse_reader(source_name, format, &mut reader, parallel);
+        // Whatever the parse found, the size cap comes first, as when the file is read whole.
+        if reader.total > max_bytes {
+            return Err(SourceError::TooLarge { path: shown, limit: max_bytes });
+        }
+        match parsed {
+            Ok(parsed) => return Ok((parsed, reader.hasher.finish())),
+            Err(feed::ReadError::Document(error)) => return Err(error.into()),
+            Err(feed::ReadError::Io(error)) => return Err(io(error)),
+            Err(feed::ReadError::Interleaved) => {}
+        }
+    }
+    Err(io(std::io::Error::other("the document could not be read in one piece")))
+}
+
+/// A reader that fingerprints and counts what passes through it.
+struct Fingerprinting<R> {
+    inner: R,
+    hasher: crate::store::DocumentHasher,
+    total: u64,
+}
+
+impl<R: Read> Read for Fingerprinting<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(out)?;
+        self.hasher.update(&out[..read]);
+        self.total += read as u64;
+        Ok(read)
+    }
 }
 
 /// The store's fingerprint of a file (see [`crate::store::document_fingerprint`]), read a
@@ -94,5 +152,43 @@ mod tests {
         let json = fingerprint_file(&path, Some(Format::Json), u64::MAX).expect("fingerprint");
         assert_ne!(json, expected, "the format is part of the fingerprint");
         assert!(fingerprint_file(dir.path(), None, u64::MAX).is_err(), "a folder is not a regular file");
+    }
+
+    /// `parse_file` gives what reading the file whole gives, CSV (in pieces, and an
+    /// announcement split across pieces read again in one) and JSON, with the fingerprint of
+    /// the bytes, the size cap and a bad byte named as before.
+    #[test]
+    fn a_file_parsed_as_it_is_read_matches_the_file_read_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut csv = String::from("commodity,year,batch,stage,category,holder,tonnes\n");
+        for year in 1990..2090 {
+            for holder in 0..700 {
+                csv.push_str(&format!(
+                    "tungsten,{year},1,mining,primary,Holder {holder:05} of a longer name,{holder}\n"
+                ));
+            }
+        }
+        let interleaved = format!("{csv}tungsten,1990,1,mining,primary,Latecomer,5\n");
+        let json = r#"{"format": "quota-feed/1", "announcements": [{"commodity": "tungsten", "year": 2024,
+            "batch": 1, "quotas": [{"stage": "mining", "tonnes": 62000}]}]}"#;
+        for (name, text) in [("plain.csv", csv.as_str()), ("late.csv", &interleaved), ("feed.json", json)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            let whole = read_file("s", &path, None, u64::MAX).expect("read whole");
+            let (streamed, fingerprint) = parse_file("s", &path, None, u64::MAX).expect("parsed");
+            assert_eq!(streamed.announcements, whole.announcements, "{name}");
+            assert_eq!(streamed.rejected, whole.rejected, "{name}");
+            let format = Format::from_path(&path).expect("format");
+            assert_eq!(fingerprint, crate::store::document_fingerprint(format, text.as_bytes()), "{name}");
+            let over = parse_file("s", &path, None, text.len() as u64 - 1).expect_err("over the cap");
+            assert!(matches!(over, SourceError::TooLarge { .. }), "{name}: {over}");
+        }
+        assert!(csv.len() > 4 << 20, "parsed in pieces");
+        let mut bad = csv.into_bytes();
+        bad.insert(4_500_000, 0xff);
+        let path = dir.path().join("bad.csv");
+        std::fs::write(&path, &bad).expect("write");
+        let error = parse_file("s", &path, None, u64::MAX).expect_err("not UTF-8");
+        assert!(matches!(error, SourceError::Document(DocumentError::NotUtf8 { offset: 4_500_000 })), "{error}");
     }
 }

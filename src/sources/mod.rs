@@ -8,7 +8,7 @@ mod http;
 mod news;
 mod watch;
 
-pub use file::{fingerprint_file, read_bytes, read_file};
+pub use file::{fingerprint_file, parse_file, read_bytes, read_file};
 pub use http::{Fetched, HttpSource, retry_after};
 pub use watch::{Poller, SourceEvent, refresh, set_cadence, spawn_pollers, spawn_pollers_following};
 

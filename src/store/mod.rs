@@ -229,31 +229,56 @@ impl Store {
                      DO UPDATE SET applied = excluded.applied",
                 )
                 .map_err(fail)?;
-            for (key, index) in applied {
-                let Some(version) = ledger.entry(key).and_then(|e| e.versions().get(*index)) else { continue };
-                if version.origin.source == crate::bundled::SOURCE_NAME {
-                    continue;
+            let versions: Vec<_> = applied
+                .iter()
+                .filter_map(|(key, index)| Some((key, ledger.entry(key)?.versions().get(*index)?)))
+                .filter(|(_, version)| version.origin.source != crate::bundled::SOURCE_NAME)
+                .collect();
+            // The figures fingerprints (a hash of every row's text: 55 MB for the 1M-row
+            // feed) are computed on another core while this one packs the rows and inserts.
+            let (fingerprints, fingerprinted) = std::sync::mpsc::channel();
+            // A few versions (a dashboard's batch of changes) are not worth a thread.
+            let rows: usize = versions.iter().map(|(_, version)| version.announcement.quotas.len()).sum();
+            std::thread::scope(|scope| -> Result<(), StoreError> {
+                let versions = &versions;
+                if rows < 50_000 {
+                    drop(fingerprints);
+                } else {
+                    scope.spawn(move || {
+                        for (_, version) in versions {
+                            if fingerprints.send(figures_fingerprint(&version.announcement)).is_err() {
+                                break;
+                            }
+                        }
+                    });
                 }
-                moved_on.insert(version.origin.source.as_str());
-                let a = &version.announcement;
-                insert
-                    .execute(params![
-                        key.commodity.as_str(),
-                        key.year,
-                        key.batch,
-                        version.origin.source,
-                        a.revision,
-                        // Stored as the signed integer with the same bits.
-                        figures_fingerprint(a).cast_signed(),
-                        version.first_seen.to_rfc3339(),
-                        next,
-                        feed::write::to_compact_json_without_rows(a),
-                        encode_rows(&a.quotas, |name| names.id_of(name)),
-                    ])
-                    .map_err(fail)?;
-                next += 1;
-                written += 1;
-            }
+                for (key, version) in versions {
+                    moved_on.insert(version.origin.source.as_str());
+                    let a = &version.announcement;
+                    let document = feed::write::to_compact_json_without_rows(a);
+                    let rows = encode_rows(&a.quotas, |name| names.id_of(name));
+                    // Computed here when there is no other thread (or it failed).
+                    let fingerprint = fingerprinted.recv().unwrap_or_else(|_| figures_fingerprint(a));
+                    insert
+                        .execute(params![
+                            key.commodity.as_str(),
+                            key.year,
+                            key.batch,
+                            version.origin.source,
+                            a.revision,
+                            // Stored as the signed integer with the same bits.
+                            fingerprint.cast_signed(),
+                            version.first_seen.to_rfc3339(),
+                            next,
+                            document,
+                            rows,
+                        ])
+                        .map_err(fail)?;
+                    next += 1;
+                    written += 1;
+                }
+                Ok(())
+            })?;
             names.save_added(&tx).map_err(fail)?;
             let mut forget = tx.prepare_cached("DELETE FROM documents WHERE source = ?1").map_err(fail)?;
             for source in document.map(|d| d.source.as_str()).into_iter().chain(moved_on) {

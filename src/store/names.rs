@@ -16,6 +16,9 @@ pub(super) struct NameTable {
     /// holds a clone of the name, so its text cannot be freed and the address reused.
     by_address: foldhash::HashMap<(usize, usize), (u64, Name)>,
     added: Vec<(u64, Name)>,
+    /// The two names looked up last, by address, the latest first (each is in `by_address`,
+    /// whose clone keeps its text, and so its address, taken).
+    recent: [Option<((usize, usize), u64)>; 2],
 }
 
 impl NameTable {
@@ -45,8 +48,19 @@ impl NameTable {
     /// The id of `name`, giving it the next free id when it is new (saved by [`NameTable::save_added`]).
     pub fn id_of(&mut self, name: &Name) -> u64 {
         let address = (name.as_str().as_ptr() as usize, name.len());
-        if let Some((id, _)) = self.by_address.get(&address) {
-            return *id;
+        // Rows of one category come together, so the category asked for is usually the one
+        // asked for two calls before (a holder came between).
+        match self.recent {
+            [Some((held, id)), _] if held == address => return id,
+            [first, Some((held, id))] if held == address => {
+                self.recent = [Some((held, id)), first];
+                return id;
+            }
+            _ => {}
+        }
+        if let Some(&(id, _)) = self.by_address.get(&address) {
+            self.recent = [Some((address, id)), self.recent[0]];
+            return id;
         }
         let id = match self.ids.get(name) {
             Some(&id) => id,

@@ -88,7 +88,7 @@ fn announcement_boundary(body: &str, near: usize) -> Option<usize> {
 }
 
 /// A line up to its third comma.
-fn key_prefix(line: &[u8]) -> &[u8] {
+pub(super) fn key_prefix(line: &[u8]) -> &[u8] {
     let mut commas = 0;
     for (i, &b) in line.iter().enumerate() {
         if b == b',' {
