@@ -3,7 +3,8 @@
 //! through [`Dashboard::sender`], and both go through the same [`Dashboard::handle`]:
 //! update, drain every pending message, carry out the effects, and only then look at quit,
 //! so nothing merged in the same drain as a `q` is lost. On the way out, whatever a busy
-//! store held back is flushed before the caller restores the terminal.
+//! store held back is flushed before the caller restores the terminal. While a large stored
+//! history is replayed after the first frame (`replay.rs`), sources' documents wait for it.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -39,6 +40,10 @@ pub struct Dashboard {
     hits: ui::HitMap,
     /// The last click (when, on which row), to tell a double click.
     last_click: Option<(Instant, usize)>,
+    /// The stored history being replayed after the first frame, and the sources' documents
+    /// that arrived meanwhile (merged after it, in order).
+    history: Option<super::replay::HistoryReceiver>,
+    held: Vec<Msg>,
 }
 
 /// Two clicks on one row within this long are a double click (drill in, open).
@@ -58,6 +63,7 @@ impl Dashboard {
         let alerter = Alerter::start(&config.alerts, tx.clone());
         let executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
         let effects = state.take_effects();
+        let history = state.take_history_receiver();
         let screen = view::build(&state);
         let mut dashboard = Dashboard {
             state,
@@ -70,6 +76,8 @@ impl Dashboard {
             rings: 0,
             hits: ui::HitMap::default(),
             last_click: None,
+            history,
+            held: Vec::new(),
         };
         dashboard.carry_out(effects);
         dashboard
@@ -97,6 +105,24 @@ impl Dashboard {
         while let Ok(msg) = self.rx.try_recv() {
             changed |= self.apply(msg, &mut effects);
         }
+        self.settle(effects, changed);
+    }
+
+    /// The replayed stored history (`None`: its thread died) in place of the first ledger,
+    /// then the documents held back meanwhile, in arrival order; one redraw.
+    fn history_arrived(&mut self, history: Option<crate::ingest::StoredHistory>) {
+        self.history = None;
+        self.state.history_arrived(history);
+        let mut effects = self.state.take_effects();
+        for msg in std::mem::take(&mut self.held) {
+            self.apply(msg, &mut effects);
+        }
+        self.settle(effects, true);
+    }
+
+    /// Carries out `effects`, and what those report back, until nothing is left; rebuilds
+    /// the screen when anything visible `changed`.
+    fn settle(&mut self, mut effects: Vec<Effect>, mut changed: bool) {
         while !effects.is_empty() {
             let notes = self.carry_out(std::mem::take(&mut effects));
             for note in notes {
@@ -110,6 +136,10 @@ impl Dashboard {
     }
 
     fn apply(&mut self, msg: Msg, effects: &mut Vec<Effect>) -> bool {
+        if self.history.is_some() && matches!(msg, Msg::Source(_)) {
+            self.held.push(msg);
+            return false;
+        }
         let msg = match msg {
             Msg::Mouse(event) => match self.pointer(event) {
                 Some(pointer) => Msg::Pointer(pointer),
@@ -185,6 +215,15 @@ impl Dashboard {
                     Some(msg) => msg,
                     None => return Ok(()),
                 },
+                history = async {
+                    match self.history.as_mut() {
+                        Some(receiver) => receiver.await.ok(),
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    self.history_arrived(history);
+                    continue;
+                }
                 // Once a second: ages and countdowns in the Sources view, stale sources anywhere.
                 // `update` asks for a redraw only when something visible moved.
                 _ = clock.tick() => Msg::Tick(chrono::Utc::now()),

@@ -14,6 +14,7 @@ pub mod derived;
 pub mod effects;
 pub mod log;
 pub mod nav;
+mod replay;
 pub mod source_view;
 pub mod state;
 pub mod update;
@@ -30,6 +31,7 @@ use crate::store::Store;
 use crate::ui::theme::Theme;
 pub use dashboard::Dashboard;
 pub use effects::Effect;
+pub use replay::LOADING_BANNER;
 pub use state::State;
 pub use update::{Msg, Step, update};
 

@@ -46,6 +46,10 @@ pub struct State {
     pub(super) keys: crate::keys::KeyMap,
     /// News and notice items that matched the quota keywords, newest first.
     pub(super) headlines: Vec<crate::news::Headline>,
+    /// Where the stored history replayed after the first frame arrives (see `replay.rs`),
+    /// until the loop takes it; `loading_history` until it is merged.
+    pub(super) history: Option<super::replay::HistoryReceiver>,
+    pub(super) loading_history: bool,
 }
 
 impl State {
@@ -97,6 +101,8 @@ impl State {
             markers: true,
             keys: crate::keys::KeyMap::default(),
             headlines,
+            history: None,
+            loading_history: false,
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
@@ -340,6 +346,13 @@ impl State {
     /// Data-quality flags, revisions and source conflicts of the loaded history go into the
     /// log, so what the contract says must be shown is on screen from the start.
     fn log_start_up_notes(&mut self) {
+        for (kind, text) in self.start_up_notes() {
+            self.push_log(kind, text);
+        }
+    }
+
+    /// What [`State::log_start_up_notes`] logs, for the ledger held now.
+    pub(super) fn start_up_notes(&self) -> Vec<(LogKind, String)> {
         let mut notes = Vec::new();
         for history in crate::analytics::CommodityHistory::build_all(self.ledger.current()) {
             notes.extend(crate::analytics::quality_flags(&history).iter().map(|f| (LogKind::Warning, f.to_string())));
@@ -360,9 +373,7 @@ impl State {
                 ));
             }
         }
-        for (kind, text) in notes {
-            self.push_log(kind, text);
-        }
+        notes
     }
 }
 
