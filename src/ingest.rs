@@ -58,6 +58,9 @@ pub struct Loaded {
     /// The headlines of `rss` and `page` sources: the stored ones and this pass's, newest
     /// first (without a store, this pass's alone).
     pub headlines: Vec<crate::news::Headline>,
+    /// Set by [`dashboard_first_frame`]: the stored history follows ([`replay_stored`]), so
+    /// the notes of the whole history (quality flags, revisions, conflicts) wait for it.
+    pub history_pending: bool,
 }
 
 impl SourceReport {
@@ -138,6 +141,7 @@ pub const REPLAY_IN_BACKGROUND_BYTES: u64 = 1 << 20;
 /// stored rows take about 0.1 s to replay; the first frame should not wait for them.
 pub fn dashboard_first_frame(config: &Config, bundled: bool, store: Option<&Store>, now: DateTime<Utc>) -> Loaded {
     let mut loaded = load(config, &LoadOptions { bundled, network: false, files: false, sources: true }, None, now);
+    loaded.history_pending = store.is_some();
     if let Some(store) = store {
         match store.headlines() {
             Ok(stored) => loaded.headlines = stored,
@@ -313,7 +317,16 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
     }
     let config_outlook = config.outlook.clone();
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines }
+    Loaded {
+        ledger,
+        sources: reports,
+        from_store,
+        unreadable,
+        store_errors,
+        config_outlook,
+        headlines,
+        history_pending: false,
+    }
 }
 
 /// Whether a source is left to the pollers in this load.

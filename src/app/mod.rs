@@ -31,7 +31,7 @@ use crate::store::Store;
 use crate::ui::theme::Theme;
 pub use dashboard::Dashboard;
 pub use effects::Effect;
-pub use replay::LOADING_BANNER;
+pub use replay::{HistoryReceiver, LOADING_BANNER};
 pub use state::State;
 pub use update::{Msg, Step, update};
 

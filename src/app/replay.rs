@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
-use super::log::{LogEntry, LogKind};
+use super::log::LogKind;
 use super::state::State;
 use crate::config::Config;
 use crate::ingest::StoredHistory;
@@ -39,14 +39,21 @@ impl State {
             let _ = tx.send(crate::ingest::replay_stored(&config, bundled, &data_dir, now));
         });
         match spawned {
-            Ok(_) => {
-                self.history = Some(rx);
-                self.loading_history = true;
-                if self.banner.is_none() {
-                    self.banner = Some(LOADING_BANNER.to_owned());
-                }
+            Ok(_) => self.awaiting_history(rx),
+            Err(error) => {
+                self.report_problem(format!("cannot replay the stored history: {error}"), true);
+                self
             }
-            Err(error) => self.report_problem(format!("cannot replay the stored history: {error}"), true),
+        }
+    }
+
+    /// Waits for the stored history on `rx` (what [`State::replay_in_background`] replays; a
+    /// test sends its own), saying so in the banner until it is merged.
+    pub fn awaiting_history(mut self, rx: HistoryReceiver) -> State {
+        self.history = Some(rx);
+        self.loading_history = true;
+        if self.banner.is_none() {
+            self.banner = Some(LOADING_BANNER.to_owned());
         }
         self
     }
@@ -71,6 +78,7 @@ impl State {
         }
         let Some(history) = history else {
             self.report_problem("the stored history could not be replayed; it is not shown".into(), true);
+            self.log_start_up_notes();
             return;
         };
         if history.from_store > 0 {
@@ -83,16 +91,12 @@ impl State {
             self.report_problem(format!("{error}; the stored history is not shown"), true);
         }
         if !history.store_errors.is_empty() {
+            self.log_start_up_notes();
             return;
         }
         self.ledger = history.ledger;
         self.refresh();
-        // The start-up notes of the whole history, less those the bundled one already logged.
-        let known: std::collections::HashSet<String> = self.log.iter().map(|e: &LogEntry| e.text.clone()).collect();
-        for (kind, text) in self.start_up_notes() {
-            if !known.contains(&text) {
-                self.push_log(kind, text);
-            }
-        }
+        // Held back by `State::new` for the whole history (see `Loaded::history_pending`).
+        self.log_start_up_notes();
     }
 }
