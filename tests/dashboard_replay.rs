@@ -177,3 +177,52 @@ async fn a_document_arriving_during_the_replay_is_merged_after_it() {
     let _ = update(&mut full, event());
     assert_same(dashboard.state(), &full);
 }
+
+/// A dashboard on `data` with the file source of `dir`, run until its first check of the
+/// file is merged (or found as stored).
+async fn start_on_file(dir: &Path, data: &Path) -> Dashboard {
+    let text = "[[sources]]\nname = \"generated\"\nkind = \"file\"\npath = \"generated.csv\"\ninterval = \"1h\"\n";
+    let config = config::parse(text, ConfigOrigin::BuiltIn, dir).expect("valid config");
+    let mut store = Store::open(data).expect("open the store");
+    let state = State::new(ingest::for_dashboard(&config, false, Some(&mut store), now()), now());
+    let mut dashboard = Dashboard::start(state, &config, Some(store), &Theme::MONO);
+    let mut shown = terminal();
+    run_until(&mut dashboard, &mut shown, |s| s.source("generated").is_some_and(|v| v.last_success.is_some())).await;
+    dashboard
+}
+
+fn write_feed(dir: &Path, rows: u64) -> Vec<u8> {
+    let shape = feedgen::Shape { rows, commodities: 2, seed: 5, years: 10 };
+    let mut csv = Vec::new();
+    feedgen::write_csv(&mut csv, &feedgen::plan(&shape).expect("a valid shape")).expect("written to memory");
+    std::fs::write(dir.join("generated.csv"), &csv).expect("write the feed");
+    csv
+}
+
+#[tokio::test]
+async fn a_file_the_dashboard_merged_is_not_parsed_again_at_the_next_start_until_it_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bytes = write_feed(dir.path(), 3_000);
+    let parsed_line = |d: &Dashboard| {
+        d.state().log().iter().any(|e| e.text.starts_with("generated: ") && e.text.contains("announcements"))
+    };
+
+    let first = start_on_file(dir.path(), &data).await;
+    assert!(parsed_line(&first), "the first start parses and merges the file");
+    let held = first.state().ledger().entries().count();
+    assert!(held > 10);
+    drop(first);
+    let documents = Store::open(&data).expect("open the store").documents();
+    let fingerprint = quotawatch::store::document_fingerprint(Format::Csv, &bytes);
+    assert_eq!(documents.get("generated").map(|(f, _)| *f), Some(fingerprint), "the document is on record");
+
+    let second = start_on_file(dir.path(), &data).await;
+    assert!(!parsed_line(&second), "the unchanged file was not parsed: {:?}", second.state().log());
+    assert_eq!(second.state().ledger().entries().count(), held, "its figures come from the store");
+    drop(second);
+
+    write_feed(dir.path(), 3_500);
+    let third = start_on_file(dir.path(), &data).await;
+    assert!(parsed_line(&third), "a changed file is parsed");
+}

@@ -70,8 +70,9 @@ impl State {
 
     /// Swaps in the replayed ledger (which holds everything the first one did: the bundled
     /// history), logs what a start-up load logs, and recomputes the figures. `None`: the
-    /// replay thread died; the dashboard goes on with what it has.
-    pub(super) fn history_arrived(&mut self, history: Option<StoredHistory>) {
+    /// replay thread died; the dashboard goes on with what it has. False when the history
+    /// could not be swapped in (nothing merged from then on is saved).
+    pub(super) fn history_arrived(&mut self, history: Option<StoredHistory>) -> bool {
         self.loading_history = false;
         if self.banner.as_deref() == Some(LOADING_BANNER) {
             self.banner = None;
@@ -79,7 +80,7 @@ impl State {
         let Some(history) = history else {
             self.report_problem("the stored history could not be replayed; it is not shown".into(), true);
             self.log_start_up_notes();
-            return;
+            return false;
         };
         if history.from_store > 0 {
             self.push_log(LogKind::Loaded, format!("history store: {} stored versions", history.from_store));
@@ -92,11 +93,12 @@ impl State {
         }
         if !history.store_errors.is_empty() {
             self.log_start_up_notes();
-            return;
+            return false;
         }
         self.ledger = history.ledger;
         self.refresh();
         // Held back by `State::new` for the whole history (see `Loaded::history_pending`).
         self.log_start_up_notes();
+        true
     }
 }
