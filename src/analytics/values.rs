@@ -52,12 +52,15 @@ pub struct StageFigures<'a> {
     pub categories: BTreeMap<&'a str, f64>,
 }
 
+/// A category's `*` row and the sum of its holder rows.
+type AllAndHolders = (Option<f64>, Option<f64>);
+
 /// [`StageFigures`] of `stage` in `a`.
 pub fn stage_figures(a: &Announcement, stage: Stage) -> StageFigures<'_> {
     // Per category: (the `*` row, the sum of the holder rows), as `category_value` keeps them.
     // Looked up by name id in a short list (a stage has a few categories), sorted by name
     // once at the end: a map keyed by text compared strings on every row.
-    let mut seen: Vec<(&crate::model::Name, (Option<f64>, Option<f64>))> = Vec::new();
+    let mut seen: Vec<(&crate::model::Name, AllAndHolders)> = Vec::new();
     for row in a.quotas.iter().filter(|r| r.stage == stage) {
         let index = match seen.iter().position(|(name, _)| **name == row.category) {
             Some(index) => index,

@@ -193,7 +193,8 @@ mod tests {
         sorted.reverse();
         sorted.sort();
         assert_eq!(sorted, names, "textual order (the texts were made in order)");
-        assert!(Name::from("b") > Name::from("a") && Name::from("a") < Name::from("ab"));
+        let (a, b, ab) = (Name::from("a"), Name::from("b"), Name::from("ab"));
+        assert!(b > a && a < ab && ab < b);
         assert_eq!(format!("{:?}", Name::from("x\"y")), "\"x\\\"y\"");
     }
 
