@@ -15,7 +15,10 @@ use crate::ledger::{Ledger, MergeOutcome, Origin};
 use crate::sources::SourceError;
 use crate::store::{DocumentSeen, Store, StoreError};
 
+mod deferred;
 mod fetch;
+
+pub use deferred::{REPLAY_IN_BACKGROUND_BYTES, StoredHistory, dashboard_first_frame, replay_stored};
 use fetch::{SourceRead, fetch};
 
 /// What one source contributed to a load.
@@ -64,6 +67,9 @@ pub struct Loaded {
     /// What [`for_headless_deferred`] left for [`record_pending`] to write, one entry per
     /// source document in configuration order (empty otherwise: the load wrote it).
     pub pending: Vec<PendingWrite>,
+    /// Set by [`dashboard_first_frame`]: the stored history follows ([`replay_stored`]), so
+    /// the notes of the whole history (quality flags, revisions, conflicts) wait for it.
+    pub history_pending: bool,
 }
 
 /// The versions one source document added to the ledger, not yet written to the store.
@@ -292,7 +298,17 @@ fn load(config: &Config, options: &LoadOptions, mut store: Option<&mut Store>, n
         headlines.sort_by_key(|h| std::cmp::Reverse(h.first_seen));
     }
     let config_outlook = config.outlook.clone();
-    Loaded { ledger, sources: reports, from_store, unreadable, store_errors, config_outlook, headlines, pending }
+    Loaded {
+        ledger,
+        sources: reports,
+        from_store,
+        unreadable,
+        store_errors,
+        config_outlook,
+        headlines,
+        pending,
+        history_pending: false,
+    }
 }
 
 /// Whether a source is left to the pollers in this load.

@@ -304,15 +304,26 @@ fn run_dashboard(cli: &Cli) -> Result<ExitCode, String> {
         }
     };
     // The first frame shows the bundled and stored history at once; every source arrives
-    // through its poller a moment later (its first document is history, not news).
-    let loaded = ingest::for_dashboard(&config, !cli.no_bundled, store.as_mut(), chrono::Utc::now());
+    // through its poller a moment later (its first document is history, not news). A large
+    // stored history is replayed after the first frame instead (src/app/replay.rs).
+    let now = chrono::Utc::now();
+    let deferred =
+        store.as_ref().is_some_and(|s| s.packed_bytes().is_ok_and(|b| b > ingest::REPLAY_IN_BACKGROUND_BYTES));
+    let loaded = if deferred {
+        ingest::dashboard_first_frame(&config, !cli.no_bundled, store.as_ref(), now)
+    } else {
+        ingest::for_dashboard(&config, !cli.no_bundled, store.as_mut(), now)
+    };
     if loaded.store_errors.iter().any(|e| !matches!(e, StoreError::Locked { .. })) {
         // Unreadable or unwritable: not written to for the rest of the run. (A store that was
         // only busy is tried again with the next change.)
         store = None;
     }
     let keys = quotawatch::keys::KeyMap::from_config(&config).map_err(|e| e.to_string())?;
-    let mut state = quotawatch::app::State::new(loaded, chrono::Utc::now()).with_keys(keys);
+    let mut state = quotawatch::app::State::new(loaded, now).with_keys(keys);
+    if deferred {
+        state = state.replay_in_background(&config, !cli.no_bundled, data_dir.clone(), now);
+    }
     if let Err(note) = log_note {
         state.report_problem(note, false);
     }

@@ -52,18 +52,32 @@ pub struct StageFigures<'a> {
     pub categories: BTreeMap<&'a str, f64>,
 }
 
+/// A category's `*` row and the sum of its holder rows.
+type AllAndHolders = (Option<f64>, Option<f64>);
+
 /// [`StageFigures`] of `stage` in `a`.
 pub fn stage_figures(a: &Announcement, stage: Stage) -> StageFigures<'_> {
     // Per category: (the `*` row, the sum of the holder rows), as `category_value` keeps them.
-    let mut found: BTreeMap<&str, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    // Looked up by name id in a short list (a stage has a few categories), sorted by name
+    // once at the end: a map keyed by text compared strings on every row.
+    let mut seen: Vec<(&crate::model::Name, AllAndHolders)> = Vec::new();
     for row in a.quotas.iter().filter(|r| r.stage == stage) {
-        let slot = found.entry(row.category.as_str()).or_default();
+        let index = match seen.iter().position(|(name, _)| **name == row.category) {
+            Some(index) => index,
+            None => {
+                seen.push((&row.category, (None, None)));
+                seen.len() - 1
+            }
+        };
+        let slot = &mut seen[index].1;
         if row.is_all_holders() {
             slot.0 = Some(row.tonnes);
         } else {
             *slot.1.get_or_insert(0.0) += row.tonnes;
         }
     }
+    let mut found: BTreeMap<&str, (Option<f64>, Option<f64>)> =
+        seen.into_iter().map(|(name, sums)| (name.as_str(), sums)).collect();
     let published_total = found.remove(TOTAL_CATEGORY).and_then(|(all, holders)| all.or(holders));
     let categories: BTreeMap<&str, f64> =
         found.into_iter().filter_map(|(name, (all, holders))| Some((name, all.or(holders)?))).collect();

@@ -3,7 +3,8 @@
 //! through [`Dashboard::sender`], and both go through the same [`Dashboard::handle`]:
 //! update, drain every pending message, carry out the effects, and only then look at quit,
 //! so nothing merged in the same drain as a `q` is lost. On the way out, whatever a busy
-//! store held back is flushed before the caller restores the terminal.
+//! store held back is flushed before the caller restores the terminal. While a large stored
+//! history is replayed after the first frame (`replay.rs`), sources' documents wait for it.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -19,7 +20,8 @@ use super::nav::View;
 use super::state::State;
 use super::update::{Msg, Pointer, update};
 use crate::config::Config;
-use crate::sources::spawn_pollers_following;
+use crate::sources::{ParsedDocuments, spawn_pollers_known};
+use crate::store::DocumentSeen;
 use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::view::{self, Screen};
@@ -39,6 +41,17 @@ pub struct Dashboard {
     hits: ui::HitMap,
     /// The last click (when, on which row), to tell a double click.
     last_click: Option<(Instant, usize)>,
+    /// The stored history being replayed after the first frame, and the sources' documents
+    /// that arrived meanwhile (merged after it, in order).
+    history: Option<super::replay::HistoryReceiver>,
+    held: Vec<Msg>,
+    /// The fingerprints of the file documents the pollers parsed, and the documents merged
+    /// whose versions are not yet known to be saved: recorded in the store once they are.
+    parsed: ParsedDocuments,
+    merged_documents: Vec<DocumentSeen>,
+    /// False when the stored history could not be replayed: nothing merged is saved then,
+    /// so no document may be recorded as saved either.
+    history_saved: bool,
 }
 
 /// Two clicks on one row within this long are a double click (drill in, open).
@@ -52,12 +65,16 @@ impl Dashboard {
         let source_tx = tx.clone();
         // Pages followed in earlier runs are not fetched again.
         let followed = store.as_ref().and_then(|s| s.followed().ok()).unwrap_or_default();
-        let pollers = spawn_pollers_following(&config.sources, &followed, move |event| {
+        // A file still holding the document the store holds is not parsed again.
+        let stored = store.as_ref().map(Store::documents).unwrap_or_default();
+        let parsed = ParsedDocuments::default();
+        let pollers = spawn_pollers_known(&config.sources, &followed, &stored, &parsed, move |event| {
             source_tx.send(Msg::Source(event)).is_ok()
         });
         let alerter = Alerter::start(&config.alerts, tx.clone());
         let executor = Executor::new(pollers, alerter, store, config.export_dir.clone());
         let effects = state.take_effects();
+        let history = state.take_history_receiver();
         let screen = view::build(&state);
         let mut dashboard = Dashboard {
             state,
@@ -70,6 +87,11 @@ impl Dashboard {
             rings: 0,
             hits: ui::HitMap::default(),
             last_click: None,
+            history,
+            held: Vec::new(),
+            parsed,
+            merged_documents: Vec::new(),
+            history_saved: true,
         };
         dashboard.carry_out(effects);
         dashboard
@@ -97,12 +119,31 @@ impl Dashboard {
         while let Ok(msg) = self.rx.try_recv() {
             changed |= self.apply(msg, &mut effects);
         }
+        self.settle(effects, changed);
+    }
+
+    /// The replayed stored history (`None`: its thread died) in place of the first ledger,
+    /// then the documents held back meanwhile, in arrival order; one redraw.
+    fn history_arrived(&mut self, history: Option<crate::ingest::StoredHistory>) {
+        self.history = None;
+        self.history_saved = self.state.history_arrived(history);
+        let mut effects = self.state.take_effects();
+        for msg in std::mem::take(&mut self.held) {
+            self.apply(msg, &mut effects);
+        }
+        self.settle(effects, true);
+    }
+
+    /// Carries out `effects`, and what those report back, until nothing is left; rebuilds
+    /// the screen when anything visible `changed`.
+    fn settle(&mut self, mut effects: Vec<Effect>, mut changed: bool) {
         while !effects.is_empty() {
             let notes = self.carry_out(std::mem::take(&mut effects));
             for note in notes {
                 changed |= self.apply(note, &mut effects);
             }
         }
+        self.remember_documents();
         if changed {
             self.screen = view::build(&self.state);
             self.dirty = true;
@@ -110,6 +151,15 @@ impl Dashboard {
     }
 
     fn apply(&mut self, msg: Msg, effects: &mut Vec<Effect>) -> bool {
+        if self.history.is_some() && matches!(msg, Msg::Source(_)) {
+            self.held.push(msg);
+            return false;
+        }
+        if let Msg::Source(event) = &msg
+            && let Ok(Some(feed)) = &event.result
+        {
+            self.note_document(&event.source, event.at, feed);
+        }
         let msg = match msg {
             Msg::Mouse(event) => match self.pointer(event) {
                 Some(pointer) => Msg::Pointer(pointer),
@@ -139,6 +189,42 @@ impl Dashboard {
                 Some(if double { Pointer::Open(row) } else { Pointer::Row(row) })
             }
             _ => None,
+        }
+    }
+
+    /// A file document about to be merged, when its poller fingerprinted it (the `at` of
+    /// the event pairs them; a later poll of the same file replaced the entry, and then
+    /// this one is not remembered). Only a document merged whole is worth remembering.
+    fn note_document(&mut self, source: &str, at: chrono::DateTime<chrono::Utc>, feed: &crate::feed::ParsedFeed) {
+        let parsed = self.parsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&(when, fingerprint)) = parsed.get(source)
+            && when == at
+        {
+            self.merged_documents.push(DocumentSeen {
+                source: source.to_owned(),
+                fingerprint,
+                accepted: feed.announcements.len(),
+                reusable: feed.rejected.is_empty(),
+            });
+        }
+    }
+
+    /// Records the documents merged once every version is saved (a busy store holding some
+    /// back: they are forgotten, and parsed again at the next start). Never before: a
+    /// document on record whose versions are not would be skipped, its figures missing.
+    fn remember_documents(&mut self) {
+        if self.merged_documents.is_empty() || self.history.is_some() {
+            return;
+        }
+        let documents = std::mem::take(&mut self.merged_documents);
+        if self.executor.unsaved() > 0 {
+            return;
+        }
+        if !self.history_saved {
+            return;
+        }
+        for document in &documents {
+            self.executor.record_document(&self.state.ledger, document);
         }
     }
 
@@ -185,6 +271,15 @@ impl Dashboard {
                     Some(msg) => msg,
                     None => return Ok(()),
                 },
+                history = async {
+                    match self.history.as_mut() {
+                        Some(receiver) => receiver.await.ok(),
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    self.history_arrived(history);
+                    continue;
+                }
                 // Once a second: ages and countdowns in the Sources view, stale sources anywhere.
                 // `update` asks for a redraw only when something visible moved.
                 _ = clock.tick() => Msg::Tick(chrono::Utc::now()),

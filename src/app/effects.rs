@@ -135,6 +135,20 @@ impl Executor {
         }
     }
 
+    /// Records that every announcement of `document` is in the store (its versions were
+    /// saved): the next start need not parse the same bytes again. Nothing without a store;
+    /// a failure only means the document is parsed again next time.
+    pub fn record_document(&mut self, ledger: &Ledger, document: &crate::store::DocumentSeen) {
+        if let Some(store) = self.store.as_mut()
+            && let Err(error) = store.record(ledger, &[], Some(document))
+        {
+            tracing::warn!(
+                "{}: its document is not remembered ({error}); it is parsed again next time",
+                document.source
+            );
+        }
+    }
+
     /// Versions applied and not yet in the store.
     pub fn unsaved(&self) -> usize {
         self.unsaved.len()

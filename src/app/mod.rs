@@ -15,6 +15,7 @@ pub mod effects;
 mod headline_detail;
 pub mod log;
 pub mod nav;
+mod replay;
 pub mod source_view;
 pub mod state;
 pub mod update;
@@ -31,6 +32,7 @@ use crate::store::Store;
 use crate::ui::theme::Theme;
 pub use dashboard::Dashboard;
 pub use effects::Effect;
+pub use replay::{HistoryReceiver, LOADING_BANNER};
 pub use state::State;
 pub use update::{Msg, Step, update};
 

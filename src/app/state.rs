@@ -46,12 +46,17 @@ pub struct State {
     pub(super) keys: crate::keys::KeyMap,
     /// News and notice items that matched the quota keywords, newest first.
     pub(super) headlines: Vec<crate::news::Headline>,
+    /// Where the stored history replayed after the first frame arrives (see `replay.rs`),
+    /// until the loop takes it; `loading_history` until it is merged.
+    pub(super) history: Option<super::replay::HistoryReceiver>,
+    pub(super) loading_history: bool,
 }
 
 impl State {
     /// The initial state from one load of the bundled history, the store and the sources.
     /// Its log lines are queued for the log file like any other.
     pub fn new(loaded: Loaded, now: DateTime<Utc>) -> State {
+        let loaded_history_pending = loaded.history_pending;
         let mut log = Vec::new();
         if loaded.from_store > 0 {
             let text = format!("history store: {} stored versions", loaded.from_store);
@@ -97,13 +102,18 @@ impl State {
             markers: true,
             keys: crate::keys::KeyMap::default(),
             headlines,
+            history: None,
+            loading_history: false,
         };
         // Rare earths first, when there are any: chosen before the one computation of the
         // figures, so they are computed once, for it.
         state.commodities = commodities_of(&state.ledger);
         state.commodity = default_commodity(&state.commodities);
         state.refresh();
-        state.log_start_up_notes();
+        // With the stored history still to come, its notes come with it (`replay.rs`).
+        if !loaded_history_pending {
+            state.log_start_up_notes();
+        }
         state
     }
 
@@ -358,7 +368,14 @@ impl State {
 
     /// Data-quality flags, revisions and source conflicts of the loaded history go into the
     /// log, so what the contract says must be shown is on screen from the start.
-    fn log_start_up_notes(&mut self) {
+    pub(super) fn log_start_up_notes(&mut self) {
+        for (kind, text) in self.start_up_notes() {
+            self.push_log(kind, text);
+        }
+    }
+
+    /// What [`State::log_start_up_notes`] logs, for the ledger held now.
+    fn start_up_notes(&self) -> Vec<(LogKind, String)> {
         let mut notes = Vec::new();
         for history in crate::analytics::CommodityHistory::build_all(self.ledger.current()) {
             notes.extend(crate::analytics::quality_flags(&history).iter().map(|f| (LogKind::Warning, f.to_string())));
@@ -379,9 +396,7 @@ impl State {
                 ));
             }
         }
-        for (kind, text) in notes {
-            self.push_log(kind, text);
-        }
+        notes
     }
 }
 

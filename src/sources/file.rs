@@ -133,6 +133,51 @@ pub fn fingerprint_file(path: &Path, format: Option<Format>, max_bytes: u64) -> 
     Ok(hasher.finish())
 }
 
+/// What the dashboard's poller found reading a file source.
+#[derive(Debug)]
+pub enum FileRead {
+    /// The same bytes as the document the history store holds for the source (and, for
+    /// JSON, no expectations or events, which are not stored): merging it again would change
+    /// nothing, so it was not parsed. A CSV file is only fingerprinted, a MiB at a time.
+    AsStored,
+    /// Parsed, with [`crate::store::document_fingerprint`] of the bytes parsed.
+    Parsed(ParsedFeed, u64),
+}
+
+/// Reads a file source as [`read_file`] does, against `stored`, the fingerprint of the
+/// document the store holds for it (the skip `report` makes; see [`FileRead`]).
+pub fn read_file_against(
+    source_name: &str,
+    path: &Path,
+    format: Option<Format>,
+    max_bytes: u64,
+    stored: Option<u64>,
+) -> Result<FileRead, SourceError> {
+    let json = format.or_else(|| Format::from_path(path)) == Some(Format::Json);
+    if let Some(seen) = stored
+        && !json
+        && fingerprint_file(path, format, max_bytes)? == seen
+    {
+        return Ok(FileRead::AsStored);
+    }
+    let (format, bytes) = read_bytes(path, format, max_bytes)?;
+    if let Some(seen) = stored.filter(|_| json) {
+        let fingerprint = crate::store::document_fingerprint(format, &bytes);
+        if fingerprint == seen && !crate::outlook::may_hold_outlook(&bytes) {
+            return Ok(FileRead::AsStored);
+        }
+        return Ok(FileRead::Parsed(feed::parse(source_name, format, &bytes, usize::MAX)?, fingerprint));
+    }
+    // Hashed on the second core while this one parses, as `report` does.
+    let (fingerprint, parsed) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| crate::store::document_fingerprint(format, &bytes));
+        let parsed = feed::parse(source_name, format, &bytes, usize::MAX);
+        let fingerprint = hashing.join().unwrap_or_else(|_| crate::store::document_fingerprint(format, &bytes));
+        (fingerprint, parsed)
+    });
+    Ok(FileRead::Parsed(parsed?, fingerprint))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

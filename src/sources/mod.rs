@@ -8,9 +8,12 @@ mod http;
 mod news;
 mod watch;
 
-pub use file::{fingerprint_file, parse_file, read_bytes, read_file};
+pub use file::{FileRead, fingerprint_file, parse_file, read_bytes, read_file, read_file_against};
 pub use http::{Fetched, HttpSource, retry_after};
-pub use watch::{Poller, SourceEvent, refresh, set_cadence, spawn_pollers, spawn_pollers_following};
+pub use watch::{
+    ParsedDocuments, Poller, SourceEvent, refresh, set_cadence, spawn_pollers, spawn_pollers_following,
+    spawn_pollers_known,
+};
 
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::{DocumentError, ParsedFeed};

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use super::{HttpSource, SourceError, read_file};
+use super::{FileRead, HttpSource, SourceError, read_file_against};
 use crate::config::{SourceConfig, SourceKind};
 use crate::feed::ParsedFeed;
 
@@ -104,6 +104,25 @@ pub fn spawn_pollers_following(
     followed: &HashMap<String, HashSet<String>>,
     send: impl Fn(SourceEvent) -> bool + Clone + Send + 'static,
 ) -> Vec<Poller> {
+    spawn_pollers_known(sources, followed, &HashMap::new(), &ParsedDocuments::default(), send)
+}
+
+/// The fingerprint of each file document a poller parsed, by source, with the `at` of the
+/// event that carried it: what the dashboard records in the store once the document's
+/// versions are saved, so the next start need not parse an unchanged file again.
+pub type ParsedDocuments = Arc<std::sync::Mutex<HashMap<String, (DateTime<Utc>, u64)>>>;
+
+/// [`spawn_pollers_following`], with the fingerprint of each source's last document the
+/// store holds (from [`crate::store::Store::documents`]): a file source whose file still
+/// holds it is not parsed at its first check (a million rows need not be held twice), and
+/// the fingerprints of the file documents parsed go to `parsed`.
+pub fn spawn_pollers_known(
+    sources: &[SourceConfig],
+    followed: &HashMap<String, HashSet<String>>,
+    stored: &HashMap<String, (u64, usize)>,
+    parsed: &ParsedDocuments,
+    send: impl Fn(SourceEvent) -> bool + Clone + Send + 'static,
+) -> Vec<Poller> {
     sources
         .iter()
         .filter(|s| s.enabled)
@@ -114,7 +133,8 @@ pub fn spawn_pollers_following(
                 SourceKind::File { path } => {
                     let changed = Arc::new(Notify::new());
                     let watch = watch_file(path, changed.clone());
-                    let task = poll_file(source.clone(), path.clone(), send.clone(), wake.clone(), changed);
+                    let known = (stored.get(&source.name).map(|(fingerprint, _)| *fingerprint), parsed.clone());
+                    let task = poll_file(source.clone(), path.clone(), send.clone(), wake.clone(), changed, known);
                     (tokio::spawn(task), watch)
                 }
                 SourceKind::Http { .. } => {
@@ -175,6 +195,7 @@ async fn poll_file(
     send: impl Fn(SourceEvent) -> bool,
     wake: Arc<Notify>,
     changed: Arc<Notify>,
+    (mut stored, parsed): (Option<u64>, ParsedDocuments),
 ) {
     let mut ticker = tokio::time::interval(source.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -201,14 +222,28 @@ async fn poll_file(
         }
         let (name, format, max_bytes) = (source.name.clone(), source.format, source.max_bytes);
         let file = path.clone();
-        let result =
-            tokio::task::spawn_blocking(move || read_file(&name, &file, format, max_bytes)).await.unwrap_or_else(
-                |join| Err(SourceError::Io { path: path.display().to_string(), error: std::io::Error::other(join) }),
-            );
+        // Only the first check compares with the store: later ones follow the file's stamp.
+        let against = stored.take();
+        let read = move || read_file_against(&name, &file, format, max_bytes, against);
+        let result = tokio::task::spawn_blocking(read).await.unwrap_or_else(|join| {
+            Err(SourceError::Io { path: path.display().to_string(), error: std::io::Error::other(join) })
+        });
         // Written to while we read it: what we read may be a mix; read again next time.
         if stamp(&path) != current {
             continue;
         }
+        let at = Utc::now();
+        let result = match result {
+            Ok(FileRead::AsStored) => Ok(None),
+            Ok(FileRead::Parsed(feed, fingerprint)) => {
+                parsed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(source.name.clone(), (at, fingerprint));
+                Ok(Some(feed))
+            }
+            Err(error) => Err(error),
+        };
         match &result {
             Ok(_) => {
                 seen = current;
@@ -225,7 +260,7 @@ async fn poll_file(
                 last_error = Some(text);
             }
         }
-        if !report(&source, &send, result.map(Some)) {
+        if !report_at(&source, &send, at, result) {
             return;
         }
     }
@@ -237,7 +272,16 @@ fn report(
     send: &impl Fn(SourceEvent) -> bool,
     result: Result<Option<ParsedFeed>, SourceError>,
 ) -> bool {
-    let at = Utc::now();
+    report_at(source, send, Utc::now(), result)
+}
+
+/// [`report`], checked at `at`.
+fn report_at(
+    source: &SourceConfig,
+    send: &impl Fn(SourceEvent) -> bool,
+    at: DateTime<Utc>,
+    result: Result<Option<ParsedFeed>, SourceError>,
+) -> bool {
     send(SourceEvent { source: source.name.clone(), at, result, http: None, next_poll: later(at, source.interval) })
 }
 

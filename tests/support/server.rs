@@ -65,6 +65,11 @@ impl Server {
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("requests lock").clone()
     }
+
+    /// How many requests it has answered (without copying them: a soak counts thousands).
+    pub fn count(&self) -> usize {
+        self.requests.lock().expect("requests lock").len()
+    }
 }
 
 fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, answer: &Mutex<Box<Handler>>) {
