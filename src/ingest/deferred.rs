@@ -35,7 +35,8 @@ pub const REPLAY_IN_BACKGROUND_BYTES: u64 = 1 << 20;
 /// poller, and the stored versions left to [`replay_stored`] on another thread. A million
 /// stored rows take about 0.1 s to replay; the first frame should not wait for them.
 pub fn dashboard_first_frame(config: &Config, bundled: bool, store: Option<&Store>, now: DateTime<Utc>) -> Loaded {
-    let mut loaded = load(config, &LoadOptions { bundled, network: false, files: false, sources: true, defer: false }, None, now);
+    let mut loaded =
+        load(config, &LoadOptions { bundled, network: false, files: false, sources: true, defer: false }, None, now);
     loaded.history_pending = store.is_some();
     if let Some(store) = store {
         match store.headlines() {
