@@ -74,6 +74,11 @@ pub fn feed(
         }
     }
     let mut extraction = extract::extract(&readable, options);
+    // A release reported without figures and without a batch ("quietly issues 2025 rare
+    // earth quotas") is a running total with no figures, which the feed rejects (decisions.md):
+    // nothing for the ledger to merge, so it is not offered, and not logged as a rejection on
+    // every poll. Its headline says it, and rings the alerts.
+    extraction.announcements.retain(|a| !(a.cumulative && a.batch.is_none() && a.rows.is_empty()));
     // A wire story a search feed repeats hundreds of times: the first citations are kept,
     // as many as a feed may carry, rather than the announcement rejected for too many.
     for announcement in &mut extraction.announcements {

@@ -138,3 +138,21 @@ fn a_forecasts_headline_lists_what_was_expected_and_by_whom() {
     assert_eq!(h.detail.figures[0].text, "280,000 tons");
     assert_eq!(h.detail.about, Some(super::About { commodity: "rare-earths".into(), year: 2024, batch: None }));
 }
+
+/// Reuters via CNA, 2025-07-18, headline only (tests/fixtures/extract/corpus.toml): a release
+/// without figures or batch is a headline, not a rejected announcement.
+#[test]
+fn a_release_reported_without_figures_or_batch_is_a_headline_and_no_rejection() {
+    let quiet = item(
+        "China quietly issues 2025 rare earth quotas, sources say",
+        "https://www.channelnewsasia.com/business/china-quietly-issues-2025-rare-earth-quotas-sources-say-5245691",
+    );
+    let reads = vec![Read { item: quiet, reading: Reading::Plain }];
+    let options = Options { tier: Tier::Reported };
+    let now = at("2025-07-18T10:00:00Z");
+    let parsed = assemble::feed("wire", &options, reads, now, &mut HashMap::new(), Vec::new()).expect("feed");
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert!(parsed.announcements.is_empty());
+    assert_eq!(parsed.headlines[0].kind, super::HeadlineKind::Unpublished);
+    assert_eq!(parsed.headlines[0].withheld_release().map(ToString::to_string).as_deref(), Some("rare-earths 2025"));
+}
