@@ -53,15 +53,8 @@ pub fn parse_file(
     format: Option<Format>,
     max_bytes: u64,
 ) -> Result<(ParsedFeed, u64), SourceError> {
-    let shown = path.display().to_string();
+    let (shown, format) = checked(path, format)?;
     let io = |error| SourceError::Io { path: shown.clone(), error };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(io(std::io::Error::other("not a regular file")));
-    }
-    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
-        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
-    })?;
     for parallel in [true, false] {
         let file = std::fs::File::open(path).map_err(io)?;
         let mut reader = Fingerprinting {
@@ -84,6 +77,20 @@ pub fn parse_file(
     Err(io(std::io::Error::other("the document could not be read in one piece")))
 }
 
+/// A file source's path for messages and its format, once it is known to be a regular file
+/// (a FIFO or a device would block the read, at start-up before the terminal is set up).
+fn checked(path: &Path, format: Option<Format>) -> Result<(String, Format), SourceError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|error| SourceError::Io { path: shown.clone(), error })?;
+    if !meta.is_file() {
+        return Err(SourceError::Io { path: shown, error: std::io::Error::other("not a regular file") });
+    }
+    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
+        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
+    })?;
+    Ok((shown, format))
+}
+
 /// A reader that fingerprints and counts what passes through it.
 struct Fingerprinting<R> {
     inner: R,
@@ -104,15 +111,8 @@ impl<R: Read> Read for Fingerprinting<R> {
 /// MiB at a time: a large file that turns out unchanged is never held whole. Checks and
 /// errors as [`read_bytes`].
 pub fn fingerprint_file(path: &Path, format: Option<Format>, max_bytes: u64) -> Result<u64, SourceError> {
-    let shown = path.display().to_string();
+    let (shown, format) = checked(path, format)?;
     let io = |error| SourceError::Io { path: shown.clone(), error };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(io(std::io::Error::other("not a regular file")));
-    }
-    let format = format.or_else(|| Format::from_path(path)).ok_or_else(|| {
-        SourceError::Document(DocumentError::Shape(format!("cannot tell json or csv from the name {shown}")))
-    })?;
     let mut file = std::fs::File::open(path).map_err(io)?.take(max_bytes.saturating_add(1));
     let mut hasher = crate::store::DocumentHasher::new(format);
     let mut buffer = vec![0u8; 1 << 20];
