@@ -119,25 +119,38 @@ pub fn tier(tier: Tier) -> Span {
     }
 }
 
+/// The ledger's entry of one batch.
+fn entry<'l>(ledger: &'l Ledger, commodity: &Commodity, year: u16, batch: u8) -> Option<&'l crate::ledger::Entry> {
+    ledger.entry(&AnnouncementKey { commodity: commodity.clone(), year, batch })
+}
+
 /// The tier of a year's figure: the weakest of the batches in it that have figures (a sum
 /// is only as good as its weakest part, as `report` says it).
 pub fn year_tier(ledger: &Ledger, commodity: &Commodity, year: u16, batches: &[&BatchPoint]) -> Option<Tier> {
     batches
         .iter()
         .filter(|b| b.tonnes.is_some())
-        .filter_map(|b| ledger.entry(&AnnouncementKey { commodity: commodity.clone(), year, batch: b.batch }))
+        .filter_map(|b| entry(ledger, commodity, year, b.batch))
         .map(|e| e.tier())
         .min()
 }
 
+/// `first reported, confirmed official`: a figure first seen at a weaker tier that a
+/// stronger one then matched.
+fn confirmation(entry: &crate::ledger::Entry) -> Option<String> {
+    entry.confirmed().map(|c| format!("first {}, confirmed {}", c.tier, entry.tier()))
+}
+
 /// What a batch's figures' tier adds to its cell: `reported` or `estimate` when not
-/// official, `first reported, confirmed` when an official figure matched a reported one;
-/// nothing for a plain official figure (the year's badge says it).
+/// official, its confirmation when it has one; nothing for a plain official figure (the
+/// year's badge says it).
 pub fn batch_tier_note(ledger: &Ledger, commodity: &Commodity, year: u16, batch: u8) -> Option<String> {
-    let entry = ledger.entry(&AnnouncementKey { commodity: commodity.clone(), year, batch })?;
-    match (entry.tier(), entry.confirmed()) {
-        (_, Some(c)) => Some(format!("first {}, confirmed {}", c.tier, entry.tier())),
-        (Tier::Official, None) => None,
-        (tier, None) => Some(tier.slug().to_owned()),
-    }
+    let entry = entry(ledger, commodity, year, batch)?;
+    confirmation(entry).or_else(|| (entry.tier() != Tier::Official).then(|| entry.tier().slug().to_owned()))
+}
+
+/// A batch's tier cell (the holder history): its badge, or its confirmation in full.
+pub fn batch_tier(ledger: &Ledger, commodity: &Commodity, year: u16, batch: u8) -> Span {
+    let Some(entry) = entry(ledger, commodity, year, batch) else { return muted("-") };
+    confirmation(entry).map_or_else(|| tier(entry.tier()), |text| Span::new(text, Tone::Up))
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::cells::{
-    age, basis, batch_tier_note, growth, missing, muted, plain, point_basis, revision_note, share, short_batch, tier,
-    tonnes, year_tier, year_withheld,
+    age, basis, batch_tier, batch_tier_note, growth, missing, muted, plain, point_basis, revision_note, share,
+    short_batch, tier, tonnes, year_tier, year_withheld,
 };
 use super::table::{Column, RowKey, Span, TableView, Tone};
 use crate::analytics::Measure;
@@ -219,23 +219,13 @@ fn history(state: &State, stage: Stage, category: Option<&str>, holder: &str) ->
                     plain(batch_label(p.batch)),
                     tonnes(p.tonnes, p.status == crate::model::Status::Unpublished),
                     growth(p.growth.as_ref()),
-                    batch_tier(state, commodity, p),
+                    batch_tier(state.ledger(), commodity, p.year, p.batch),
                     revised,
                 ],
             );
         }
     }
     table
-}
-
-/// A batch's tier cell, with its confirmation: `official`, `official (first reported)`.
-fn batch_tier(state: &State, commodity: &crate::model::Commodity, p: &crate::analytics::BatchPoint) -> Span {
-    let key = crate::model::AnnouncementKey { commodity: commodity.clone(), year: p.year, batch: p.batch };
-    let Some(entry) = state.ledger().entry(&key) else { return muted("-") };
-    match entry.confirmed() {
-        Some(c) => Span::new(format!("{} (first {})", entry.tier(), c.tier), Tone::Up),
-        None => tier(entry.tier()),
-    }
 }
 
 /// Years shown as columns in the producers table: as many recent ones as are useful.
