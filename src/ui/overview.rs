@@ -68,8 +68,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, overview: &Overview, theme: &Th
 fn render_stage_box(frame: &mut Frame<'_>, area: Rect, stage: &StageBox, theme: &Theme) {
     let style = if stage.selected { theme.title } else { theme.muted };
     let inner = usize::from(area.width.saturating_sub(2));
+    let title = if text::width(&stage.title) + 2 <= inner { &stage.title } else { &stage.short_title };
     let block = Block::bordered()
-        .title(ratatui::text::Span::styled(format!(" {} ", fit(&stage.title, inner.saturating_sub(2))), style))
+        .title(ratatui::text::Span::styled(format!(" {} ", fit(title, inner.saturating_sub(2))), style))
         .border_style(theme.border);
     let mut lines: Vec<Line> = stage.lines.iter().map(|l| line(l, theme, inner)).collect();
     for (whole, brief) in &stage.consensus {

@@ -108,7 +108,8 @@ fn natural_widths(table: &TableView) -> Vec<usize> {
 }
 
 /// The spacing between columns for `available` cells: two, or one when the headers would
-/// not fit whole with two (the Sources view at 80 columns).
+/// not fit whole with two (the Sources view at 80 columns) or when one lets every cell fit
+/// whole (tungsten's Stages at 80 columns).
 fn spacing_for(columns: &[Column], natural: &[usize], available: usize) -> u16 {
     let floors: usize = columns
         .iter()
@@ -120,7 +121,11 @@ fn spacing_for(columns: &[Column], natural: &[usize], available: usize) -> u16 {
         })
         .sum();
     let gaps = columns.len().saturating_sub(1);
-    if floors + usize::from(SPACING) * gaps > available { 1 } else { SPACING }
+    let whole: usize = natural.iter().sum();
+    // One cell between columns when the headers would not fit with two, or when one cell
+    // is what lets every cell show whole.
+    let wide = usize::from(SPACING) * gaps;
+    if floors + wide > available || (whole + wide > available && whole + gaps <= available) { 1 } else { SPACING }
 }
 
 /// Column widths for `available` cells, `spacing` between columns: see the module comment.
@@ -247,6 +252,14 @@ mod tests {
         let squeezed = fit_widths(&columns, &[19, 7, 30], 30, SPACING);
         assert_eq!(squeezed[2], 12, "the free text keeps a readable minimum");
         assert!(squeezed.iter().sum::<usize>() + 4 <= 30, "{squeezed:?}");
+    }
+
+    #[test]
+    fn one_cell_between_columns_when_that_keeps_every_cell_whole() {
+        let columns = [Column::left("Stage"), Column::right("Tonnes"), Column::flex("Batches")];
+        assert_eq!(spacing_for(&columns, &[21, 11, 14], 48), 1, "46 cells with one, 50 with two");
+        assert_eq!(spacing_for(&columns, &[21, 11, 14], 50), SPACING);
+        assert_eq!(spacing_for(&columns, &[21, 11, 14], 40), SPACING, "cut either way: two, as before");
     }
 
     #[test]

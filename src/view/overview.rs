@@ -2,7 +2,7 @@
 //! the selected year, annual totals split by batch for the selected stage, growth by year,
 //! and the latest events.
 
-use super::cells::{batch_tier_note, growth, missing, muted, plain, revision_note, tier, year_tier, year_withheld};
+use super::cells::{batch_tier_note, growth, missing, muted, plain, revision_note, year_tier, year_withheld};
 use super::table::{Column, Line, RowKey, Span, TableView, Tone};
 use super::tables::log_tone;
 use super::{Chart, ChartColumn};
@@ -31,6 +31,8 @@ pub struct Overview {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageBox {
     pub title: String,
+    /// The title for a narrow box (`Smelting 2024 · official`).
+    pub short_title: String,
     /// The stage the chart and `s` follow.
     pub selected: bool,
     pub lines: Vec<Line>,
@@ -127,7 +129,8 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
     let Some((point, total)) = point.and_then(|p| p.tonnes.map(|t| (p, t))) else {
         let why = if year_withheld(&used) { "figures withheld by the ministry" } else { "no figure in the data" };
         let consensus = consensus_lines(state, year, stage);
-        return StageBox { title, selected, lines: vec![vec![muted(why)]], consensus };
+        let short_title = format!("{} {year}", short_label(stage));
+        return StageBox { title, short_title, selected, lines: vec![vec![muted(why)]], consensus };
     };
     let basis = point.growth.as_ref().map_or_else(
         || "no like-for-like comparison".to_owned(),
@@ -155,18 +158,28 @@ fn stage_box(state: &State, stage: Stage) -> StageBox {
         .join(" · ");
     let mut headline = vec![Span::new(format!("{} {unit}", thousands(total)), Tone::Title), plain("  ")];
     headline.push(growth(point.growth.as_ref()));
-    if let Some(t) = state.commodity().and_then(|c| year_tier(state.ledger(), c, year, &used)) {
-        headline.push(plain("  "));
-        headline.push(tier(t));
-    }
+
     if point.partial {
         headline.push(Span::new("  partial", Tone::Warning));
     }
     if point.conflict {
         headline.push(Span::new("  full-year issue beside batches: full year used", Tone::Warning));
     }
+    // The year's tier in the box's title: whole at 80 columns, where the headline line
+    // of a long unit (tungsten's `t conc. (65% WO3)`) has no room left.
+    let badge = state.commodity().and_then(|c| year_tier(state.ledger(), c, year, &used));
+    let badge = badge.map(|t| format!(" · {}", t.slug())).unwrap_or_default();
+    let short_title = format!("{} {year}{badge}", short_label(stage));
+    let title = format!("{title}{badge}");
     let lines = vec![headline, vec![muted(basis)], vec![muted(batches)]];
-    StageBox { title, selected, lines, consensus: consensus_lines(state, year, stage) }
+    StageBox { title, short_title, selected, lines, consensus: consensus_lines(state, year, stage) }
+}
+
+fn short_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Mining => "Mining",
+        Stage::SmeltingSeparation => "Smelting",
+    }
 }
 
 /// Each consensus line whole, and in brief for a narrow box (the UI picks what fits).
